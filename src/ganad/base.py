@@ -1,0 +1,125 @@
+"""The detector contract shared by every ganad method.
+
+Score convention (scikit-learn's, stated once here):
+
+* ``score_samples(X)``: higher means more normal;
+* ``anomaly_score(X) = -score_samples(X)``: higher means more anomalous, the
+  quantity the papers report and the metrics consume;
+* ``decision_function(X) = score_samples(X) - offset_``: negative for outliers;
+* ``predict(X)``: -1 for outliers, +1 for inliers.
+
+``offset_`` is set at the end of ``fit`` so that a fraction ``contamination`` of the
+training data is flagged (estimated on at most 5000 training rows). Subclasses implement ``_fit_model(X)`` (X a float32
+tensor on ``device_``, already scaled and shaped) and ``_anomaly_score(X)`` (a
+batch tensor -> a (B,) tensor); everything else -- validation, seeding, devices,
+scaling, chunked scoring, thresholds, saving -- lives here.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, OutlierMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .utils.device import resolve_device
+from .utils.rng import torch_generator, torch_seed
+from .utils.scaling import SCALINGS, apply_scaler, fit_scaler
+from .utils.validation import check_image_shape, to_tensor
+
+BASE_PARAMETERS = {
+    "scaling": None,
+    "contamination": 0.1,
+    "random_state": None,
+    "device": "auto",
+    "score_batch_size": 4096,
+    "verbose": 0,
+}
+
+BASE_CONSTRAINTS = {
+    "scaling": [StrOptions(set(SCALINGS)), None],
+    "contamination": [Interval(Real, 0, 0.5, closed="right")],
+    "random_state": ["random_state"],
+    "device": [str, torch.device],
+    "score_batch_size": [Interval(Integral, 1, None, closed="left")],
+    "verbose": ["verbose"],
+}
+
+
+OFFSET_SAMPLE_SIZE = 5000
+
+
+def _offset_sample(X, seed):
+    """The training rows that set ``offset_``: all of them, or a seeded subset of 5000.
+
+    Scoring can be costly (a latent search per row), so on large training sets the
+    contamination quantile is estimated on a random subset.
+    """
+    if len(X) <= OFFSET_SAMPLE_SIZE:
+        return X
+    return X[np.random.default_rng(seed).choice(len(X), OFFSET_SAMPLE_SIZE, replace=False)]
+
+
+class BaseGANDetector(OutlierMixin, BaseEstimator):
+    """Base class: a scikit-learn outlier detector backed by torch networks."""
+
+    _parameter_constraints = BASE_CONSTRAINTS
+    image_shape = None
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Fit on normal (or mostly normal) data ``X`` of shape (n_samples, n_features)."""
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+        self.image_shape_ = check_image_shape(self.image_shape, X.shape[1])
+        self.device_ = resolve_device(self.device)
+        self.seed_ = torch_seed(self.random_state)
+        self.scaler_ = fit_scaler(X, self.scaling)
+        self._fit_model(to_tensor(apply_scaler(X, self.scaler_), self.device_, self.image_shape_))
+        self.offset_ = self._fit_offset(self.score_samples(_offset_sample(X, self.seed_)))
+        return self
+
+    def _fit_offset(self, train_scores):
+        return float(np.percentile(train_scores, 100.0 * self.contamination))
+
+    def score_samples(self, X):
+        """Normality score of each row of ``X`` (higher = more normal)."""
+        return -self.anomaly_score(X)
+
+    def anomaly_score(self, X):
+        """Anomaly score of each row of ``X`` (higher = more anomalous), as the papers report."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X = apply_scaler(X, self.scaler_)
+        scores = [self._score_chunk(X[start:start + self.score_batch_size])
+                  for start in range(0, len(X), self.score_batch_size)]
+        return np.concatenate(scores) if scores else np.empty(0)
+
+    @torch.no_grad()
+    def _score_chunk(self, X):
+        batch = to_tensor(X, self.device_, self.image_shape_)
+        return self._anomaly_score(batch).double().cpu().numpy()
+
+    def decision_function(self, X):
+        """``score_samples(X) - offset_``: negative values are outliers."""
+        return self.score_samples(X) - self.offset_
+
+    def predict(self, X):
+        """+1 for inliers, -1 for outliers."""
+        return np.where(self.decision_function(X) < 0, -1, 1)
+
+    def save(self, path):
+        """Write the fitted model to the folder ``path`` (safetensors + JSON)."""
+        from .io import save_model
+
+        return save_model(self, path)
+
+    def _fit_model(self, X):
+        raise NotImplementedError
+
+    def _anomaly_score(self, X):
+        raise NotImplementedError
+
+    def _seeded_generator(self, phase=0):
+        """A fresh ``torch.Generator`` on ``device_`` for one phase of fitting or scoring."""
+        return torch_generator(self.seed_ + phase, self.device_)

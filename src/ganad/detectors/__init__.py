@@ -1,0 +1,1 @@
+"""Detectors, one folder per paper."""

@@ -1,0 +1,48 @@
+"""WGAN with a post-hoc encoder (Haloui et al. 2018, §5.3, Eq. 23): the paper's main model.
+
+After the WGAN converges, an encoder E with a BatchNorm on its output is trained to
+minimise ||G(E(x)) - x||^2 with the generator frozen (``ganad.training.encoder``). The
+anomaly score is the reconstruction MSE ``mean((x - G(E(x)))^2)`` (§5.3, Fig. 22).
+The paper gives neither the encoder's architecture nor its schedule: we mirror the
+critic's widths (a convolutional encoder for images) and train 10 epochs with Adam 1e-3.
+"""
+
+from numbers import Integral, Real
+
+import torch
+from sklearn.utils._param_validation import Interval
+
+from ...training.encoder import fit_encoder, reconstruction_error
+from ...utils.params import keyword_init
+from .gan import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
+
+ENCODER_PARAMETERS = {"encoder": None, "encoder_epochs": 10, "encoder_lr": 1e-3}
+
+
+class WGANEncoder(GANDetector):
+    """Scores samples by the reconstruction error of G(E(x)).
+
+    Parameters beyond the GAN phase: ``encoder`` (an ``nn.Module`` of your own, or None
+    for the default), ``encoder_epochs`` and ``encoder_lr``.
+    """
+
+    __init__ = keyword_init({**GAN_PARAMETERS, **ENCODER_PARAMETERS})
+    _parameter_constraints = {
+        **GAN_CONSTRAINTS,
+        "encoder": [torch.nn.Module, None],
+        "encoder_epochs": [Interval(Integral, 0, None, closed="left")],
+        "encoder_lr": [Interval(Real, 0, None, closed="neither")],
+    }
+    network_names = ("generator_", "critic_", "encoder_")
+
+    def _fit_scorer(self, X):
+        fit_encoder(self.encoder_, self.generator_, X, n_epochs=self.encoder_epochs,
+                    batch_size=self.batch_size, learning_rate=self.encoder_lr,
+                    rng=self._seeded_generator(1), history=self.history_)
+
+    def reconstruct(self, X):
+        """G(E(x)) for a batch tensor."""
+        return self.generator_(self.encoder_(X))
+
+    def _anomaly_score(self, X):
+        return reconstruction_error(X, self.reconstruct(X))

@@ -1,0 +1,149 @@
+"""The GAN-training half shared by the three detectors of Haloui et al. 2018.
+
+Haloui, Sen Gupta & Feuillard, "Anomaly detection with Wasserstein GAN" (2018),
+https://arxiv.org/abs/1812.02463. Defaults are the paper's: fully connected
+2-128-128-2 generator and 2-128-128-1 critic with a 2-D N(0, 1) latent (§5.1), WGAN-GP
+with Algorithm 2's settings (§3.4), 30 epochs (Fig. 9/12). Setting ``image_shape``
+switches to DCGAN-style convolutional networks (§5.1-5.3 use a convolutional WGAN on
+MNIST; its exact architecture, App. C, is not given in the text).
+"""
+
+import copy
+import os
+from numbers import Integral, Real
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
+from ...nets import (DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator, LatentPrior,
+                     MLPConfig, MLPCritic, MLPEncoder, MLPGenerator)
+from ...nets.prior import PRIORS
+from ...training import TRAINERS
+from ...utils.rng import seeded_init
+from ...utils.scaling import apply_scaler
+from ...utils.validation import to_tensor
+
+GAN_PARAMETERS = {
+    "gan": "wgan-gp",
+    "latent_dim": 2,
+    "hidden": (128, 128),
+    "prior": "normal",
+    "output_activation": None,
+    "image_shape": None,
+    "conv_width": 64,
+    "n_epochs": 30,
+    "batch_size": 64,
+    "n_critic": None,
+    "learning_rate": None,
+    "gp_weight": 10.0,
+    "clip_value": 0.01,
+    "generator": None,
+    "critic": None,
+    "checkpoint_path": None,
+    "checkpoint_every": 1,
+    "resume": False,
+    **BASE_PARAMETERS,
+}
+
+GAN_CONSTRAINTS = {
+    **BASE_CONSTRAINTS,
+    "gan": [StrOptions(set(TRAINERS))],
+    "latent_dim": [Interval(Integral, 1, None, closed="left")],
+    "hidden": [tuple, list],
+    "prior": [StrOptions(set(PRIORS))],
+    "output_activation": [StrOptions({"tanh"}), None],
+    "image_shape": [tuple, list, None],
+    "conv_width": [Interval(Integral, 1, None, closed="left")],
+    "n_epochs": [Interval(Integral, 0, None, closed="left")],
+    "batch_size": [Interval(Integral, 2, None, closed="left")],
+    "n_critic": [Interval(Integral, 1, None, closed="left"), None],
+    "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
+    "gp_weight": [Interval(Real, 0, None, closed="left")],
+    "clip_value": [Interval(Real, 0, None, closed="neither")],
+    "generator": [torch.nn.Module, None],
+    "critic": [torch.nn.Module, None],
+    "checkpoint_path": [str, os.PathLike, None],
+    "checkpoint_every": [Interval(Integral, 1, None, closed="left")],
+    "resume": ["boolean"],
+}
+
+DEFAULT_NETWORKS = {  # fitted attribute -> (fully connected, convolutional)
+    "generator_": (MLPGenerator, DCGANGenerator),
+    "critic_": (MLPCritic, DCGANCritic),
+    "encoder_": (MLPEncoder, DCGANEncoder),
+}
+
+TRAINER_OPTIONS = {"wgan-gp": ("gp_weight",), "wgan-clip": ("clip_value",), "vanilla": ()}
+
+
+class GANDetector(BaseGANDetector):
+    """A detector whose first phase trains a generator and a critic adversarially."""
+
+    _parameter_constraints = GAN_CONSTRAINTS
+    network_names = ("generator_", "critic_")
+
+    def _net_config(self):
+        if self.image_shape_ is None:
+            return MLPConfig(n_features=self.n_features_in_, latent_dim=self.latent_dim,
+                             hidden=tuple(self.hidden), output_activation=self.output_activation)
+        return DCGANConfig(image_shape=self.image_shape_, latent_dim=self.latent_dim, width=self.conv_width)
+
+    def _build_networks(self):
+        """Fresh networks on ``device_``, initialised from ``seed_``; users' modules are copied."""
+        config = self._net_config()
+        convolutional = isinstance(config, DCGANConfig)
+        for index, name in enumerate(self.network_names):
+            users_module = getattr(self, name.rstrip("_"))
+            with seeded_init(self.seed_ + index):
+                module = copy.deepcopy(users_module) if users_module is not None \
+                    else DEFAULT_NETWORKS[name][convolutional](config)
+            setattr(self, name, module.to(self.device_).eval())
+        self.prior_ = LatentPrior(self.prior, self.latent_dim)
+
+    def _train_gan(self, X):
+        trainer_class = TRAINERS[self.gan]
+        generator_optimizer, critic_optimizer = trainer_class.make_optimizers(
+            self.generator_, self.critic_, self.learning_rate)
+        trainer = trainer_class(
+            self.generator_, self.critic_, self.prior_,
+            generator_optimizer=generator_optimizer, critic_optimizer=critic_optimizer,
+            n_critic=self.n_critic or trainer_class.default_n_critic, batch_size=self.batch_size,
+            rng=self._seeded_generator(), verbose=self.verbose,
+            **{name: getattr(self, name) for name in TRAINER_OPTIONS[self.gan]},
+        )
+        path = None if self.checkpoint_path is None else Path(self.checkpoint_path)
+        history = trainer.fit(X, self.n_epochs, checkpoint_path=path,
+                              checkpoint_every=self.checkpoint_every, resume=self.resume)
+        self.generator_.eval()
+        self.critic_.eval()
+        return history
+
+    def _fit_model(self, X):
+        self._build_networks()
+        self.history_ = self._train_gan(X)
+        self._fit_scorer(X)
+
+    def _fit_scorer(self, X):
+        """Second phase: whatever the score needs beyond the trained GAN."""
+
+    def _in_chunks(self, function, X):
+        """``function`` over ``X`` in chunks of ``score_batch_size``, without gradients."""
+        with torch.no_grad():
+            return torch.cat([function(X[i:i + self.score_batch_size])
+                              for i in range(0, len(X), self.score_batch_size)])
+
+    def critic_output(self, X):
+        """The critic's raw output f_w(x) for each row of ``X`` (Fig. 13, left)."""
+        return self._map_rows(self.critic_, X)
+
+    def _map_rows(self, network, X):
+        """Validate, scale and shape ``X`` like the scoring path, then apply ``network``."""
+        check_is_fitted(self)
+        X = apply_scaler(validate_data(self, X, dtype=[np.float64, np.float32], reset=False), self.scaler_)
+        values = self._in_chunks(network, to_tensor(X, self.device_, self.image_shape_))
+        return values.double().cpu().numpy()

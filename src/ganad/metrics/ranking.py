@@ -1,0 +1,95 @@
+"""Ranking metrics for anomaly scores: the anomaly is the positive class (label 1).
+
+Every function takes ``anomaly_score`` where higher means more anomalous, i.e.
+``detector.anomaly_score(X) = -detector.score_samples(X)``.
+
+- AUROC: the metric of RCGAN on CIFAR-10 (Yang et al. 2020, §5.4, Table 2).
+- AUPRC: the metric of Haloui et al. 2018 (§5, "Area Under Precision Recall Curve") and of
+  HistoryAD (Chatillon & Ballester 2020, §5, Fig. 7). We compute it as sklearn's *average
+  precision*, the step-wise sum ``sum_n (R_n - R_{n-1}) P_n``, not as a trapezoidal area
+  under the interpolated curve, which is optimistic.
+- Precision / recall / F1 at k %: RCGAN §5.3 (Table 1), following ALAD and DAGMM: the top
+  k % of the test scores are flagged as anomalies, k being the anomaly ratio of the data
+  set (20 % for KDDCUP, 15 % for Arrhythmia, 2.5 % for Thyroid).
+"""
+
+import numpy as np
+from sklearn.metrics import average_precision_score, precision_recall_fscore_support, roc_auc_score
+
+
+def auroc(y_true, anomaly_score):
+    """Area under the ROC curve of ``anomaly_score`` against ``y_true`` (1 = anomaly)."""
+    y_true, anomaly_score = _check_labels_and_scores(y_true, anomaly_score)
+    return float(roc_auc_score(y_true, anomaly_score))
+
+
+def auprc(y_true, anomaly_score):
+    """Area under the precision-recall curve, computed as average precision (anomaly = positive)."""
+    y_true, anomaly_score = _check_labels_and_scores(y_true, anomaly_score)
+    return float(average_precision_score(y_true, anomaly_score, pos_label=1))
+
+
+def top_k_flags(anomaly_score, k_percent):
+    """Flag the ``k_percent`` % highest scores: an int array, 1 = flagged as anomaly.
+
+    A score is flagged when ``anomaly_score >= np.percentile(anomaly_score, 100 - k_percent)``,
+    the rule of the ALAD reference code (houssamzenati/Adversarially-Learned-Anomaly-Detection,
+    ``utils/evaluations.py``, commit 9922b72) behind RCGAN's Table 1. Ties at the threshold
+    are all flagged, so slightly more than k % may be flagged.
+    """
+    anomaly_score = _check_scores(anomaly_score)
+    return (anomaly_score >= _top_k_threshold(anomaly_score, k_percent)).astype(np.int64)
+
+
+def precision_recall_f1_at_k(y_true, anomaly_score, k_percent):
+    """Precision, recall and F1 of the anomaly class when the top ``k_percent`` % are flagged.
+
+    RCGAN §5.3 / DAGMM protocol; returns ``dict(precision, recall, f1, threshold)``.
+    A metric whose denominator is zero is reported as 0.
+    """
+    y_true, anomaly_score = _check_labels_and_scores(y_true, anomaly_score)
+    threshold = _top_k_threshold(anomaly_score, k_percent)
+    flags = (anomaly_score >= threshold).astype(np.int64)
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        y_true, flags, average="binary", pos_label=1, zero_division=0)
+    return {"precision": float(precision), "recall": float(recall), "f1": float(f1),
+            "threshold": threshold}
+
+
+def evaluate(y_true, anomaly_score, k_percent=None):
+    """``auroc``, ``auprc`` and, when ``k_percent`` is given, ``precision``, ``recall``, ``f1``."""
+    results = {"auroc": auroc(y_true, anomaly_score), "auprc": auprc(y_true, anomaly_score)}
+    if k_percent is not None:
+        at_k = precision_recall_f1_at_k(y_true, anomaly_score, k_percent)
+        results.update(precision=at_k["precision"], recall=at_k["recall"], f1=at_k["f1"])
+    return results
+
+
+def _top_k_threshold(scores, k_percent):
+    """The ``100 - k_percent`` percentile of ``scores`` (linear interpolation)."""
+    if not 0 < k_percent <= 100:
+        raise ValueError(f"k_percent must be in (0, 100], got {k_percent!r}")
+    return float(np.percentile(scores, 100 - k_percent))
+
+
+def _check_scores(anomaly_score):
+    scores = np.asarray(anomaly_score, dtype=np.float64)
+    if scores.ndim != 1 or scores.size == 0:
+        raise ValueError(f"anomaly_score must be a non-empty 1-D array, got shape {scores.shape}")
+    if not np.all(np.isfinite(scores)):
+        raise ValueError("anomaly_score contains NaN or infinite values")
+    return scores
+
+
+def _check_labels_and_scores(y_true, anomaly_score):
+    scores = _check_scores(anomaly_score)
+    labels = np.asarray(y_true)
+    if labels.ndim != 1 or len(labels) != len(scores):
+        raise ValueError(f"y_true has shape {labels.shape} but anomaly_score has {scores.shape}; "
+                         "both must be 1-D of the same length")
+    if not np.isin(labels, (0, 1)).all():
+        raise ValueError("y_true must hold only 0 (normal) and 1 (anomaly)")
+    labels = labels.astype(np.int64)
+    if labels.min() == labels.max():
+        raise ValueError("y_true must contain both normal (0) and anomalous (1) samples")
+    return labels, scores

@@ -1,0 +1,109 @@
+"""DCGAN-style convolutional generator and critic (Radford et al. 2016).
+
+Used by Haloui et al. 2018 (§5.1-5.3, MNIST) and ADGAN (Deecke et al. 2018, §4.1).
+Supported image sizes: 28x28 (two up-sampling stages from 7x7) and 32x32 (three
+stages from 4x4), any channel count. Pixel data are expected in [-1, 1] (tanh output).
+The critic has no batch normalisation by default, as WGAN-GP requires (Gulrajani et
+al. 2017, §4); ``critic_batch_norm=True`` gives the original DCGAN discriminator.
+"""
+
+from dataclasses import dataclass
+
+from torch import nn
+
+_STAGES = {28: (7, 2), 32: (4, 3)}
+
+
+@dataclass(frozen=True)
+class DCGANConfig:
+    """Shapes of the convolutional networks."""
+
+    image_shape: tuple  # (C, H, W) with H == W in {28, 32}
+    latent_dim: int = 100
+    width: int = 64  # channels of the last generator / first critic stage
+    critic_batch_norm: bool = False
+
+    def __post_init__(self):
+        channels, height, width = self.image_shape
+        if height != width or height not in _STAGES:
+            raise ValueError(f"DCGAN nets support 28x28 and 32x32 images, got {self.image_shape}")
+
+    @property
+    def stages(self):
+        """(base spatial size, number of stride-2 stages)."""
+        return _STAGES[self.image_shape[1]]
+
+
+class DCGANGenerator(nn.Module):
+    """G: z (B, latent_dim) -> x (B, C, H, W) in [-1, 1]."""
+
+    def __init__(self, config):
+        super().__init__()
+        base, n_stages = config.stages
+        top = config.width * 2 ** (n_stages - 1)
+        self.base_shape = (top, base, base)
+        self.project = nn.Sequential(
+            nn.Linear(config.latent_dim, top * base * base, bias=False),
+            nn.BatchNorm1d(top * base * base),
+            nn.ReLU(),
+        )
+        layers = []
+        channels = top
+        for _ in range(n_stages - 1):
+            layers += [
+                nn.ConvTranspose2d(channels, channels // 2, 4, stride=2, padding=1, bias=False),
+                nn.BatchNorm2d(channels // 2),
+                nn.ReLU(),
+            ]
+            channels //= 2
+        layers += [nn.ConvTranspose2d(channels, config.image_shape[0], 4, stride=2, padding=1), nn.Tanh()]
+        self.upsample = nn.Sequential(*layers)
+
+    def forward(self, z):
+        h = self.project(z).view(-1, *self.base_shape)  # (B, top, base, base)
+        return self.upsample(h)
+
+
+def _downsample(config):
+    """Stride-2 convolutions from the image to a flat feature vector, and its width."""
+    n_stages = config.stages[1]
+    layers = []
+    channels = config.image_shape[0]
+    for stage in range(n_stages):
+        out = config.width * 2**stage
+        layers.append(nn.Conv2d(channels, out, 4, stride=2, padding=1))
+        if config.critic_batch_norm and stage > 0:
+            layers.append(nn.BatchNorm2d(out))
+        layers.append(nn.LeakyReLU(0.2))
+        channels = out
+    spatial = config.image_shape[1] // 2**n_stages
+    return nn.Sequential(*layers, nn.Flatten()), channels * spatial * spatial
+
+
+class DCGANCritic(nn.Module):
+    """Critic f_w (or discriminator logit): x (B, C, H, W) -> (B,)."""
+
+    def __init__(self, config):
+        super().__init__()
+        self.body, n_flat = _downsample(config)  # (B, n_flat)
+        self.head = nn.Linear(n_flat, 1)
+
+    def features(self, x):
+        """The flattened last convolutional layer, f_D of AnoGAN's feature loss."""
+        return self.body(x)
+
+    def forward(self, x):
+        return self.head(self.body(x)).squeeze(-1)
+
+
+class DCGANEncoder(nn.Module):
+    """E: x (B, C, H, W) -> z (B, latent_dim), BatchNorm on the output (Haloui §5.3)."""
+
+    def __init__(self, config):
+        super().__init__()
+        body, n_flat = _downsample(config)
+        self.net = nn.Sequential(body, nn.Linear(n_flat, config.latent_dim),
+                                 nn.BatchNorm1d(config.latent_dim, affine=False))
+
+    def forward(self, x):
+        return self.net(x)

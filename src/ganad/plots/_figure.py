@@ -1,0 +1,63 @@
+"""Shared helpers of ``ganad.plots``: lazy matplotlib import, figure I/O and input checks.
+
+Figures are built on an Agg canvas directly (``matplotlib.figure.Figure``), never through
+pyplot: nothing is registered in pyplot's global figure manager, no window can open and
+there is nothing to close, the figure is freed with its last reference.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+_INSTALL_HINT = "ganad.plots needs matplotlib; install it with `pip install matplotlib`."
+
+
+def new_figure(ncols=1, nrows=1, size=None):
+    """An Agg-backed figure and its axes as a flat, row-major array of ``nrows * ncols``.
+
+    ``size`` is ``(width, height)`` in inches, by default 4.5 x 4 per panel.
+    """
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        raise ImportError(_INSTALL_HINT) from exc
+    if size is None:
+        size = (4.5 * ncols, 4.0 * nrows)
+    fig = Figure(figsize=size, layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    return fig, axes
+
+
+def save_figure(fig, path, *, dpi=120):
+    """Write ``fig`` to ``path`` (PNG unless the suffix names another format); return the Path.
+
+    Parent directories are created.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=dpi, format=path.suffix.lstrip(".").lower() or "png")
+    logger.debug("wrote figure %s", path)
+    return path
+
+
+def as_points(x, name):
+    """``x`` as a float array of shape ``(n, 2)`` with ``n >= 1``, else ValueError."""
+    points = np.asarray(x, dtype=float)
+    if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
+        raise ValueError(f"{name} must be a non-empty array of shape (n, 2), got shape {points.shape}")
+    return points
+
+
+def as_vector(x, name):
+    """``x`` as a non-empty 1-D float array, else ValueError."""
+    vector = np.asarray(x, dtype=float)
+    if vector.ndim != 1 or len(vector) == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {vector.shape}")
+    return vector

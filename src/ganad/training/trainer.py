@@ -1,0 +1,151 @@
+"""The adversarial training loop, written once for every GAN objective.
+
+Subclasses supply the objective: ``critic_loss(real, fake) -> (loss, logs)`` and
+``generator_loss(fake_scores)``, plus their optimiser class and paper defaults as
+``optimizer`` and ``optimizer_defaults``. This class owns the steps, epochs, batching, the step ratio
+``n_critic``, the loss history, divergence checks, progress bars and checkpoints.
+An epoch is one full pass over the data in critic batches; the generator takes one
+step after every ``n_critic`` critic steps (counted across epochs, so tiny data sets
+still train the generator).
+"""
+
+import logging
+import sys
+
+import torch
+from tqdm.auto import tqdm
+
+from .checkpoint import load_checkpoint, save_checkpoint
+from .history import TrainingHistory, commit_epoch
+
+logger = logging.getLogger(__name__)
+
+
+class AdversarialTrainer:
+    """Trains ``generator`` against ``critic`` on samples of ``prior``.
+
+    Parameters are handed in, never built here (STYLE principle 5): networks,
+    optimisers, the latent prior and a seeded ``torch.Generator`` for all noise.
+    """
+
+    def __init__(self, generator, critic, prior, *, generator_optimizer, critic_optimizer,
+                 n_critic, batch_size, rng, verbose=0):
+        self.generator = generator
+        self.critic = critic
+        self.prior = prior
+        self.generator_optimizer = generator_optimizer
+        self.critic_optimizer = critic_optimizer
+        self.n_critic = n_critic
+        self.batch_size = batch_size
+        self.rng = rng
+        self.verbose = verbose
+        self.history = TrainingHistory()
+        self.epoch = 0
+        self.critic_steps = 0
+
+    default_n_critic = 1
+    optimizer = torch.optim.Adam
+    optimizer_defaults = {}
+
+    @classmethod
+    def make_optimizers(cls, generator, critic, learning_rate=None):
+        """The paper's optimiser for both networks; ``learning_rate`` overrides its default."""
+        options = dict(cls.optimizer_defaults)
+        if learning_rate is not None:
+            options["lr"] = learning_rate
+        return cls.optimizer(generator.parameters(), **options), cls.optimizer(critic.parameters(), **options)
+
+    def sample_fake(self, n):
+        z = self.prior.sample(n, generator=self.rng, device=self.rng.device)
+        return self.generator(z)
+
+    def critic_loss(self, real, fake):
+        raise NotImplementedError
+
+    def generator_loss(self, fake_scores):
+        raise NotImplementedError
+
+    def critic_step(self, real):
+        with torch.no_grad():
+            fake = self.sample_fake(len(real))
+        loss, logs = self.critic_loss(real, fake)
+        self.critic_optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.critic_optimizer.step()
+        return logs
+
+    def generator_step(self, n):
+        loss = self.generator_loss(self.critic(self.sample_fake(n)))
+        self.generator_optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.generator_optimizer.step()
+        return {"generator_loss": loss.detach()}
+
+    def fit(self, data, n_epochs, *, checkpoint_path=None, checkpoint_every=1, resume=False,
+            on_epoch_end=None):
+        """Train until ``n_epochs`` epochs in total have run; returns the history.
+
+        ``resume=True`` continues from ``checkpoint_path`` when it exists. ``on_epoch_end``
+        is called as ``on_epoch_end(epoch, trainer)`` after each epoch.
+        """
+        if resume and checkpoint_path is not None and checkpoint_path.exists():
+            self.load_state(load_checkpoint(checkpoint_path))
+            logger.info("resumed from %s at epoch %d", checkpoint_path, self.epoch)
+        self.generator.train()
+        self.critic.train()
+        bar = tqdm(total=n_epochs, initial=self.epoch, desc="training", unit="epoch",
+                   disable=self.verbose == 0 or not sys.stderr.isatty())
+        while self.epoch < n_epochs:
+            commit_epoch(self.history, self._run_epoch(data), epoch=self.epoch)
+            self.epoch += 1
+            bar.update()
+            bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in self.history.series.items() if v})
+            if checkpoint_path is not None and (self.epoch % checkpoint_every == 0 or self.epoch == n_epochs):
+                save_checkpoint(checkpoint_path, self.state())
+            if on_epoch_end is not None:
+                on_epoch_end(self.epoch, self)
+        bar.close()
+        return self.history
+
+    def _run_epoch(self, data):
+        logs = {}
+        order = torch.randperm(len(data), generator=self.rng, device=self.rng.device)
+        for start in range(0, len(data), self.batch_size):
+            index = order[start:start + self.batch_size]
+            if len(index) < 2 and start > 0:
+                break  # a 1-sample remainder breaks batch statistics; it is seen next epoch
+            _log(logs, self.critic_step(data[index]))
+            self.critic_steps += 1
+            if self.critic_steps % self.n_critic == 0:
+                _log(logs, self.generator_step(len(index)))
+        return logs
+
+    def state(self):
+        return {
+            "generator": self.generator.state_dict(),
+            "critic": self.critic.state_dict(),
+            "generator_optimizer": self.generator_optimizer.state_dict(),
+            "critic_optimizer": self.critic_optimizer.state_dict(),
+            "rng": self.rng.get_state(),
+            "epoch": self.epoch,
+            "critic_steps": self.critic_steps,
+            **self.history.to_tensors(),
+        }
+
+    def load_state(self, state):
+        try:
+            self.generator.load_state_dict(state["generator"])
+            self.critic.load_state_dict(state["critic"])
+            self.generator_optimizer.load_state_dict(state["generator_optimizer"])
+            self.critic_optimizer.load_state_dict(state["critic_optimizer"])
+        except (KeyError, RuntimeError) as error:
+            raise ValueError(f"checkpoint does not match this model's networks: {error}") from error
+        self.rng.set_state(state["rng"])
+        self.epoch = int(state["epoch"])
+        self.critic_steps = int(state["critic_steps"])
+        self.history = TrainingHistory.from_tensors(state)
+
+
+def _log(logs, values):
+    for name, value in values.items():
+        logs.setdefault(name, []).append(value)

@@ -1,0 +1,18 @@
+"""Device selection: ``device="auto"`` picks CUDA when it is available."""
+
+import torch
+
+
+def resolve_device(device):
+    """Return the ``torch.device`` for a detector's ``device`` parameter.
+
+    ``"auto"`` means CUDA when available, else CPU; any other value is passed to
+    ``torch.device`` (e.g. ``"cpu"``, ``"cuda:1"``). A CUDA request on a machine
+    without CUDA raises ``ValueError`` rather than failing deep inside torch.
+    """
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    resolved = torch.device(device)
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device={device!r} was requested but CUDA is not available")
+    return resolved
