@@ -1,1 +1,24 @@
+"""ganad: anomaly detection with generative adversarial networks.
+
+Every detector is a scikit-learn outlier estimator (``fit``, ``score_samples``,
+``decision_function``, ``predict``) with ``anomaly_score(X)`` (higher = more
+anomalous) for the papers' metrics. ``ganad.load(path)`` reads a saved model.
+"""
+
 __version__ = "0.1.0"
+
+from .adapters import PyODAdapter  # noqa: E402
+from .detectors.wgan import WGANCritic, WGANEncoder, WGANInversion  # noqa: E402
+from .io import load_model as load  # noqa: E402
+from .registry import DETECTORS, get_detector  # noqa: E402
+
+__all__ = [
+    "DETECTORS",
+    "PyODAdapter",
+    "WGANCritic",
+    "WGANEncoder",
+    "WGANInversion",
+    "__version__",
+    "get_detector",
+    "load",
+]

@@ -26,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .utils.device import resolve_device
 from .utils.rng import torch_generator, torch_seed
 from .utils.scaling import SCALINGS, apply_scaler, fit_scaler
-from .utils.validation import check_image_shape, to_tensor
+from .utils.validation import check_float32_range, check_image_shape, to_tensor
 
 BASE_PARAMETERS = {
     "scaling": None,
@@ -71,13 +71,18 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Fit on normal (or mostly normal) data ``X`` of shape (n_samples, n_features)."""
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+        check_float32_range(X)
         self.image_shape_ = check_image_shape(self.image_shape, X.shape[1])
         self.device_ = resolve_device(self.device)
         self.seed_ = torch_seed(self.random_state)
         self.scaler_ = fit_scaler(X, self.scaling)
         self._fit_model(to_tensor(apply_scaler(X, self.scaler_), self.device_, self.image_shape_))
-        self.offset_ = self._fit_offset(self.score_samples(_offset_sample(X, self.seed_)))
+        self.offset_ = self._fit_offset(-self._anomaly_scores(_offset_sample(X, self.seed_)))
         return self
+
+    def __sklearn_is_fitted__(self):
+        """Fitted only once ``fit`` completed: a diverged fit leaves networks but no offset."""
+        return hasattr(self, "offset_")
 
     def _fit_offset(self, train_scores):
         return float(np.percentile(train_scores, 100.0 * self.contamination))
@@ -89,7 +94,11 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
     def anomaly_score(self, X):
         """Anomaly score of each row of ``X`` (higher = more anomalous), as the papers report."""
         check_is_fitted(self)
+        return self._anomaly_scores(X)
+
+    def _anomaly_scores(self, X):
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        check_float32_range(X)
         X = apply_scaler(X, self.scaler_)
         scores = [self._score_chunk(X[start:start + self.score_batch_size])
                   for start in range(0, len(X), self.score_batch_size)]

@@ -17,6 +17,15 @@ def check_image_shape(image_shape, n_features):
     return image_shape
 
 
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def check_float32_range(X):
+    """The networks compute in float32: refuse values that would overflow to infinity."""
+    if X.size and np.abs(X).max() > FLOAT32_MAX:
+        raise ValueError(f"X has values beyond the float32 range (|x| > {FLOAT32_MAX:.3g}); rescale the data")
+
+
 def to_tensor(X, device, image_shape=None):
     """float32 tensor on ``device``, rows reshaped to images when ``image_shape`` is set."""
     tensor = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32)).to(device)

@@ -34,6 +34,7 @@ class WGANCritic(GANDetector):
         **GAN_CONSTRAINTS,
         "contamination": [Interval(Real, 0, 0.5, closed="right"), StrOptions({"range"})],
     }
+    fitted_values = ("critic_range_",)
 
     def _fit_scorer(self, X):
         values = self._in_chunks(self.critic_, X)

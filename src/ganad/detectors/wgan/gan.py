@@ -86,6 +86,8 @@ class GANDetector(BaseGANDetector):
 
     _parameter_constraints = GAN_CONSTRAINTS
     network_names = ("generator_", "critic_")
+    fitted_values = ()  # JSON-serialisable fitted attributes beyond the networks
+    fitted_tensors = ()  # tensor fitted attributes beyond the networks
 
     def _net_config(self):
         if self.image_shape_ is None:

@@ -42,6 +42,7 @@ class WGANInversion(GANDetector):
         "inversion_lr": [Interval(Real, 0, None, closed="neither")],
         "prior_weight": [Interval(Real, 0, None, closed="left")],
     }
+    fitted_tensors = ("latent_starts_",)
 
     def _fit_scorer(self, X):
         self.latent_starts_ = self.prior_.sample(self.n_restarts, generator=self._seeded_generator(1),

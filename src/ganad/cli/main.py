@@ -1,0 +1,255 @@
+"""The ``ganad`` command line.
+
+    ganad list
+    ganad fit DATA --method NAME --out MODEL_DIR [--scaling ...] [--param KEY=VALUE ...]
+    ganad score MODEL_DIR DATA --out SCORES.csv [--threshold T | --contamination Q | --labels]
+    ganad demo [--out DIR] [--gan wgan-gp|wgan-clip|vanilla] ...
+
+``main(argv) -> int`` runs one command and returns its exit status: 0 on success, 2 for
+a usage error or bad input (a missing or malformed file, an unknown method or
+parameter, data the model rejects), printed as ``ganad: error: <message>`` on stderr
+without a traceback, and 1 when training diverged. Results go to stdout: this is the
+one layer of ganad that prints.
+"""
+
+import argparse
+import ast
+import logging
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..data import ScoreWriter, iter_array_chunks, read_array
+from ..io import load_model
+from ..registry import DETECTORS, PAPERS, get_detector
+from ..training import TrainingDivergedError
+from ..utils.device import resolve_device
+from . import demo
+
+USAGE_ERROR = 2
+TRAINING_FAILED = 1
+# Detector parameters that have a flag of their own, so --param may not set them.
+FLAG_PARAMETERS = {"scaling": "--scaling", "random_state": "--seed", "device": "--device", "verbose": "--verbose"}
+
+SCORE_LABELS_HELP = """\
+Labels (a `label` column, 1 = anomaly) are written only when asked for:
+  --threshold T      label 1 where anomaly_score > T; streamed chunk by chunk.
+  --contamination Q  label 1 for the round(Q * rows) highest scores of THIS file (ties go
+                     to the earlier row). A top fraction cannot be known from a stream,
+                     so every score (one float64 per row) is held in memory before
+                     writing; the data itself is still read chunk by chunk.
+  --labels           the model's own rule, as its predict(): label 1 where
+                     anomaly_score > -offset_, the threshold set at fit time from the
+                     training data (the `contamination` parameter).
+"""
+
+
+def main(argv=None):
+    """Run the command in ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed its usage message (or --help)
+        return 0 if exit_.code is None else exit_.code
+    if getattr(args, "verbose", False):
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    try:
+        return args.command(args)
+    except (ValueError, OSError) as error:
+        return _fail(error, USAGE_ERROR)
+    except TrainingDivergedError as error:
+        return _fail(error, TRAINING_FAILED)
+
+
+def run():
+    """Console-script entry point: ``ganad ...``."""
+    sys.exit(main())
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="ganad", description="GAN anomaly detectors behind the scikit-learn API.")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    listing = commands.add_parser("list", help="the registered methods and their papers")
+    listing.set_defaults(command=list_methods)
+    _add_fit_parser(commands)
+    _add_score_parser(commands)
+    demo_parser = commands.add_parser("demo", help="train on the 7-Gaussian ring and draw the paper's figures",
+                                      description=demo.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    demo.add_arguments(demo_parser)
+    demo_parser.set_defaults(command=demo.run)
+    return parser
+
+
+def _add_fit_parser(commands):
+    parser = commands.add_parser("fit", help="fit a detector on normal data and save it")
+    parser.add_argument("data", help="training data: .csv (optional header line), .npy or .npz")
+    parser.add_argument("--method", required=True, metavar="NAME", help=f"one of: {', '.join(DETECTORS)}")
+    parser.add_argument("--out", required=True, metavar="MODEL_DIR", help="folder to save the model in")
+    parser.add_argument("--scaling", choices=("standard", "minmax", "none"), default="standard",
+                        help="feature scaling fitted on DATA and stored with the model (default: standard)")
+    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="a detector parameter, e.g. n_epochs=5 or hidden=(64,64); VALUE is read as a "
+                             "Python literal, else kept as a string; repeatable")
+    parser.add_argument("--seed", type=int, default=None, help="random_state (default: a random seed, printed)")
+    parser.add_argument("--device", default="auto", help="auto (CUDA when available), cpu, cuda, cuda:1, ...")
+    parser.add_argument("--verbose", action="store_true", help="log training progress")
+    parser.set_defaults(command=fit)
+
+
+def _add_score_parser(commands):
+    parser = commands.add_parser("score", help="write the anomaly score of every row of a data file",
+                                 epilog=SCORE_LABELS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", metavar="MODEL_DIR", help="a folder written by `ganad fit`")
+    parser.add_argument("data", help="data to score: .csv, .npy or .npz with the training features")
+    parser.add_argument("--out", required=True, metavar="SCORES.csv",
+                        help="CSV with an anomaly_score column (higher = more anomalous), one row per data row")
+    labels = parser.add_mutually_exclusive_group()
+    labels.add_argument("--threshold", type=_finite_float, metavar="T", help="label 1 where anomaly_score > T")
+    labels.add_argument("--contamination", type=_fraction, metavar="Q",
+                        help="label 1 for the top Q fraction of this file's scores")
+    labels.add_argument("--labels", action="store_true", help="label with the model's own threshold (predict)")
+    parser.add_argument("--chunk-rows", type=int, default=100_000, help="rows read and scored at a time")
+    parser.add_argument("--device", default="auto", help="auto (CUDA when available), cpu, cuda, ...")
+    parser.set_defaults(command=score)
+
+
+def list_methods(args):
+    width = max(map(len, DETECTORS))
+    for name in DETECTORS:
+        print(f"{name:<{width}}  {PAPERS[name]}")
+    return 0
+
+
+def fit(args):
+    cls = get_detector(args.method)
+    detector = cls(**_detector_params(cls, args))
+    X = read_array(args.data)
+    start = time.perf_counter()
+    detector.fit(X)
+    seconds = time.perf_counter() - start
+    path = detector.save(args.out)
+    print(f"{args.method}: fitted on {X.shape[0]} rows x {X.shape[1]} features in {seconds:.2f} s "
+          f"(seed {detector.seed_}, {detector.device_}); saved to {path}")
+    return 0
+
+
+def score(args):
+    detector = load_model(args.model, device=_checked_device(args.device))
+    chunks = iter_array_chunks(args.data, args.chunk_rows)
+    out = Path(args.out)
+    try:
+        n_rows = _write_scores(detector, chunks, out, args)
+    except BaseException:
+        out.unlink(missing_ok=True)  # no half-written score file
+        raise
+    labelled = " and labels" if args.threshold is not None or args.contamination is not None or args.labels else ""
+    print(f"scored {n_rows} rows of {args.data}; wrote anomaly scores{labelled} to {out}")
+    return 0
+
+
+def _write_scores(detector, chunks, out, args):
+    """Score every chunk and write the CSV; returns the number of rows."""
+    if args.contamination is not None:
+        scores = np.concatenate([detector.anomaly_score(chunk) for chunk in chunks] or [np.empty(0)])
+        _check_rows(len(scores), args.data)
+        with ScoreWriter(out, with_labels=True) as writer:
+            writer.write(scores, top_fraction_labels(scores, args.contamination))
+        return len(scores)
+    threshold = -detector.offset_ if args.labels else args.threshold
+    n_rows = 0
+    with ScoreWriter(out, with_labels=threshold is not None) as writer:
+        for chunk in chunks:
+            scores = detector.anomaly_score(chunk)
+            writer.write(scores, None if threshold is None else (scores > threshold).astype(np.int64))
+            n_rows += len(scores)
+    _check_rows(n_rows, args.data)
+    return n_rows
+
+
+def top_fraction_labels(scores, fraction):
+    """1 for the ``round(fraction * n)`` highest scores (halves up, ties to the earlier row), else 0."""
+    n_flagged = int(np.floor(fraction * len(scores) + 0.5))
+    labels = np.zeros(len(scores), dtype=np.int64)
+    labels[np.argsort(-scores, kind="stable")[:n_flagged]] = 1
+    return labels
+
+
+def _detector_params(cls, args):
+    """The keyword arguments of ``cls``: the flags plus every ``--param``, checked by name."""
+    params = parse_params(args.param)
+    known = cls().get_params()
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        settable = sorted(set(known) - set(FLAG_PARAMETERS))
+        raise ValueError(f"unknown parameter(s) {unknown} for {args.method}; it takes {settable}")
+    flagged = sorted(set(params) & set(FLAG_PARAMETERS))
+    if flagged:
+        raise ValueError(f"set {flagged[0]} with {FLAG_PARAMETERS[flagged[0]]}, not --param")
+    scaling = None if args.scaling == "none" else args.scaling
+    return {**params, "scaling": scaling, "random_state": args.seed,
+            "device": _checked_device(args.device), "verbose": int(args.verbose)}
+
+
+def parse_params(items):
+    """``["n_epochs=5", "hidden=(64,64)"]`` -> ``{"n_epochs": 5, "hidden": (64, 64)}``.
+
+    A value is a Python literal when ``ast.literal_eval`` reads it, else the raw string.
+    """
+    params = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise ValueError(f"--param expects KEY=VALUE, got {item!r}")
+        if key in params:
+            raise ValueError(f"--param {key} is given twice")
+        params[key] = _literal_or_string(raw.strip())
+    return params
+
+
+def _literal_or_string(raw):
+    try:
+        return ast.literal_eval(raw)
+    except (ValueError, SyntaxError):
+        return raw
+
+
+def _checked_device(name):
+    """``name`` if it names a usable device; torch's RuntimeError for a bad name becomes ValueError."""
+    try:
+        resolve_device(name)
+    except RuntimeError as error:
+        raise ValueError(f"invalid --device {name!r}: {error}") from None
+    return name
+
+
+def _check_rows(n_rows, path):
+    if n_rows == 0:
+        raise ValueError(f"{path}: no data rows")
+
+
+def _finite_float(text):
+    value = _number(text)
+    if not np.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
+
+
+def _fraction(text):
+    value = _number(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction in (0, 1], got {text!r}")
+    return value
+
+
+def _number(text):
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+
+
+def _fail(error, status):
+    print(f"ganad: error: {error}", file=sys.stderr)
+    return status
