@@ -19,7 +19,8 @@ converge within this demo's budget.
 the ring and 2000 generated points are drawn after each epoch. Prints how many of the 7
 modes are covered per epoch (a mode is covered when >= 1 % of the samples lie within
 0.15 of its centre) and writes mode_collapse.png (Fig. 8), discriminator_loss.png and
-results.json.
+results.json. With the defaults (DCGAN's Adam 2e-4, batch 64, seed 0, 15 epochs) our
+run covered all 7 modes at every epoch: Fig. 8's mode collapse is not reproduced.
 """
 
 import json
@@ -52,15 +53,20 @@ GP_NOTE = ("lambda = {:g}; Gulrajani et al.'s toy-data code (gan_toy.py: \"Small
 
 
 def add_arguments(parser):
-    parser.add_argument("--out", default="ganad-demo", metavar="DIR", help="folder for the figures and results.json")
-    parser.add_argument("--gan", choices=("wgan-gp", "wgan-clip", "vanilla"), default="wgan-gp")
-    parser.add_argument("--n-train", type=int, default=100_000, help="ring training points (paper: 100 000)")
+    parser.add_argument("--out", default="ganad-demo", metavar="DIR",
+                        help="folder for the figures and results.json (default ./ganad-demo)")
+    parser.add_argument("--gan", choices=("wgan-gp", "wgan-clip", "vanilla"), default="wgan-gp",
+                        help="the GAN objective (default wgan-gp)")
+    parser.add_argument("--n-train", type=int, default=100_000, help="ring training points (default and paper: 100000)")
     parser.add_argument("--n-test", type=int, default=1000,
                         help="held-out normal points, and as many anomalies (default 1000)")
-    parser.add_argument("--epochs", type=int, default=15, help="GAN training epochs (full passes over the data)")
+    parser.add_argument("--epochs", type=int, default=15,
+                        help="GAN training epochs, full passes over the data (default 15)")
     parser.add_argument("--gp-weight", type=float, default=0.1, help="WGAN-GP lambda (default 0.1, see above)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="auto", help="auto (CUDA when available), cpu, cuda, ...")
+    parser.add_argument("--inversion-steps", type=int, default=None,
+                        help="latent-search steps of wgan-inversion (default: the detector's, 300)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seeds the data, the networks and training (default 0)")
 
 
 def run(args):
@@ -82,6 +88,7 @@ def _run_wgan(args, out):
     print(f"  data: {len(X_train):,} training points; held-out {args.n_test:,} normal + {args.n_test:,} anomalies")
     if args.gan == "wgan-gp":
         print("  " + GP_NOTE.format(args.gp_weight))
+    print(f"  training the GAN ({args.epochs} epochs), then its encoder ...")
     detectors, timings = _fit_detectors(args, X_train)
     encoder = detectors["wgan-encoder"]
     generated = generate(encoder.generator_, encoder.prior_, N_GENERATED, args.seed, encoder.device_)
@@ -111,7 +118,8 @@ def _fit_detectors(args, X_train):
     encoder = WGANEncoder(n_epochs=args.epochs, verbose=1, **gan).fit(X_train)
     timings["wgan-encoder"] = time.perf_counter() - start
     shared = {**gan, "generator": encoder.generator_, "critic": encoder.critic_, "n_epochs": 0}
-    detectors = {"wgan-critic": WGANCritic(**shared), "wgan-inversion": WGANInversion(**shared)}
+    inversion = {} if args.inversion_steps is None else {"inversion_steps": args.inversion_steps}
+    detectors = {"wgan-critic": WGANCritic(**shared), "wgan-inversion": WGANInversion(**shared, **inversion)}
     for name, detector in detectors.items():
         start = time.perf_counter()
         detector.fit(X_train)
@@ -169,10 +177,9 @@ def _run_vanilla(args, out):
     start = time.perf_counter()
     history = trainer.fit(torch.from_numpy(X_train).to(device), args.epochs, on_epoch_end=snapshot)
     print(f"  training: {time.perf_counter() - start:.1f} s")
-    if snapshots:
-        plot_generator_snapshots(snapshots, out / "mode_collapse.png", data=X_train[:N_BACKGROUND])
-        plot_loss_curves(history, out / "discriminator_loss.png", keys=["discriminator_loss"],
-                         smooth=_smoothing_window(len(history["discriminator_loss"])))
+    plot_generator_snapshots(snapshots, out / "mode_collapse.png", data=X_train[:N_BACKGROUND])
+    plot_loss_curves(history, out / "discriminator_loss.png", keys=["discriminator_loss"],
+                     smooth=_smoothing_window(len(history["discriminator_loss"])))
     _write_json(out / "results.json", {
         "gan": "vanilla", "n_train": args.n_train, "epochs": args.epochs, "seed": args.seed,
         "device": str(device), "modes_covered_per_epoch": coverage})
@@ -217,8 +224,8 @@ def _check_sizes(args):
     for flag, value in (("--n-train", args.n_train), ("--n-test", args.n_test)):
         if value < 2:
             raise ValueError(f"{flag} must be at least 2, got {value}")
-    if args.epochs < 0:
-        raise ValueError(f"--epochs must be >= 0, got {args.epochs}")
+    if args.epochs < 1:
+        raise ValueError(f"--epochs must be at least 1, got {args.epochs}")
 
 
 def _write_json(path, payload):

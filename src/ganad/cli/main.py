@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..data import ScoreWriter, iter_array_chunks, read_array
-from ..io import load_model
+from ..io import USER_MODULE_PARAMS, load_model
 from ..registry import DETECTORS, PAPERS, get_detector
 from ..training import TrainingDivergedError
 from ..utils.device import resolve_device
@@ -77,6 +77,7 @@ def build_parser():
     demo_parser = commands.add_parser("demo", help="train on the 7-Gaussian ring and draw the paper's figures",
                                       description=demo.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_arguments(demo_parser)
+    _add_device_argument(demo_parser)
     demo_parser.set_defaults(command=demo.run)
     return parser
 
@@ -92,8 +93,9 @@ def _add_fit_parser(commands):
                         help="a detector parameter, e.g. n_epochs=5 or hidden=(64,64); VALUE is read as a "
                              "Python literal, else kept as a string; repeatable")
     parser.add_argument("--seed", type=int, default=None, help="random_state (default: a random seed, printed)")
-    parser.add_argument("--device", default="auto", help="auto (CUDA when available), cpu, cuda, cuda:1, ...")
-    parser.add_argument("--verbose", action="store_true", help="log training progress")
+    _add_device_argument(parser)
+    parser.add_argument("--verbose", action="store_true",
+                        help="show a training progress bar (on a terminal) and log INFO messages")
     parser.set_defaults(command=fit)
 
 
@@ -110,8 +112,13 @@ def _add_score_parser(commands):
                         help="label 1 for the top Q fraction of this file's scores")
     labels.add_argument("--labels", action="store_true", help="label with the model's own threshold (predict)")
     parser.add_argument("--chunk-rows", type=int, default=100_000, help="rows read and scored at a time")
-    parser.add_argument("--device", default="auto", help="auto (CUDA when available), cpu, cuda, ...")
+    _add_device_argument(parser)
     parser.set_defaults(command=score)
+
+
+def _add_device_argument(parser):
+    parser.add_argument("--device", type=_device, default="auto",
+                        help="auto (CUDA when available, the default), cpu, cuda, cuda:1, ...")
 
 
 def list_methods(args):
@@ -135,7 +142,7 @@ def fit(args):
 
 
 def score(args):
-    detector = load_model(args.model, device=_checked_device(args.device))
+    detector = load_model(args.model, device=args.device)
     chunks = iter_array_chunks(args.data, args.chunk_rows)
     out = Path(args.out)
     try:
@@ -178,17 +185,16 @@ def top_fraction_labels(scores, fraction):
 def _detector_params(cls, args):
     """The keyword arguments of ``cls``: the flags plus every ``--param``, checked by name."""
     params = parse_params(args.param)
-    known = cls().get_params()
-    unknown = sorted(set(params) - set(known))
-    if unknown:
-        settable = sorted(set(known) - set(FLAG_PARAMETERS))
-        raise ValueError(f"unknown parameter(s) {unknown} for {args.method}; it takes {settable}")
     flagged = sorted(set(params) & set(FLAG_PARAMETERS))
     if flagged:
         raise ValueError(f"set {flagged[0]} with {FLAG_PARAMETERS[flagged[0]]}, not --param")
+    settable = set(cls().get_params()) - set(FLAG_PARAMETERS) - set(USER_MODULE_PARAMS)
+    unknown = sorted(set(params) - settable)
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown} for {args.method}; it takes {sorted(settable)}")
     scaling = None if args.scaling == "none" else args.scaling
     return {**params, "scaling": scaling, "random_state": args.seed,
-            "device": _checked_device(args.device), "verbose": int(args.verbose)}
+            "device": args.device, "verbose": int(args.verbose)}
 
 
 def parse_params(items):
@@ -215,12 +221,12 @@ def _literal_or_string(raw):
         return raw
 
 
-def _checked_device(name):
-    """``name`` if it names a usable device; torch's RuntimeError for a bad name becomes ValueError."""
+def _device(name):
+    """``name`` if it names a usable device."""
     try:
         resolve_device(name)
-    except RuntimeError as error:
-        raise ValueError(f"invalid --device {name!r}: {error}") from None
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
     return name
 
 

@@ -1,0 +1,246 @@
+"""The ``ganad`` command line, driven through ``main(argv) -> int``."""
+
+import json
+import runpy
+import sys
+
+import numpy as np
+import pytest
+
+import ganad
+from ganad.cli.demo import modes_covered
+from ganad.cli.main import main, top_fraction_labels
+from ganad.data import read_array
+from ganad.registry import DETECTORS, PAPERS
+
+N_ROWS, N_FEATURES = 200, 3
+TINY = ["--param", "n_epochs=1", "--param", "batch_size=32", "--param", "hidden=(16,16)",
+        "--seed", "0", "--device", "cpu"]
+TINY_SCORER = {"wgan-inversion": ["--param", "inversion_steps=5", "--param", "n_restarts=2"],
+               "wgan-encoder": ["--param", "encoder_epochs=1"]}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def write_csv(path, X, header=True):
+    np.savetxt(path, X, delimiter=",", header=",".join(f"x{i}" for i in range(X.shape[1])) if header else "",
+               comments="")
+    return path
+
+
+def read_scores(path):
+    """(scores, labels or None) from a score CSV."""
+    header = path.read_text().splitlines()[0].split(",")
+    table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    return table[:, 0], (table[:, 1].astype(int) if header == ["anomaly_score", "label"] else None)
+
+
+def run_ok(argv):
+    assert main([str(arg) for arg in argv]) == 0
+
+
+@pytest.fixture(scope="module")
+def train_csv(tmp_path_factory):
+    X = np.random.default_rng(0).normal(size=(N_ROWS, N_FEATURES))
+    return write_csv(tmp_path_factory.mktemp("data") / "train.csv", X)
+
+
+@pytest.fixture(scope="module", params=list(DETECTORS))
+def fitted(request, train_csv, tmp_path_factory):
+    """(method, model folder) fitted once per method through ``ganad fit``."""
+    model = tmp_path_factory.mktemp("models") / request.param
+    run_ok(["fit", train_csv, "--method", request.param, "--out", model, *TINY, *TINY_SCORER.get(request.param, [])])
+    return request.param, model
+
+
+def score(model, data, out, *extra):
+    run_ok(["score", model, data, "--out", out, "--device", "cpu", *extra])
+    return read_scores(out)
+
+
+def test_list_names_every_method_and_paper(capsys):
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(DETECTORS)
+    for name, line in zip(DETECTORS, lines):
+        assert line.startswith(name) and line.endswith(PAPERS[name])
+
+
+def test_fit_summary_names_method_shape_and_path(tmp_path, capsys):
+    data = tmp_path / "train.npy"
+    np.save(data, np.random.default_rng(1).normal(size=(50, 2)))
+    run_ok(["fit", data, "--method", "wgan-critic", "--out", tmp_path / "model", *TINY])
+    out = capsys.readouterr().out
+    assert "wgan-critic" in out and "50 rows x 2 features" in out and str(tmp_path / "model") in out
+    assert (tmp_path / "model" / "config.json").is_file()
+
+
+def test_scores_match_the_loaded_model(fitted, train_csv, tmp_path):
+    _, model = fitted
+    scores, labels = score(model, train_csv, tmp_path / "scores.csv")
+    X = read_array(train_csv)
+    assert labels is None
+    assert scores.shape == (N_ROWS,) and np.isfinite(scores).all()
+    np.testing.assert_array_equal(scores, ganad.load(model, device="cpu").anomaly_score(X))
+
+
+def test_npy_input_gives_the_csv_scores(fitted, train_csv, tmp_path):
+    _, model = fitted
+    npy = tmp_path / "train.npy"
+    np.save(npy, read_array(train_csv))
+    from_csv, _ = score(model, train_csv, tmp_path / "csv.csv")
+    from_npy, _ = score(model, npy, tmp_path / "npy.csv")
+    np.testing.assert_array_equal(from_npy, from_csv)
+
+
+def test_chunked_scoring_equals_unchunked(fitted, train_csv, tmp_path):
+    _, model = fitted
+    whole, _ = score(model, train_csv, tmp_path / "whole.csv")
+    chunked, _ = score(model, train_csv, tmp_path / "chunked.csv", "--chunk-rows", 7)
+    # float32 networks: the last bit of a result depends on the batch size
+    np.testing.assert_allclose(chunked, whole, rtol=1e-5, atol=1e-7)
+
+
+def test_threshold_labels(fitted, train_csv, tmp_path):
+    _, model = fitted
+    plain, _ = score(model, train_csv, tmp_path / "plain.csv")
+    threshold = float(np.median(plain))
+    scores, labels = score(model, train_csv, tmp_path / "labelled.csv", "--threshold", threshold)
+    np.testing.assert_array_equal(labels, (scores > threshold).astype(int))
+    assert 0 < labels.sum() < N_ROWS
+
+
+def test_contamination_labels_flag_the_exact_top_fraction(fitted, train_csv, tmp_path):
+    _, model = fitted
+    scores, labels = score(model, train_csv, tmp_path / "labelled.csv", "--contamination", 0.1,
+                           "--chunk-rows", 7)
+    assert labels.sum() == 20
+    assert scores[labels == 1].min() >= scores[labels == 0].max()
+
+
+def test_labels_follow_the_models_predict(fitted, train_csv, tmp_path):
+    _, model = fitted
+    _, labels = score(model, train_csv, tmp_path / "labelled.csv", "--labels")
+    predicted = ganad.load(model, device="cpu").predict(read_array(train_csv))
+    np.testing.assert_array_equal(labels, (predicted == -1).astype(int))
+
+
+@pytest.mark.parametrize("fraction, expected", [(0.1, 2), (0.15, 3), (0.25, 5), (1.0, 20)])
+def test_top_fraction_count_rounds_half_up(fraction, expected):
+    scores = np.arange(20, dtype=float)[::-1]
+    labels = top_fraction_labels(scores, fraction)
+    assert labels.sum() == expected and labels[:expected].all()
+
+
+def test_top_fraction_ties_go_to_the_earlier_row():
+    np.testing.assert_array_equal(top_fraction_labels(np.array([1.0, 2.0, 2.0, 0.0]), 0.25), [0, 1, 0, 0])
+
+
+@pytest.fixture(scope="module")
+def critic_model(train_csv, tmp_path_factory):
+    model = tmp_path_factory.mktemp("critic") / "model"
+    run_ok(["fit", train_csv, "--method", "wgan-critic", "--out", model, *TINY])
+    return model
+
+
+def fit_argv(data, out, *extra):
+    return ["fit", data, "--method", "wgan-critic", "--out", out, "--device", "cpu", *extra]
+
+
+BAD_FIT = {
+    "missing file": (lambda d, t: fit_argv(t / "nope.csv", t / "m"), "no such data file"),
+    "unsupported suffix": (lambda d, t: fit_argv(t / "data.txt", t / "m"), "unsupported file type"),
+    "unknown method": (lambda d, t: ["fit", d, "--method", "nope", "--out", t / "m"], "unknown method"),
+    "param without =": (lambda d, t: fit_argv(d, t / "m", "--param", "n_epochs"), "KEY=VALUE"),
+    "unknown param": (lambda d, t: fit_argv(d, t / "m", "--param", "n_epoch=1"), "unknown parameter"),
+    "param with a flag": (lambda d, t: fit_argv(d, t / "m", "--param", "random_state=1"), "--seed"),
+    "invalid param value": (lambda d, t: fit_argv(d, t / "m", "--param", "n_epochs=-1"), "n_epochs"),
+    "NaN in data": (lambda d, t: fit_argv(write_csv(t / "nan.csv", np.full((5, 2), np.nan)), t / "m"), "NaN"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FIT))
+def test_bad_fit_input_is_a_usage_error(case, train_csv, tmp_path, capsys):
+    (tmp_path / "data.txt").write_text("1,2\n")
+    make_argv, message = BAD_FIT[case]
+    assert main([str(arg) for arg in make_argv(train_csv, tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ganad: error: ") and message in err and "Traceback" not in err
+    assert not (tmp_path / "m").exists()
+
+
+def test_wrong_feature_count_at_score_time(critic_model, tmp_path, capsys):
+    data = write_csv(tmp_path / "wide.csv", np.zeros((10, N_FEATURES + 1)))
+    out = tmp_path / "scores.csv"
+    assert main(["score", str(critic_model), str(data), "--out", str(out), "--chunk-rows", "4"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ganad: error: ") and f"expecting {N_FEATURES} features" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["score", "{tmp}/no-model", "{data}", "--out", "{tmp}/s.csv"], "not a ganad model folder"),
+    (["score", "{model}", "{tmp}/missing.csv", "--out", "{tmp}/s.csv"], "no such data file"),
+    (["score", "{model}", "{data}", "--out", "{tmp}/no-dir/s.csv"], "No such file or directory"),
+])
+def test_bad_score_input_is_a_usage_error(argv, message, critic_model, train_csv, tmp_path, capsys):
+    argv = [arg.format(tmp=tmp_path, data=train_csv, model=critic_model) for arg in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ganad: error: ") and message in err
+
+
+@pytest.mark.parametrize("argv", [
+    [],
+    ["score", "m", "d.csv", "--out", "s.csv", "--threshold", "1", "--contamination", "0.1"],
+    ["score", "m", "d.csv", "--out", "s.csv", "--contamination", "1.5"],
+    ["fit", "d.csv", "--method", "wgan-critic", "--out", "m", "--device", "nonsense"],
+])
+def test_argparse_errors_return_2(argv, capsys):
+    assert main(argv) == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_module_entry_point_runs_main(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["ganad", "list"])
+    with pytest.raises(SystemExit) as exit_:
+        runpy.run_module("ganad.cli", run_name="__main__")
+    assert exit_.value.code == 0
+    assert "wgan-encoder" in capsys.readouterr().out
+
+
+def assert_png(path):
+    assert path.is_file() and path.read_bytes().startswith(PNG_SIGNATURE)
+
+
+@pytest.mark.parametrize("gan", ["wgan-gp", "wgan-clip"])
+def test_wgan_demo_writes_figures_and_results(gan, tmp_path, capsys):
+    run_ok(["demo", "--gan", gan, "--out", tmp_path, "--epochs", 1, "--n-train", 2000, "--n-test", 200,
+            "--inversion-steps", 20, "--device", "cpu"])
+    for name in ("samples", "critic_landscape", "critic_loss", "pr_roc", "score_boxplot"):
+        assert_png(tmp_path / f"{name}.png")
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert [row["detector"] for row in results["results"]] == ["wgan-critic", "wgan-inversion", "wgan-encoder"]
+    assert all(0 <= row["auroc"] <= 1 and 0 <= row["auprc"] <= 1 for row in results["results"])
+    out = capsys.readouterr().out
+    assert "| detector | AUROC | AUPRC | score seconds |" in out
+    assert results["gan"] == gan and ("lambda = 0.1" in out) == (gan == "wgan-gp")
+
+
+def test_modes_covered_needs_one_percent_within_0_15_of_a_centre():
+    angles = 2 * np.pi * np.array([0, 1, 2]) / 7
+    centres = np.column_stack([np.cos(angles), np.sin(angles)])
+    points = np.concatenate([np.repeat(centres[:2], 50, axis=0),  # two modes, 50 points each
+                             centres[2:] * 1.2,  # one point 0.2 off the third centre: not counted
+                             np.zeros((99, 2))])  # ring centre: no mode
+    assert modes_covered(points) == 2
+    assert modes_covered(points[:100]) == 2 and modes_covered(np.zeros((10, 2))) == 0
+
+
+def test_vanilla_demo_tracks_mode_coverage(tmp_path, capsys):
+    run_ok(["demo", "--gan", "vanilla", "--out", tmp_path, "--epochs", 2, "--n-train", 2000, "--device", "cpu"])
+    assert_png(tmp_path / "mode_collapse.png")
+    assert_png(tmp_path / "discriminator_loss.png")
+    coverage = json.loads((tmp_path / "results.json").read_text())["modes_covered_per_epoch"]
+    assert len(coverage) == 2 and all(0 <= c <= 7 for c in coverage)
+    out = capsys.readouterr().out
+    assert "epoch   1:" in out and "epoch   2:" in out
