@@ -22,6 +22,19 @@ from ganad.data.synthetic import (
     make_ring_anomaly_set,
 )
 
+# Real benchmark sets. The downloader stays in its module: ganad.data.fetch.fetch(name, ...).
+from ganad.data._cache import Dataset, data_dir
+from ganad.data.image import (
+    load_cifar10,
+    load_digits_images,
+    load_fashion_mnist,
+    load_kmnist,
+    load_mnist,
+    load_svhn,
+)
+from ganad.data.tabular import load_kddcup99, load_odds, scale_on_train
+from ganad.data.timeseries import distance_plot, load_uci_har
+
 __all__ = [
     "SYNTHETIC_SETS",
     "make_anomaly_benchmark",
@@ -40,4 +53,17 @@ __all__ = [
     "iter_array_chunks",
     "ScoreWriter",
     "write_scores_csv",
+    "Dataset",
+    "data_dir",
+    "load_mnist",
+    "load_fashion_mnist",
+    "load_kmnist",
+    "load_cifar10",
+    "load_svhn",
+    "load_digits_images",
+    "load_odds",
+    "load_kddcup99",
+    "scale_on_train",
+    "load_uci_har",
+    "distance_plot",
 ]

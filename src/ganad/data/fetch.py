@@ -1,0 +1,242 @@
+"""Downloading the real data sets from their upstream addresses, checked against SHA-256.
+
+``fetch(name)`` downloads every file of ``DATASETS[name]`` into the data folder (see
+:func:`ganad.data._cache.data_dir`) under the cache layout, so the loaders find them. Each file
+is streamed into a temporary file next to its destination, its SHA-256 is compared with the
+pinned value, and only then is it moved into place with ``os.replace``: a failed or corrupted
+download never leaves a file the loaders would read. A file already present (whole or as
+``.partN`` slices) with the right hash is not downloaded again. Archives (CIFAR-10's tar.gz,
+UCI HAR's zip) are unpacked next to themselves after the check; a member with an absolute
+path, a ``..`` component, or that is not a regular file or folder (links, devices) is refused.
+
+Pinned checksums (never guessed; a resource without one is refused, with instructions):
+
+- MNIST, Fashion-MNIST: the SHA-256 values of ``shared/data/SOURCES.md``, whose files match
+  the official md5s; tensorflow/datasets ``url_checksums/{mnist,fashion_mnist}.txt`` lists
+  the same values.
+- KMNIST (IDX gzip files), SVHN (cropped digits): tensorflow/datasets
+  ``url_checksums/{kmnist,svhn_cropped}.txt`` (commit 333639b3); the KMNIST test-file values
+  also match the Git LFS pointers cited in SOURCES.md. The KMNIST ``.npz`` files have no
+  published SHA-256 and are not fetched.
+- CIFAR-10 python archive: the SHA-256 pinned by Keras ``datasets/cifar10.py``
+  (its md5 c58f3010... is the official one).
+- ODDS thyroid / arrhythmia / musk: the exact files of SOURCES.md, fetched from the pyod
+  commits they were copied from (ODDS itself serves them through changing Dropbox links).
+- KDDCUP99 10 %: SOURCES.md.
+- UCI HAR: no published checksum was found, so ``fetch("uci_har")`` refuses; download the zip
+  by hand.
+"""
+
+import hashlib
+import logging
+import os
+import re
+import shutil
+import tarfile
+import tempfile
+import urllib.parse
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import PurePosixPath
+
+from ._cache import data_dir as resolve_data_dir
+from ._cache import file_pieces, read_bytes
+
+logger = logging.getLogger(__name__)
+
+_CHUNK = 1 << 20
+_TIMEOUT_S = 60
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One upstream file: where it comes from, where it goes in the data folder, its hash."""
+
+    url: str
+    path: str  # relative to the data folder, in the cache layout
+    sha256: str | None
+    archive: bool = False  # unpacked into its own folder after the check
+
+
+def _files(base, folder, named):
+    return tuple(Resource(base + name, f"{folder}/{name}", sha) for name, sha in named.items())
+
+
+_PYOD = "https://raw.githubusercontent.com/yzhao062/pyod/{}/notebooks/data/{}.mat"
+_PYOD_HEAD = "34f7996effac700a5166d882d5e94c6e6078fae3"
+
+DATASETS = {
+    "mnist": _files("https://storage.googleapis.com/cvdf-datasets/mnist/", "mnist", {
+        "train-images-idx3-ubyte.gz":
+            "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+        "train-labels-idx1-ubyte.gz":
+            "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+        "t10k-images-idx3-ubyte.gz":
+            "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+        "t10k-labels-idx1-ubyte.gz":
+            "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+    }),
+    "fashion_mnist": _files("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+                            "fashion_mnist", {
+        "train-images-idx3-ubyte.gz":
+            "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+        "train-labels-idx1-ubyte.gz":
+            "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+        "t10k-images-idx3-ubyte.gz":
+            "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+        "t10k-labels-idx1-ubyte.gz":
+            "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+    }),
+    "kmnist": _files("http://codh.rois.ac.jp/kmnist/dataset/kmnist/", "kmnist", {
+        "train-images-idx3-ubyte.gz":
+            "51467d22d8cc72929e2a028a0428f2086b092bb31cfb79c69cc0a90ce135fde4",
+        "train-labels-idx1-ubyte.gz":
+            "e38f9ebcd0f3ebcdec7fc8eabdcdaef93bb0df8ea12bee65224341c8183d8e17",
+        "t10k-images-idx3-ubyte.gz":
+            "edd7a857845ad6bb1d0ba43fe7e794d164fe2dce499a1694695a792adfac43c5",
+        "t10k-labels-idx1-ubyte.gz":
+            "20bb9a0ef54c7db3efc55a92eef5582c109615df22683c380526788f98e42a1c",
+    }),
+    "cifar10": (Resource("https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
+                         "cifar10/cifar-10-python.tar.gz",
+                         "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",
+                         archive=True),),
+    "svhn": _files("http://ufldl.stanford.edu/housenumbers/", "svhn", {
+        "train_32x32.mat":
+            "435e94d69a87fde4fd4d7f3dd208dfc32cb6ae8af2240d066de1df7508d083b8",
+        "test_32x32.mat":
+            "cdce80dfb2a2c4c6160906d0bd7c68ec5a99d7ca4831afa54f09182025b6a75b",
+    }),
+    "thyroid": (Resource(_PYOD.format("ef6d5e8dc828615f498286c1d6a22cbd02fd4cd2", "thyroid"),
+                         "odds/thyroid.mat",
+                         "49155d7861b977e90808faf68343ff67a67f63090c2744d514dbb67ac68e7e33"),),
+    "arrhythmia": (Resource(_PYOD.format(_PYOD_HEAD, "arrhythmia"), "odds/arrhythmia.mat",
+                            "e4d47e499591ae31e5d7f0cd983367092353eac240f48e14c9b36457edb3460d"),),
+    "musk": (Resource(_PYOD.format(_PYOD_HEAD, "musk"), "odds/musk.mat",
+                      "50bbf414caceb66cfe6f6b1eb7c1ff7c6eb1e6d87173f7bb597ba55cd3dc5493"),),
+    "kddcup99": (Resource("http://kdd.ics.uci.edu/databases/kddcup99/kddcup.data_10_percent.gz",
+                          "kddcup99/kddcup.data_10_percent.gz",
+                          "8045aca0d84e70e622d1148d7df782496f6333bf6eb979a1b0837c42a9fd9561"),),
+    "uci_har": (Resource("https://archive.ics.uci.edu/ml/machine-learning-databases/00240/"
+                         "UCI%20HAR%20Dataset.zip", "uci_har/UCI HAR Dataset.zip", None,
+                         archive=True),),
+}
+
+
+def how_to_get(name):
+    """A one-line hint telling how to obtain the files of ``DATASETS[name]``."""
+    resources = DATASETS[name]
+    urls = ", ".join(r.url for r in resources)
+    if all(r.sha256 for r in resources):
+        return f"run `ganad data fetch {name}` (downloads {urls})"
+    folder = PurePosixPath(resources[0].path).parent
+    return (f"download {urls} and unpack it into the '{folder}' folder of the data folder "
+            f"(no pinned checksum, so `ganad data fetch` does not download it)")
+
+
+def fetch(name, *, data_dir=None, base_url=None):
+    """Download the files of ``DATASETS[name]`` into the data folder; return their paths.
+
+    ``data_dir`` is resolved as in the loaders (explicit > ``$GANAD_DATA`` > user cache).
+    ``base_url`` replaces the upstream addresses by a mirror laid out like the data folder:
+    a file is then fetched from ``base_url + "/" + its relative path``. Raises ``KeyError`` for
+    an unknown name and ``ValueError`` for a resource without a pinned checksum (before
+    downloading anything) or a download whose SHA-256 differs from the pinned one.
+    """
+    if name not in DATASETS:
+        raise KeyError(f"unknown data set {name!r}; choose from {sorted(DATASETS)}")
+    resources = DATASETS[name]
+    for resource in resources:
+        if resource.sha256 is None:
+            raise ValueError(f"{name}: no pinned checksum for {resource.url}, so it is not "
+                             f"downloaded automatically; {how_to_get(name)}")
+    root = resolve_data_dir(data_dir)
+    paths = []
+    for resource in resources:
+        dest = root / resource.path
+        url = resource.url if base_url is None else (
+            f"{base_url.rstrip('/')}/{urllib.parse.quote(resource.path)}")
+        if file_pieces(dest) and _sha256(file_pieces(dest)) == resource.sha256:
+            logger.info("%s: present, checksum verified", dest)
+        else:
+            logger.info("downloading %s -> %s", url, dest)
+            _download(url, dest, resource.sha256)
+        if resource.archive:
+            _unpack(dest, dest.parent)
+        paths.append(dest)
+    return paths
+
+
+def _sha256(pieces):
+    digest = hashlib.sha256()
+    for piece in pieces:
+        with open(piece, "rb") as f:
+            while chunk := f.read(_CHUNK):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _download(url, dest, sha256):
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".download")
+    try:
+        digest = hashlib.sha256()
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=_TIMEOUT_S) as src:
+            while chunk := src.read(_CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != sha256:
+            raise ValueError(f"{url}: SHA-256 mismatch, expected {sha256}, got "
+                             f"{digest.hexdigest()}; the download was discarded")
+        os.replace(tmp, dest)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _member_parts(archive, name):
+    """The path components of an archive member, refusing anything outside the target folder."""
+    parts = [p for p in re.split(r"[\\/]", name) if p not in ("", ".")]
+    if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) or ".." in parts or not parts:
+        raise ValueError(f"{archive}: refusing unsafe member path {name!r}")
+    return parts
+
+
+def _unpack(archive, into):
+    pieces = file_pieces(archive)
+    source = pieces[0] if len(pieces) == 1 else BytesIO(read_bytes(archive))
+    if archive.name.endswith(".zip"):
+        with zipfile.ZipFile(source) as zf:
+            members = [m for m in zf.infolist() if not m.is_dir()]
+            for m in members:
+                if (m.external_attr >> 16) & 0o170000 == 0o120000:
+                    raise ValueError(f"{archive}: refusing symbolic link {m.filename!r}")
+                _member_parts(archive, m.filename)
+            for m in members:
+                with zf.open(m) as src:
+                    _write_atomic(into.joinpath(*_member_parts(archive, m.filename)), src)
+        return
+    opened = {"fileobj": source} if isinstance(source, BytesIO) else {"name": source}
+    with tarfile.open(**opened) as tar:
+        members = tar.getmembers()
+        for m in members:
+            _member_parts(archive, m.name)
+            if not (m.isfile() or m.isdir()):
+                raise ValueError(f"{archive}: refusing {m.name!r}, not a regular file or folder")
+        for m in members:
+            if m.isfile():
+                _write_atomic(into.joinpath(*_member_parts(archive, m.name)), tar.extractfile(m))
+
+
+def _write_atomic(target, src):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            shutil.copyfileobj(src, out, _CHUNK)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -1,0 +1,85 @@
+"""Multivariate time series: UCI HAR raw inertial signals and their distance plots.
+
+UCI HAR (Anguita et al., "A Public Domain Dataset for Human Activity Recognition Using
+Smartphones", ESANN 2013): windows of 128 steps (2.56 s at 50 Hz) of nine inertial channels --
+body acceleration, body angular velocity and total acceleration, each along x, y, z -- from
+``UCI HAR Dataset/{train,test}/Inertial Signals/<signal>_<split>.txt`` (one window per line),
+with the activity of each window (1..6) in ``UCI HAR Dataset/{split}/y_<split>.txt``;
+7 352 train and 2 947 test windows.
+
+Haloui, Sen Gupta & Feuillard, "Anomaly detection with Wasserstein GAN" (arXiv:1812.02463,
+2018), §2.3 and §6 use these signals twice: as 9-channel images through the distance plot of
+Eq. 24, ``R_ij = ||s_i - s_j||`` (:func:`distance_plot`, taken per channel, so each channel's
+norm is the absolute difference), and as the raw total-acceleration channels
+(``signals=TOTAL_ACC``) for a fully connected WGAN.
+"""
+
+import io
+
+import numpy as np
+
+from ._cache import Dataset, read_bytes, require_file
+from ._cache import data_dir as resolve_data_dir
+from .fetch import how_to_get
+
+HAR_SIGNALS = ("body_acc_x", "body_acc_y", "body_acc_z", "body_gyro_x", "body_gyro_y",
+               "body_gyro_z", "total_acc_x", "total_acc_y", "total_acc_z")
+TOTAL_ACC = ("total_acc_x", "total_acc_y", "total_acc_z")
+HAR_ACTIVITIES = ("WALKING", "WALKING_UPSTAIRS", "WALKING_DOWNSTAIRS", "SITTING", "STANDING",
+                  "LAYING")
+HAR_STEPS = 128
+_HAR_ROOT = "uci_har/UCI HAR Dataset"
+
+
+def load_uci_har(split="train", *, data_dir=None, signals=HAR_SIGNALS):
+    """UCI HAR windows of the chosen ``signals``, as rows of ``len(signals) * 128`` values.
+
+    ``X`` is float32 of shape ``(n, C * 128)``, channel-major, with ``image_shape = (C, 128)``
+    (``X.reshape(-1, *image_shape)`` gives the ``(n, C, 128)`` series); raw sensor units,
+    unscaled. ``y`` is the activity index 0..5 into ``HAR_ACTIVITIES`` (the upstream id minus 1).
+    """
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    unknown = [s for s in signals if s not in HAR_SIGNALS]
+    if unknown or not signals:
+        raise ValueError(f"signals must be a non-empty selection of {HAR_SIGNALS}, got {signals!r}")
+    root, hint = resolve_data_dir(data_dir), how_to_get("uci_har")
+    label_path = require_file(root, f"{_HAR_ROOT}/{split}/y_{split}.txt", hint)
+    activity = _read_table(label_path, np.int64).ravel()
+    if not np.isin(activity, np.arange(1, len(HAR_ACTIVITIES) + 1)).all():
+        raise ValueError(f"{label_path}: activities must be 1..{len(HAR_ACTIVITIES)}")
+    paths, channels = [], []
+    for signal in signals:
+        path = require_file(root, f"{_HAR_ROOT}/{split}/Inertial Signals/{signal}_{split}.txt",
+                            hint)
+        window = _read_table(path, np.float32)
+        if window.shape != (len(activity), HAR_STEPS):
+            raise ValueError(f"{path}: shape {window.shape}, expected "
+                             f"({len(activity)}, {HAR_STEPS}) to match {label_path.name}")
+        paths.append(path)
+        channels.append(window)
+    series = np.stack(channels, axis=1)  # (n, C, 128)
+    return Dataset(X=series.reshape(len(series), -1), y=activity - 1, name="uci_har",
+                   image_shape=series.shape[1:], classes=HAR_ACTIVITIES,
+                   meta={"split": split, "signals": tuple(signals),
+                         "files": [str(p) for p in (label_path, *paths)]})
+
+
+def distance_plot(series):
+    """Distance plots ``R[n, c, i, j] = |s[n, c, i] - s[n, c, j]|`` (Haloui et al., Eq. 24).
+
+    ``series`` has shape ``(n, C, T)``; the result, ``(n, C, T, T)`` in the same float dtype,
+    treats a multivariate series as a C-channel image. Memory grows as ``n * C * T**2``
+    (1.2 MB per 9 x 128 window in float32), so transform large sets in batches.
+    """
+    series = np.asarray(series)
+    if series.ndim != 3:
+        raise ValueError(f"series must have shape (n, channels, steps), got {series.shape}")
+    if not np.issubdtype(series.dtype, np.floating):
+        series = series.astype(np.float64)
+    return np.abs(series[..., :, None] - series[..., None, :])  # (n, C, T, 1) - (n, C, 1, T)
+
+
+def _read_table(path, dtype):
+    """Whitespace-separated numbers, one row per line, as a 2-D array."""
+    return np.loadtxt(io.BytesIO(read_bytes(path)), dtype=dtype, ndmin=2)

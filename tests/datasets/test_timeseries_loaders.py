@@ -1,0 +1,76 @@
+"""UCI HAR loader on small files written in the upstream layout, and the distance plot of
+Haloui et al. Eq. 24 against a hand computation."""
+
+import numpy as np
+import pytest
+
+from ganad.data import distance_plot, load_uci_har
+from ganad.data.timeseries import HAR_SIGNALS, TOTAL_ACC
+
+
+def _matlab_e(value):
+    """A number as the upstream text files write it: '  2.8858451e-001' (3-digit exponent)."""
+    mantissa, exponent = f"{value:.7e}".split("e")
+    return f"{mantissa:>11}e{int(exponent):+04d}"
+
+
+def _write_har(root, split, activities, seed=0):
+    """Upstream layout: one 128-value window per line, space-separated, under 'Inertial Signals'."""
+    rng = np.random.default_rng(seed)
+    base = root / "uci_har" / "UCI HAR Dataset" / split
+    (base / "Inertial Signals").mkdir(parents=True)
+    (base / f"y_{split}.txt").write_text("".join(f"{a}\n" for a in activities))
+    signals = {}
+    for signal in HAR_SIGNALS:
+        values = rng.normal(size=(len(activities), 128)).astype(np.float32)
+        lines = ("".join(_matlab_e(v) for v in row) for row in values)
+        (base / "Inertial Signals" / f"{signal}_{split}.txt").write_text("\n".join(lines) + "\n")
+        signals[signal] = values
+    return signals
+
+
+def test_all_nine_channels(tmp_path):
+    signals = _write_har(tmp_path, "train", [1, 5, 6, 3])
+    ds = load_uci_har("train", data_dir=tmp_path)
+    assert ds.X.shape == (4, 9 * 128) and ds.X.dtype == np.float32
+    assert ds.image_shape == (9, 128)
+    series = ds.X.reshape(-1, *ds.image_shape)
+    np.testing.assert_allclose(series[:, 4], signals["body_gyro_y"], rtol=1e-6)
+    assert ds.y.tolist() == [0, 4, 5, 2]
+    assert [ds.classes[k] for k in ds.y] == ["WALKING", "STANDING", "LAYING", "WALKING_DOWNSTAIRS"]
+
+
+def test_total_acceleration_channels(tmp_path):
+    signals = _write_har(tmp_path, "test", [2, 2])
+    ds = load_uci_har("test", data_dir=tmp_path, signals=TOTAL_ACC)
+    assert ds.X.shape == (2, 3 * 128) and ds.meta["signals"] == TOTAL_ACC
+    np.testing.assert_allclose(ds.X[:, :128], signals["total_acc_x"], rtol=1e-6)
+    np.testing.assert_allclose(ds.X[:, 256:], signals["total_acc_z"], rtol=1e-6)
+
+
+def test_inconsistent_or_missing_files(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"y_train\.txt.*UCI%20HAR%20Dataset\.zip"):
+        load_uci_har("train", data_dir=tmp_path)
+    _write_har(tmp_path, "train", [1, 2, 3])
+    (tmp_path / "uci_har" / "UCI HAR Dataset" / "train" / "y_train.txt").write_text("1\n2\n")
+    with pytest.raises(ValueError, match=r"expected \(2, 128\)"):
+        load_uci_har("train", data_dir=tmp_path)
+    with pytest.raises(ValueError, match="signals"):
+        load_uci_har("train", data_dir=tmp_path, signals=("acc_x",))
+
+
+def test_distance_plot_by_hand():
+    series = np.array([[[0.0, 1.0, 3.0], [2.0, -2.0, 2.0]]], dtype=np.float32)  # (1, 2, 3)
+    plot = distance_plot(series)
+    assert plot.shape == (1, 2, 3, 3) and plot.dtype == np.float32
+    np.testing.assert_array_equal(plot[0, 0], [[0, 1, 3], [1, 0, 2], [3, 2, 0]])
+    np.testing.assert_array_equal(plot[0, 1], [[0, 4, 0], [4, 0, 4], [0, 4, 0]])
+
+
+def test_distance_plot_of_many_windows_is_symmetric():
+    plot = distance_plot(np.random.default_rng(0).normal(size=(5, 9, 16)))
+    assert plot.shape == (5, 9, 16, 16)
+    np.testing.assert_array_equal(plot, plot.transpose(0, 1, 3, 2))
+    assert not plot[..., np.arange(16), np.arange(16)].any()
+    with pytest.raises(ValueError, match="shape"):
+        distance_plot(np.zeros((9, 16)))
