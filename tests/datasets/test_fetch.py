@@ -174,3 +174,13 @@ def test_registry_is_complete():
     for resources in DATASETS.values():
         for r in resources:
             assert r.sha256 is None or len(r.sha256) == 64 and int(r.sha256, 16) >= 0
+
+
+def test_cli_data_fetch(shared_data, tmp_path, capsys):
+    from ganad.cli.main import main
+
+    with _serve(shared_data) as (base_url, _):
+        status = main(["data", "fetch", "thyroid", "--data-dir", str(tmp_path), "--base-url", base_url])
+    assert status == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "odds" / "thyroid.mat")
+    assert _sha256(tmp_path / "odds" / "thyroid.mat") == DATASETS["thyroid"][0].sha256

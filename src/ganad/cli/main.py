@@ -4,6 +4,7 @@
     ganad fit DATA --method NAME --out MODEL_DIR [--scaling ...] [--param KEY=VALUE ...]
     ganad score MODEL_DIR DATA --out SCORES.csv [--threshold T | --contamination Q | --labels]
     ganad demo [--out DIR] [--gan wgan-gp|wgan-clip|vanilla] ...
+    ganad data fetch NAME [--data-dir DIR]
 
 ``main(argv) -> int`` runs one command and returns its exit status: 0 on success, 2 for
 a usage error or bad input (a missing or malformed file, an unknown method or
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..data import ScoreWriter, iter_array_chunks, read_array
+from ..data.fetch import DATASETS, fetch
 from ..io import USER_MODULE_PARAMS, load_model
 from ..registry import DETECTORS, PAPERS, get_detector
 from ..training import TrainingDivergedError
@@ -79,7 +81,25 @@ def build_parser():
     demo.add_arguments(demo_parser)
     _add_device_argument(demo_parser)
     demo_parser.set_defaults(command=demo.run)
+    _add_data_parser(commands)
     return parser
+
+
+def _add_data_parser(commands):
+    parser = commands.add_parser("data", help="download the real data sets (checksum-verified)")
+    actions = parser.add_subparsers(title="actions", required=True, metavar="ACTION")
+    fetching = actions.add_parser("fetch", help="download a data set into the data folder")
+    fetching.add_argument("name", choices=sorted(DATASETS), help="the data set")
+    fetching.add_argument("--data-dir", help="destination (default: $GANAD_DATA, else the user cache folder)")
+    fetching.add_argument("--base-url", help="a mirror laid out like the data folder")
+    fetching.set_defaults(command=fetch_data)
+
+
+def fetch_data(args):
+    paths = fetch(args.name, data_dir=args.data_dir, base_url=args.base_url)
+    for path in paths:
+        print(path)
+    return 0
 
 
 def _add_fit_parser(commands):
