@@ -13,20 +13,21 @@ rows, i.e. exactly ``generator_steps`` generator steps. After one warm-up of eac
 implementation the two alternate (ABBA order) ``--repeats`` times; the table reports
 medians. Numbers are relative: compare the ratio within a run, not across machines.
 
-    PYTHONPATH=src python benchmarks/train_throughput.py [--repeats 3] [--csv out.csv]
+    PYTHONPATH=src python benchmarks/train_throughput.py [--repeats 5] [--csv out.csv]
 """
 
 import argparse
-import csv
+import functools
+import os
 import statistics
-import subprocess
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from _rows import git_sha, write_csv
 from ganad.data.synthetic import make_ring
 from ganad.nets import DCGANConfig, DCGANCritic, DCGANGenerator, LatentPrior, MLPConfig, MLPCritic, MLPGenerator
 from ganad.training import WGANGPTrainer
@@ -58,8 +59,8 @@ class NetSpec:
 
 
 NETS = {
-    "mlp": NetSpec(MLPConfig(n_features=2, latent_dim=2, hidden=(128, 128)), MLPGenerator, MLPCritic, 150),
-    "dcgan": NetSpec(DCGANConfig(image_shape=(1, 28, 28), latent_dim=100), DCGANGenerator, DCGANCritic, 6),
+    "mlp": NetSpec(MLPConfig(n_features=2, latent_dim=2, hidden=(128, 128)), MLPGenerator, MLPCritic, 300),
+    "dcgan": NetSpec(DCGANConfig(image_shape=(1, 28, 28), latent_dim=100), DCGANGenerator, DCGANCritic, 10),
 }
 
 
@@ -85,7 +86,7 @@ def run_plain(spec, data, seed, device):
     generator, critic, rng = build(spec, seed, device)
     g_opt = torch.optim.Adam(generator.parameters(), lr=LEARNING_RATE, betas=BETAS)
     c_opt = torch.optim.Adam(critic.parameters(), lr=LEARNING_RATE, betas=BETAS)
-    loop = lambda: plain_wgan_gp(generator, critic, g_opt, c_opt, data, rng, spec.config.latent_dim)  # noqa: E731
+    loop = functools.partial(plain_wgan_gp, generator, critic, g_opt, c_opt, data, rng, spec.config.latent_dim)
     return _timed(loop, device), generator, critic
 
 
@@ -137,12 +138,14 @@ def _sync(device):
 
 
 def max_param_diff(a, b):
-    return max(float((p - q).abs().max()) for p, q in zip(a.parameters(), b.parameters()))
+    with torch.no_grad():
+        return max(float((p - q).abs().max()) for p, q in zip(a.parameters(), b.parameters()))
 
 
 def benchmark_net(name, *, repeats, generator_steps, device, seed):
     """One summary row for ``name``: median steps/s of both implementations and their ratio."""
     spec = NETS[name]
+    load_start = os.getloadavg()[0]
     steps = generator_steps or spec.default_steps
     data = spec.data(BATCH_SIZE * N_CRITIC * steps, seed).to(device)
     warm = data[:BATCH_SIZE * N_CRITIC * max(1, steps // 3)]
@@ -163,19 +166,10 @@ def benchmark_net(name, *, repeats, generator_steps, device, seed):
         "ganad_runs": " ".join(f"{r:.3f}" for r in rate["ganad"]),
         "plain_runs": " ".join(f"{r:.3f}" for r in rate["plain"]),
         "max_param_diff": diff, "seed": seed, "git_sha": git_sha(),
+        "loadavg_1min_start": load_start, "loadavg_1min_end": os.getloadavg()[0],
     }
 
 
-def git_sha():
-    here = Path(__file__).resolve().parent
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=here, capture_output=True,
-                             text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=here, capture_output=True,
-                               text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-    return sha + ("-dirty" if dirty else "")
 
 
 def render(rows):
@@ -188,29 +182,29 @@ def render(rows):
     lines.append(f"device {first['device']}, torch {first['torch']}, {first['threads']} threads, "
                  f"git {first['git_sha'] or '?'}; median of {first['repeats']} runs each; "
                  "max |param difference| after warm-up: "
-                 + ", ".join(f"{row['net']} {row['max_param_diff']:.1e}" for row in rows))
+                 + ", ".join(f"{row['net']} {row['max_param_diff']:.1e}" for row in rows)
+                 + "; 1-min load average " + ", ".join(
+                     f"{row['net']} {row['loadavg_1min_start']:.2f}->{row['loadavg_1min_end']:.2f}" for row in rows))
     return "\n".join(lines)
 
 
-def write_csv(rows, path):
-    with open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs per implementation (default 3)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs per implementation (default 5)")
     parser.add_argument("--generator-steps", type=int, default=None,
                         help="generator steps per timed run, for every net (default: mlp "
                              f"{NETS['mlp'].default_steps}, dcgan {NETS['dcgan'].default_steps})")
     parser.add_argument("--nets", nargs="+", choices=sorted(NETS), default=list(NETS))
     parser.add_argument("--device", default="auto", help="auto (CUDA when available), cpu, cuda, ...")
+    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--csv", type=Path, default=None, help="write the rows to this CSV file")
     args = parser.parse_args(argv)
     device = resolve_device(args.device)
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
     rows = [benchmark_net(name, repeats=args.repeats, generator_steps=args.generator_steps,
                           device=device, seed=args.seed) for name in args.nets]
     if args.csv is not None:

@@ -100,9 +100,12 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         check_float32_range(X)
         X = apply_scaler(X, self.scaler_)
-        scores = [self._score_chunk(X[start:start + self.score_batch_size])
-                  for start in range(0, len(X), self.score_batch_size)]
-        return np.concatenate(scores) if scores else np.empty(0)
+        # One preallocated output: a list of per-chunk arrays fragments the heap between
+        # the chunks' activation buffers and makes memory grow with the number of rows.
+        scores = np.empty(len(X), dtype=np.float64)
+        for start in range(0, len(X), self.score_batch_size):
+            scores[start:start + self.score_batch_size] = self._score_chunk(X[start:start + self.score_batch_size])
+        return scores
 
     @torch.no_grad()
     def _score_chunk(self, X):

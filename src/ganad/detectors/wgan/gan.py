@@ -136,8 +136,12 @@ class GANDetector(BaseGANDetector):
     def _in_chunks(self, function, X):
         """``function`` over ``X`` in chunks of ``score_batch_size``, without gradients."""
         with torch.no_grad():
-            return torch.cat([function(X[i:i + self.score_batch_size])
-                              for i in range(0, len(X), self.score_batch_size)])
+            first = function(X[:self.score_batch_size])
+            out = first.new_empty((len(X), *first.shape[1:]))
+            out[:len(first)] = first
+            for start in range(len(first), len(X), self.score_batch_size):
+                out[start:start + self.score_batch_size] = function(X[start:start + self.score_batch_size])
+            return out
 
     def critic_output(self, X):
         """The critic's raw output f_w(x) for each row of ``X`` (Fig. 13, left)."""
