@@ -11,9 +11,18 @@ from ganad.data import make_ring, make_ring_anomaly_set
 # Algorithm 2 defaults (lambda 10, 1e-4) need far more steps on this data.
 QUICK_RING = {"n_epochs": 10, "gp_weight": 0.1, "learning_rate": 1e-3, "random_state": 0, "device": "cpu"}
 
-# The smallest settings that exercise every code path of a detector.
+# The smallest settings that exercise every code path of a detector, by registry name.
 TINY = {"n_epochs": 1, "batch_size": 32, "hidden": (16, 16), "device": "cpu"}
-TINY_SCORER = {"wgan-inversion": {"inversion_steps": 5, "n_restarts": 2}, "wgan-encoder": {"encoder_epochs": 1}}
+QUICK_PARAMS = {
+    "wgan-critic": TINY,
+    "wgan-inversion": {**TINY, "inversion_steps": 5, "n_restarts": 2},
+    "wgan-encoder": {**TINY, "encoder_epochs": 1},
+    "kde": {"n_folds": 2},
+    "ocsvm": {},
+    "iforest": {"n_estimators": 10},
+    "gmm": {"n_mixture_components": 2},
+}
+GAN_METHODS = ("wgan-critic", "wgan-inversion", "wgan-encoder")
 
 
 @pytest.fixture(scope="session")

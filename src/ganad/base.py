@@ -66,6 +66,7 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
 
     _parameter_constraints = BASE_CONSTRAINTS
     image_shape = None
+    savable = True  # False where the fitted state cannot be written as tensors + JSON
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):

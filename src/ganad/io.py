@@ -31,6 +31,9 @@ USER_MODULE_PARAMS = ("generator", "critic", "encoder")
 def save_model(detector, path):
     """Write a fitted detector to the folder ``path``; returns the folder."""
     check_is_fitted(detector)
+    if not detector.savable:
+        raise ValueError(f"{type(detector).__name__} cannot be saved without pickle, which ganad refuses; "
+                         "refit it from its parameters instead")
     custom = [name for name in USER_MODULE_PARAMS if detector.get_params().get(name) is not None]
     if custom:
         raise ValueError(f"cannot save a detector built with user-supplied modules {custom}: "

@@ -4,10 +4,11 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from ganad.registry import DETECTORS
 
-QUICK = {"n_epochs": 2, "batch_size": 32, "hidden": (16, 16), "random_state": 0, "device": "cpu"}
-SCORER_QUICK = {"wgan-inversion": {"inversion_steps": 10, "n_restarts": 2}, "wgan-encoder": {"encoder_epochs": 2}}
+from ..conftest import QUICK_PARAMS
 
-ESTIMATORS = [cls(**QUICK, **SCORER_QUICK.get(name, {})) for name, cls in DETECTORS.items()]
+# Two epochs so that the generator takes steps even on the checks' small data sets.
+ESTIMATORS = [cls(**{**QUICK_PARAMS[name], "random_state": 0, **({"n_epochs": 2} if "n_epochs" in QUICK_PARAMS[name] else {})})
+              for name, cls in DETECTORS.items()]
 
 FLOAT32_BATCHING = (
     "networks compute in float32 and the BLAS kernel, hence the last bit of a result, "

@@ -44,7 +44,7 @@ def train_csv(tmp_path_factory):
     return write_csv(tmp_path_factory.mktemp("data") / "train.csv", X)
 
 
-@pytest.fixture(scope="module", params=list(DETECTORS))
+@pytest.fixture(scope="module", params=[name for name, cls in DETECTORS.items() if cls.savable])
 def fitted(request, train_csv, tmp_path_factory):
     """(method, model folder) fitted once per method through ``ganad fit``."""
     model = tmp_path_factory.mktemp("models") / request.param
@@ -55,6 +55,11 @@ def fitted(request, train_csv, tmp_path_factory):
 def score(model, data, out, *extra):
     run_ok(["score", model, data, "--out", out, "--device", "cpu", *extra])
     return read_scores(out)
+
+
+def test_fit_refuses_methods_that_cannot_be_saved(train_csv, tmp_path, capsys):
+    assert main(["fit", str(train_csv), "--method", "iforest", "--out", str(tmp_path / "m")]) == 2
+    assert "cannot be saved" in capsys.readouterr().err
 
 
 def test_list_names_every_method_and_paper(capsys):

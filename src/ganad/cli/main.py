@@ -29,6 +29,7 @@ from ..registry import DETECTORS, PAPERS, get_detector
 from ..training import TrainingDivergedError
 from ..utils.device import resolve_device
 from . import demo
+from .bench import _add_bench_parser
 
 USAGE_ERROR = 2
 TRAINING_FAILED = 1
@@ -82,6 +83,7 @@ def build_parser():
     _add_device_argument(demo_parser)
     demo_parser.set_defaults(command=demo.run)
     _add_data_parser(commands)
+    _add_bench_parser(commands)
     return parser
 
 
@@ -150,6 +152,9 @@ def list_methods(args):
 
 def fit(args):
     cls = get_detector(args.method)
+    if not cls.savable:
+        raise ValueError(f"{args.method} cannot be saved as a model file (its fitted state needs pickle, "
+                         "which ganad refuses); use it from Python or through `ganad bench`")
     detector = cls(**_detector_params(cls, args))
     X = read_array(args.data)
     start = time.perf_counter()

@@ -1,0 +1,191 @@
+"""Run a benchmark spec: jobs -> one row each -> a JSONL log (resumable) -> JSON, CSV, Markdown.
+
+Each job loads its data, builds its split with the spec's protocol and its own seed, fits a
+fresh detector from :data:`ganad.registry.DETECTORS` with ``random_state=seed``, scores the
+test rows and returns one flat row: the job's configuration, seed, git SHA, durations,
+metrics and a status -- ``ok``, ``failed`` (with the error), ``not implemented`` (method not
+in the registry yet) or ``data missing`` (with the fetch hint). Jobs run through
+``joblib.Parallel(n_jobs=jobs)``, so a Dask or Ray joblib backend can take the grid
+(``with joblib.parallel_config(backend="dask"): run_spec(...)``).
+
+Every row is appended to ``results.jsonl`` in the output folder as soon as it arrives; a
+rerun skips the jobs that already have an ``ok`` row there and retries the others.
+"""
+
+import functools
+import logging
+import platform
+import subprocess
+import time
+import traceback
+from pathlib import Path
+
+import numpy as np
+from joblib import Parallel, delayed
+
+from ..metrics import evaluate
+from ..protocols import (contamination_split, leave_one_class_out_default_splits, leave_one_class_out_split,
+                         novelty_split, one_class_split)
+from ..registry import DETECTORS
+from ..data.tabular import scale_on_train
+from .results import append_row, latest_rows, read_jsonl, write_outputs
+from .spec import LOADERS, expand, fetch_hint, load_spec
+
+logger = logging.getLogger(__name__)
+
+OK, FAILED, NOT_IMPLEMENTED, DATA_MISSING = "ok", "failed", "not implemented", "data missing"
+
+
+def run_spec(spec, budget="smoke", out=None, *, jobs=1, data_dir=None, seeds=None, figures=False):
+    """Run (or resume) ``spec`` under ``budget``; return ``(rows, paths)``.
+
+    ``out`` defaults to ``bench_results/<spec>/<budget>``. ``rows`` are the latest row of
+    every job of the grid; ``paths`` maps "jsonl", "json", "csv", "markdown" to the files.
+    """
+    spec = load_spec(spec) if isinstance(spec, (str, Path)) else spec
+    out = Path(out or Path("bench_results") / spec.name / budget)
+    out.mkdir(parents=True, exist_ok=True)
+    log = out / "results.jsonl"
+    grid = expand(spec, budget, seeds=seeds)
+    done = {row["key"] for row in read_jsonl(log) if row.get("status") == OK}
+    todo = [job for job in grid if job.key not in done]
+    logger.info("%s/%s: %d jobs, %d already done", spec.name, budget, len(grid), len(grid) - len(todo))
+    sha = git_sha()
+    runnable = []
+    for job in todo:
+        row = _precheck(job, data_dir)
+        if row is None:
+            runnable.append(job)
+        else:
+            append_row(log, {**row, "git_sha": sha})
+    figures_dir = out / "figures" if figures else None
+    results = Parallel(n_jobs=jobs, return_as="generator_unordered")(
+        delayed(run_job)(job, data_dir, figures_dir) for job in runnable)
+    for row in results:
+        append_row(log, {**row, "git_sha": sha})
+    rows = latest_rows(read_jsonl(log), [job.key for job in grid])
+    return rows, write_outputs(rows, spec, out)
+
+
+def _precheck(job, data_dir):
+    """A row for a job that cannot run (unregistered method, missing data), else None."""
+    if job.detector not in DETECTORS:
+        return base_row(job) | {"status": NOT_IMPLEMENTED, "error": f"{job.detector!r} is not in ganad.registry.DETECTORS"}
+    datasets = [job.dataset] + ([job.protocol["anomaly_dataset"]] if "anomaly_dataset" in job.protocol else [])
+    for name in datasets:
+        try:
+            load_data(name, None if data_dir is None else str(data_dir))
+        except FileNotFoundError as error:
+            return base_row(job) | {"status": DATA_MISSING, "error": str(error), "hint": fetch_hint(name)}
+    return None
+
+
+@functools.lru_cache(maxsize=4)
+def load_data(name, data_dir):
+    """``(train Dataset, test Dataset or None)`` of a data set, cached per process."""
+    return LOADERS[name][0](data_dir)
+
+
+def make_split(job, data_dir):
+    """``(X_train, X_test, y_test, k_percent)`` of ``job`` (``k_percent`` None unless tabular)."""
+    options = dict(job.protocol)
+    name, scale = options.pop("name"), options.pop("scale", None)
+    train, test = load_data(job.dataset, data_dir)
+    seed, k_percent = job.seed, None
+    if name == "one-class":
+        split = one_class_split(train.X, train.y, test.X, test.y, job.cls, random_state=seed, **options)
+    elif name == "leave-one-class-out":
+        splits = options.pop("splits", "pooled")
+        if splits == "default":
+            split = leave_one_class_out_default_splits(train.X, train.y, test.X, test.y, job.cls, random_state=seed)
+        else:
+            X, y = (np.concatenate([train.X, test.X]), np.concatenate([train.y, test.y])) if splits == "pooled" \
+                else (train.X, train.y)
+            split = leave_one_class_out_split(X, y, job.cls, random_state=seed, **options)
+    elif name == "contamination":
+        split = contamination_split(train.X, train.y, random_state=seed, **options)
+        k_percent = split.k_percent
+    elif name == "novelty":
+        other = load_data(options.pop("anomaly_dataset"), data_dir)[1]
+        split = novelty_split(train.X, test.X, other.X, random_state=seed, **options)
+    else:
+        raise ValueError(f"unknown protocol {name!r}")
+    X_train, X_test, y_test = split[:3]
+    rng = np.random.default_rng(seed)
+    if job.max_train is not None and job.max_train < len(X_train):
+        X_train = X_train[rng.choice(len(X_train), job.max_train, replace=False)]
+    if job.max_test is not None and job.max_test < len(X_test):
+        keep = rng.choice(len(X_test), job.max_test, replace=False)
+        X_test, y_test = X_test[keep], y_test[keep]
+    if scale is not None:  # statistics of the training part only
+        X_train, X_test = scale_on_train(X_train, X_test, kind=scale)
+    return X_train, X_test, y_test, k_percent
+
+
+def run_job(job, data_dir=None, figures_dir=None):
+    """Fit and score one job; always returns a row (status ``failed`` on an exception)."""
+    row = base_row(job)
+    start = time.perf_counter()
+    try:
+        X_train, X_test, y_test, k_percent = make_split(job, None if data_dir is None else str(data_dir))
+        row.update(n_train=len(X_train), n_test=len(X_test), n_test_anomalies=int(y_test.sum()), k_percent=k_percent)
+        cls = DETECTORS[job.detector]
+        params = dict(job.init_args)
+        if "random_state" in cls().get_params():
+            params["random_state"] = job.seed
+        detector = cls(**params)
+        fit_start = time.perf_counter()
+        detector.fit(X_train)
+        row["fit_s"] = time.perf_counter() - fit_start
+        score_start = time.perf_counter()
+        scores = detector.anomaly_score(X_test)
+        row["score_s"] = time.perf_counter() - score_start
+        row.update(evaluate(y_test, scores, k_percent))
+        row["status"] = OK
+        if figures_dir is not None:
+            _figures(job, y_test, scores, Path(figures_dir))
+    except Exception as error:  # one failed job must not stop the grid; the row says why
+        logger.warning("%s failed: %s", job.key, error)
+        row.update(status=FAILED, error=f"{type(error).__name__}: {error}",
+                   traceback=traceback.format_exc(limit=5))
+    row["total_s"] = time.perf_counter() - start
+    return row
+
+
+def base_row(job):
+    """The flattened configuration of ``job``: its identity, protocol options and init_args."""
+    row = {"key": job.key, "spec": job.spec, "budget": job.budget, "dataset": job.dataset, "class": job.cls,
+           "cell": job.cell, "method": job.method, "detector": job.detector, "seed": job.seed,
+           "max_train": job.max_train, "max_test": job.max_test, "status": None,
+           "python": platform.python_version(), "machine": platform.machine(),
+           "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    row.update({f"protocol.{k}": _flat(v) for k, v in job.protocol.items()})
+    row.update({f"param.{k}": _flat(v) for k, v in job.init_args.items()})
+    return row
+
+
+def _flat(value):
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+def _figures(job, y_test, scores, folder):
+    from ..plots.scores import plot_pr_roc, plot_score_boxplot
+
+    stem = job.key.replace("|", "_").replace(":", "-")
+    plot_pr_roc(y_test, scores, folder / f"{stem}_pr_roc.png", label=job.method)
+    plot_score_boxplot({"normal": scores[y_test == 0], "anomalous": scores[y_test == 1]},
+                       folder / f"{stem}_scores.png")
+
+
+@functools.lru_cache(maxsize=1)
+def git_sha():
+    """The commit of the ganad checkout, with ``+dirty`` when it has local changes; else "unknown"."""
+    here = Path(__file__).resolve().parent
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True,
+                             timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=here,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return sha + ("+dirty" if dirty else "")

@@ -1,0 +1,186 @@
+"""Benchmark specs: one TOML file per paper table, read with the standard library's ``tomllib``.
+
+A spec holds what a table needs and nothing else (example: ``specs/haloui-t1.toml``)::
+
+    name, title, paper, reference      # which table of which paper
+    metrics = ["auprc"]                # columns compared with the paper
+    choices = "..."                    # protocol honesty: readings and deviations
+    [protocol]  name = "leave-one-class-out", its options ...
+    [[datasets]] name = "mnist", classes = [0, ..., 9], options ...
+    [grid]      methods = [...], seeds = [...]
+    [budgets.smoke|cpu|paper]          # overrides: classes, seeds, datasets, methods,
+                                       #   max_train, max_test, protocol = {...}
+    [methods.NAME]  detector = registry name (default NAME), init_args = {...}
+    [methods.NAME.budgets.smoke|cpu|paper]  init_args for that budget
+    [published] source, scale (x scale = a fraction), notes
+    [published.values.METRIC.METHOD]  "CELL" = number   (CELL: "dataset:class" or "dataset")
+    [published.std.METRIC.METHOD]     "CELL" = number   (when the paper gives one)
+
+:func:`expand` turns a spec and a budget into :class:`Job` s, one per dataset x class x
+method x seed; the runner runs them.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ..data import (load_cifar10, load_fashion_mnist, load_kddcup99, load_kmnist, load_mnist,
+                    load_odds, load_svhn, load_uci_har)
+from ..data.fetch import how_to_get
+from ..data.timeseries import TOTAL_ACC
+from ..protocols import PROTOCOLS
+
+BUDGETS = ("smoke", "cpu", "paper")
+BUDGET_KEYS = {"classes", "seeds", "datasets", "methods", "max_train", "max_test", "protocol"}
+SPEC_DIR = resources.files("ganad.bench") / "specs"
+
+
+def _split_loader(load):
+    return lambda data_dir: (load("train", data_dir=data_dir), load("test", data_dir=data_dir))
+
+
+# data set name -> (loader: data_dir -> (train Dataset, test Dataset or None), fetch hint key)
+LOADERS = {
+    "mnist": (_split_loader(load_mnist), "mnist"),
+    "fashion_mnist": (_split_loader(load_fashion_mnist), "fashion_mnist"),
+    "kmnist": (_split_loader(load_kmnist), "kmnist"),
+    "cifar10": (_split_loader(load_cifar10), "cifar10"),
+    "svhn": (_split_loader(load_svhn), "svhn"),
+    "uci_har_total_acc": (lambda d: (load_uci_har("train", data_dir=d, signals=TOTAL_ACC),
+                                     load_uci_har("test", data_dir=d, signals=TOTAL_ACC)), "uci_har"),
+    "kddcup99": (lambda d: (load_kddcup99(data_dir=d), None), "kddcup99"),
+    **{name: ((lambda d, name=name: (load_odds(name, data_dir=d), None)), name)
+       for name in ("thyroid", "arrhythmia", "musk")},
+}
+
+
+def fetch_hint(dataset):
+    """How to obtain the files of a data set of :data:`LOADERS`."""
+    return how_to_get(LOADERS[dataset][1])
+
+
+@dataclass(frozen=True)
+class Job:
+    """One cell of the grid: a method on one data set / class with one seed."""
+
+    spec: str
+    budget: str
+    dataset: str
+    cls: int | None
+    method: str
+    detector: str
+    seed: int
+    init_args: dict
+    protocol: dict
+    max_train: int | None = None
+    max_test: int | None = None
+
+    @property
+    def cell(self):
+        return self.dataset if self.cls is None else f"{self.dataset}:{self.cls}"
+
+    @property
+    def key(self):
+        return f"{self.spec}|{self.budget}|{self.cell}|{self.method}|{self.seed}"
+
+
+@dataclass
+class Spec:
+    name: str
+    title: str
+    paper: str
+    reference: str
+    metrics: list
+    choices: str
+    protocol: dict
+    datasets: list
+    grid: dict
+    budgets: dict
+    methods: dict
+    published: dict
+    path: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+    def published_value(self, metric, method, cell, kind="values"):
+        """The published number as a fraction (``scale`` applied), or None."""
+        value = self.published.get(kind, {}).get(metric, {}).get(method, {}).get(cell)
+        return None if value is None else float(value) * float(self.published.get("scale", 1.0))
+
+
+def list_specs():
+    """Names of the bundled specs, sorted."""
+    return sorted(p.name[:-5] for p in SPEC_DIR.iterdir() if p.name.endswith(".toml"))
+
+
+def load_spec(name_or_path):
+    """A bundled spec by name (``"haloui-t1"``) or a spec file by path, validated."""
+    path = Path(str(name_or_path))
+    if not path.suffix == ".toml":
+        if name_or_path not in list_specs():
+            raise ValueError(f"unknown benchmark {name_or_path!r}; choose one of {list_specs()}")
+        path = Path(str(SPEC_DIR / f"{name_or_path}.toml"))
+    with open(path, "rb") as file:
+        raw = tomllib.load(file)
+    return validate(raw, path)
+
+
+def validate(raw, path=None):
+    """A :class:`Spec` from the parsed TOML ``raw``; ``ValueError`` names the first problem."""
+    where = path or "spec"
+    missing = [k for k in ("name", "title", "paper", "reference", "metrics", "choices", "protocol",
+                           "datasets", "grid", "budgets", "published") if k not in raw]
+    if missing:
+        raise ValueError(f"{where}: missing {missing}")
+    if raw["protocol"].get("name") not in PROTOCOLS:
+        raise ValueError(f"{where}: protocol.name must be one of {sorted(PROTOCOLS)}")
+    for dataset in raw["datasets"]:
+        if dataset.get("name") not in LOADERS:
+            raise ValueError(f"{where}: data set {dataset.get('name')!r} is not one of {sorted(LOADERS)}")
+    for budget, overrides in raw["budgets"].items():
+        if budget not in BUDGETS or set(overrides) - BUDGET_KEYS:
+            raise ValueError(f"{where}: budget {budget!r} must be in {BUDGETS} with keys in {sorted(BUDGET_KEYS)}")
+    if set(BUDGETS) - set(raw["budgets"]):
+        raise ValueError(f"{where}: every budget {BUDGETS} needs a [budgets.*] table")
+    grid_methods = raw["grid"].get("methods", [])
+    methods = {name: {"detector": name, "init_args": {}, "budgets": {}, **raw.get("methods", {}).get(name, {})}
+               for name in grid_methods}
+    unknown = sorted(set(raw.get("methods", {})) - set(grid_methods))
+    if unknown or not raw["grid"].get("seeds"):
+        raise ValueError(f"{where}: methods {unknown} are not in grid.methods, or grid.seeds is empty")
+    for kind in ("values", "std"):
+        for metric, by_method in raw["published"].get(kind, {}).items():
+            if metric not in raw["metrics"] or set(by_method) - set(grid_methods):
+                raise ValueError(f"{where}: published.{kind}.{metric} names a metric or method "
+                                 f"outside metrics/grid.methods: {sorted(by_method)}")
+    known = {f.name for f in Spec.__dataclass_fields__.values()}
+    return Spec(**{k: v for k, v in raw.items() if k in known and k != "methods"}, methods=methods,
+                path=path, extra={k: v for k, v in raw.items() if k not in known})
+
+
+def expand(spec, budget="smoke", *, seeds=None):
+    """The jobs of ``spec`` under ``budget``: data sets x classes x methods x seeds."""
+    if budget not in BUDGETS:
+        raise ValueError(f"budget must be one of {BUDGETS}, got {budget!r}")
+    overrides = spec.budgets.get(budget, {})
+    protocol = {**spec.protocol, **overrides.get("protocol", {})}
+    seeds = list(seeds if seeds is not None else overrides.get("seeds", spec.grid["seeds"]))
+    methods = overrides.get("methods", spec.grid["methods"])
+    chosen = overrides.get("datasets")
+    jobs = []
+    for dataset in spec.datasets:
+        if chosen is not None and dataset["name"] not in chosen:
+            continue
+        classes = dataset.get("classes")
+        if classes is not None and "classes" in overrides:
+            classes = [c for c in classes if c in overrides["classes"]]
+        for cls in classes if classes is not None else [None]:
+            for method in methods:
+                entry = spec.methods[method]
+                init_args = {**entry["init_args"], **entry["budgets"].get(budget, {})}
+                for seed in seeds:
+                    jobs.append(Job(spec.name, budget, dataset["name"], cls, method, entry["detector"],
+                                    int(seed), init_args,
+                                    {**protocol, **{k: v for k, v in dataset.items() if k not in ("name", "classes")}},
+                                    overrides.get("max_train"), overrides.get("max_test")))
+    return jobs

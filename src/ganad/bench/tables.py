@@ -1,0 +1,56 @@
+"""Rendering: rows -> one line per cell x method x metric with ours, the paper's and the difference.
+
+``ours`` is the mean over the seeds whose job finished (``± std``, the sample standard
+deviation, ddof=1, shown with two or more seeds); ``published`` is the spec's transcribed
+number, scaled to a fraction; ``diff = ours - published``. A cell without a finished job shows
+the status of its rows instead ("not implemented", "data missing", "failed").
+"""
+
+import statistics
+
+
+def summarize(rows, spec):
+    """Summary lines: dicts with cell, method, metric, mean, std, n_seeds, published, diff, status."""
+    groups = {}
+    for row in rows:
+        groups.setdefault((row["cell"], row["method"]), []).append(row)
+    lines = []
+    for (cell, method), group in groups.items():
+        ok = [row for row in group if row.get("status") == "ok"]
+        statuses = sorted({row.get("status") for row in group if row.get("status") != "ok"})
+        for metric in spec.metrics:
+            values = [row[metric] for row in ok if row.get(metric) is not None]
+            mean = statistics.fmean(values) if values else None
+            std = statistics.stdev(values) if len(values) > 1 else (0.0 if values else None)
+            published = spec.published_value(metric, method, cell)
+            lines.append({"cell": cell, "method": method, "metric": metric, "mean": mean, "std": std,
+                          "n_seeds": len(values), "seeds_planned": len(group), "published": published,
+                          "published_std": spec.published_value(metric, method, cell, kind="std"),
+                          "diff": None if mean is None or published is None else mean - published,
+                          "status": "ok" if not statuses else ", ".join(statuses),
+                          "hint": next((row.get("hint") for row in group if row.get("hint")), None)})
+    return lines
+
+
+def render_markdown(summary, spec):
+    """A Markdown report: the table, then the paper's source, choices and data hints."""
+    head = [f"# {spec.name}: {spec.title}", "", f"{spec.paper}, {spec.reference}.", "",
+            "| cell | method | metric | ours (mean ± std, seeds) | published | ours − published | status |",
+            "|---|---|---|---|---|---|---|"]
+    body = []
+    for line in summary:
+        ours = "—" if line["mean"] is None else (
+            f"{line['mean']:.3f} ± {line['std']:.3f} ({line['n_seeds']}/{line['seeds_planned']})")
+        published = "—" if line["published"] is None else f"{line['published']:.3f}" + (
+            "" if line["published_std"] is None else f" ± {line['published_std']:.3f}")
+        diff = "—" if line["diff"] is None else f"{line['diff']:+.3f}"
+        body.append(f"| {line['cell']} | {line['method']} | {line['metric']} | {ours} | {published} | {diff} "
+                    f"| {line['status']} |")
+    hints = sorted({line["hint"] for line in summary if line["hint"]})
+    tail = ["", f"Published numbers: {spec.published.get('source', 'see spec')}."]
+    if spec.published.get("notes"):
+        tail += ["", "Transcription notes: " + " ".join(spec.published["notes"].split())]
+    tail += ["", "Protocol choices: " + " ".join(spec.choices.split())]
+    if hints:
+        tail += ["", "Data missing; to obtain it:"] + [f"- {hint}" for hint in hints]
+    return "\n".join(head + body + tail) + "\n"

@@ -1,0 +1,46 @@
+"""Evaluation protocols: seeded functions turning labelled data into ``(X_train, X_test, y_test)``.
+
+``y_test`` holds 1 for an anomaly. Every function takes ``random_state`` and is deterministic
+given it. :func:`repeat` runs a protocol over several seeds and gives the mean and standard
+deviation of the metrics.
+"""
+
+import numpy as np
+
+from ..metrics import evaluate
+from .contamination import ContaminationSplit, contamination_split
+from .leave_one_class_out import leave_one_class_out_default_splits, leave_one_class_out_split
+from .novelty import novelty_split
+from .one_class import Split, one_class_split
+
+PROTOCOLS = {
+    "one-class": one_class_split,
+    "leave-one-class-out": leave_one_class_out_split,
+    "contamination": contamination_split,
+    "novelty": novelty_split,
+}
+
+
+def repeat(protocol, seeds, fit_score, **options):
+    """Run ``protocol(**options, random_state=seed)`` for each seed and summarise the metrics.
+
+    ``fit_score(X_train, X_test, seed)`` fits a fresh detector and returns the anomaly scores
+    of ``X_test``. The metrics are :func:`ganad.metrics.evaluate`'s, with precision / recall /
+    F1 at ``k_percent`` when the protocol returns one. Returns ``{"runs": [...], "mean": {...},
+    "std": {...}}``; ``std`` is the sample standard deviation (ddof=1), 0 for a single seed.
+    """
+    runs = []
+    for seed in seeds:
+        split = protocol(**options, random_state=seed)
+        scores = fit_score(split.X_train, split.X_test, seed)
+        runs.append(evaluate(split.y_test, scores, getattr(split, "k_percent", None)))
+    if not runs:
+        raise ValueError("seeds must not be empty")
+    names = list(runs[0])
+    values = {name: np.array([run[name] for run in runs]) for name in names}
+    std = {name: float(v.std(ddof=1)) if len(v) > 1 else 0.0 for name, v in values.items()}
+    return {"runs": runs, "mean": {name: float(v.mean()) for name, v in values.items()}, "std": std}
+
+
+__all__ = ["Split", "ContaminationSplit", "PROTOCOLS", "one_class_split", "leave_one_class_out_split",
+           "leave_one_class_out_default_splits", "contamination_split", "novelty_split", "repeat"]

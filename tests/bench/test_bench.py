@@ -1,0 +1,95 @@
+"""Specs parse and name real loaders/protocols; the runner's grid, statuses, resume and outputs."""
+
+import json
+
+import numpy as np
+import pytest
+
+from ganad.bench import expand, list_specs, load_spec, run_spec, summarize
+from ganad.bench.spec import BUDGETS, LOADERS, validate
+from ganad.data._cache import Dataset
+from ganad.protocols import PROTOCOLS
+from ganad.registry import DETECTORS
+
+
+@pytest.mark.parametrize("name", list_specs())
+def test_every_spec_parses_and_names_real_loaders_and_protocols(name):
+    spec = load_spec(name)
+    assert spec.protocol["name"] in PROTOCOLS
+    assert all(dataset["name"] in LOADERS for dataset in spec.datasets)
+    assert spec.choices.strip() and spec.published.get("source")
+    for budget in BUDGETS:
+        jobs = expand(spec, budget)
+        assert jobs and len({job.key for job in jobs}) == len(jobs)
+    published = [v for by_method in spec.published["values"].values() for cells in by_method.values()
+                 for v in cells.values()]
+    assert published and all(0 <= v * spec.published.get("scale", 1.0) <= 1 for v in published)
+
+
+def test_expected_specs_are_bundled():
+    assert {"haloui-t1", "haloui-har", "adgan-t1", "adgan-t2", "rcgan-t1"} <= set(list_specs())
+
+
+def test_published_values_are_stored_as_printed():
+    spec = load_spec("haloui-t1")
+    assert spec.published_value("auprc", "wgan-encoder", "mnist:0") == pytest.approx(0.97)
+    assert load_spec("rcgan-t1").published_value("f1", "rcgan", "kddcup99") == pytest.approx(0.9592)
+
+
+def test_a_spec_naming_an_unknown_loader_is_refused():
+    raw = {"name": "x", "title": "x", "paper": "x", "reference": "x", "metrics": ["auroc"], "choices": "x",
+           "protocol": {"name": "one-class"}, "datasets": [{"name": "nope"}], "grid": {"methods": ["a"], "seeds": [0]},
+           "budgets": {b: {} for b in BUDGETS}, "published": {}}
+    with pytest.raises(ValueError, match="nope"):
+        validate(raw)
+
+
+@pytest.fixture
+def tiny_spec(monkeypatch):
+    """A spec on a synthetic 3-class set (registered as loader 'tiny'), one real and one unknown method."""
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], 60)
+    X = (rng.normal(size=(180, 2)) + y[:, None] * 3).astype(np.float32)
+    data = Dataset(X=X, y=y, name="tiny", image_shape=None, classes=("a", "b", "c"))
+    monkeypatch.setitem(LOADERS, "tiny", (lambda data_dir: (data, data), "mnist"))
+    raw = {"name": "tiny", "title": "t", "paper": "p", "reference": "r", "metrics": ["auroc", "auprc"],
+           "choices": "c", "protocol": {"name": "leave-one-class-out", "splits": "train"},
+           "datasets": [{"name": "tiny", "classes": [0, 2]}],
+           "grid": {"methods": ["wgan-critic", "not-a-method"], "seeds": [0, 1]},
+           "budgets": {b: {} for b in BUDGETS},
+           "methods": {"wgan-critic": {"init_args": {"n_epochs": 1, "hidden": [8, 8], "device": "cpu"}}},
+           "published": {"source": "made up", "values": {"auroc": {"wgan-critic": {"tiny:0": 0.9}}}}}
+    return validate(raw)
+
+
+def test_runner_rows_statuses_outputs_and_resume(tiny_spec, tmp_path):
+    rows, paths = run_spec(tiny_spec, "smoke", tmp_path)
+    assert len(rows) == 2 * 2 * 2
+    statuses = {row["method"]: row["status"] for row in rows}
+    assert statuses == {"wgan-critic": "ok", "not-a-method": "not implemented"}
+    ok = [row for row in rows if row["status"] == "ok"]
+    assert all(0 <= row["auroc"] <= 1 and row["git_sha"] and row["fit_s"] >= 0 for row in ok)
+    assert ok[0]["param.n_epochs"] == 1 and ok[0]["protocol.splits"] == "train"
+    assert all(paths[k].exists() for k in ("jsonl", "json", "csv", "markdown"))
+    table = paths["markdown"].read_text()
+    assert "not implemented" in table and "0.900" in table
+    assert json.loads(paths["json"].read_text())["summary"]
+    n_logged = len(paths["jsonl"].read_text().splitlines())
+    rows_again, _ = run_spec(tiny_spec, "smoke", tmp_path)  # resume: ok jobs are not rerun
+    logged = paths["jsonl"].read_text().splitlines()
+    assert len(logged) == n_logged + 4  # only the 4 'not implemented' rows are checked again
+    assert [r["auroc"] for r in rows_again if r["status"] == "ok"] == [r["auroc"] for r in ok]
+
+
+def test_missing_data_is_reported_with_the_fetch_hint(tmp_path):
+    spec = load_spec("haloui-har")
+    rows, paths = run_spec(spec, "smoke", tmp_path / "out", data_dir=tmp_path / "empty")
+    assert [row["status"] for row in rows] == ["data missing"]
+    assert "uci_har" in rows[0]["hint"] and "data missing" in paths["markdown"].read_text().lower()
+
+
+def test_summary_gives_mean_std_and_difference(tiny_spec):
+    rows = [{"cell": "tiny:0", "method": "wgan-critic", "status": "ok", "auroc": v, "auprc": 0.5} for v in (0.8, 1.0)]
+    line = next(l for l in summarize(rows, tiny_spec) if l["metric"] == "auroc")
+    assert line["mean"] == pytest.approx(0.9) and line["std"] == pytest.approx(0.1414, abs=1e-3)
+    assert line["diff"] == pytest.approx(0.0) and "wgan-critic" in DETECTORS

@@ -1,0 +1,107 @@
+"""ADGAN's classical baselines (Deecke et al. 2018, §4.2): contract, selection grids, quality floor."""
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_limits
+
+from ganad.detectors.baselines import GMM, KDE, OCSVM, IForest
+from ganad.detectors.baselines.classical import BANDWIDTH_GRID, GAMMA_GRID, MIXTURE_GRID, PCA_GRID
+from ganad.metrics import auroc
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_blas_thread():
+    """Small SVDs (BLAS) and GMM's k-means init (OpenMP) slow down ~100x when their threads
+    contend for 2 busy shared cores; one thread each keeps the module at a few seconds."""
+    with threadpool_limits(limits=1):
+        yield
+
+
+N_FEATURES, N_LATENT = 100, 5
+
+
+def _cloud(rng, n, shift=0.0):
+    """A Gaussian cloud on a 5-d subspace of R^100 plus isotropic noise; ``shift`` moves it far away."""
+    mixing = np.random.default_rng(42).normal(size=(N_LATENT, N_FEATURES)) * 0.2  # same subspace every call
+    return (rng.normal(size=(n, N_LATENT)) + shift) @ mixing + 0.1 * rng.normal(size=(n, N_FEATURES))
+
+
+@pytest.fixture(scope="module")
+def data():
+    """(X_train, X_test, y_test): 300 normal rows; test = 100 normal + 50 from a far blob (y = 1)."""
+    rng = np.random.default_rng(0)
+    X_test = np.vstack([_cloud(rng, 100), _cloud(rng, 50, shift=6.0)])
+    return _cloud(rng, 300), X_test, np.r_[np.zeros(100), np.ones(50)]
+
+
+DETECTORS = {"kde": KDE, "ocsvm": OCSVM, "iforest": IForest, "gmm": GMM}
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    """Each baseline fitted once with the paper's defaults (all grids searched)."""
+    return {name: cls(random_state=0).fit(data[0]) for name, cls in DETECTORS.items()}
+
+
+@pytest.mark.parametrize("name", list(DETECTORS))
+def test_far_blob_is_separated(data, fitted, name):
+    _, X_test, y_test = data
+    assert auroc(y_test, fitted[name].anomaly_score(X_test)) >= 0.95
+
+
+def test_kde_selection_lies_in_paper_grids(fitted):
+    kde = fitted["kde"]
+    assert kde.n_components_ in PCA_GRID and kde.pca_.n_components_ == kde.n_components_
+    assert set(kde.holdout_log_likelihood_) == set(PCA_GRID)
+    assert kde.n_components_ == max(kde.holdout_log_likelihood_, key=kde.holdout_log_likelihood_.get)
+    assert kde.bandwidth_ in BANDWIDTH_GRID and kde.kde_.bandwidth == kde.bandwidth_
+    assert kde.bandwidth_ == max(kde.cv_log_likelihood_, key=kde.cv_log_likelihood_.get)
+
+
+def test_ocsvm_selection_lies_in_paper_grids(fitted):
+    svm = fitted["ocsvm"]
+    assert svm.n_components_ in PCA_GRID and svm.gamma_ in GAMMA_GRID
+    assert set(svm.holdout_outlier_fraction_) == {(d, g) for d in PCA_GRID for g in GAMMA_GRID}
+    gaps = {key: abs(fraction - svm.nu) for key, fraction in svm.holdout_outlier_fraction_.items()}
+    assert gaps[(svm.n_components_, svm.gamma_)] == min(gaps.values())
+    assert svm.svm_.gamma == svm.gamma_ and svm.pca_.n_components_ == svm.n_components_
+
+
+def test_ocsvm_holdout_is_at_most_1000_rows_and_a_fifth():
+    from ganad.detectors.baselines.classical import _holdout_split
+
+    fit_rows, holdout_rows = _holdout_split(300, 1000, seed=0)
+    assert len(holdout_rows) == 60 and len(fit_rows) == 240
+    assert not set(fit_rows) & set(holdout_rows)
+    assert len(_holdout_split(6000, 1000, seed=0)[1]) == 1000
+
+
+def test_gmm_components_chosen_by_bic(fitted):
+    gmm = fitted["gmm"]
+    assert set(gmm.bic_) == set(MIXTURE_GRID)
+    assert gmm.n_mixture_components_ == min(gmm.bic_, key=gmm.bic_.get) == gmm.gmm_.n_components
+
+
+def test_fixed_values_skip_the_search(data):
+    X = data[0][:100]
+    kde = KDE(n_components=7, bandwidth=2.0, random_state=0).fit(X)
+    assert (kde.n_components_, kde.bandwidth_, kde.holdout_log_likelihood_) == (7, 2.0, {})
+    svm = OCSVM(n_components=7, gamma=0.25, random_state=0).fit(X)
+    assert (svm.n_components_, svm.gamma_, svm.holdout_outlier_fraction_) == (7, 0.25, {})
+    with pytest.raises(ValueError, match="n_components"):
+        KDE(n_components=200).fit(X)
+
+
+@pytest.mark.parametrize("name", list(DETECTORS))
+def test_same_seed_same_scores(data, name):
+    X_train, X_test, _ = data
+    X_small = X_train[:150, :30]  # candidates {20, 30}: every search still runs, on less data
+    first, again = (DETECTORS[name](random_state=0).fit(X_small) for _ in range(2))
+    np.testing.assert_array_equal(again.anomaly_score(X_test[:, :30]), first.anomaly_score(X_test[:, :30]))
+
+
+@pytest.mark.parametrize("name", list(DETECTORS))
+def test_save_raises(tmp_path, fitted, name):
+    assert fitted[name].savable is False
+    with pytest.raises(ValueError, match="cannot be saved without pickle"):
+        fitted[name].save(tmp_path / "model")
