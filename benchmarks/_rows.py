@@ -23,3 +23,10 @@ def write_csv(rows, path):
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+
+
+def publish(rows, csv_path, render):
+    """Write the rows to ``csv_path`` (when given), then print them rendered as a table."""
+    if csv_path is not None:
+        write_csv(rows, csv_path)
+    print(render(rows))

@@ -23,10 +23,11 @@ import json
 import os
 import resource
 import subprocess
+from functools import partial
 import sys
 from pathlib import Path
 
-from _rows import git_sha, write_csv
+from _rows import git_sha, publish
 
 MIB = 1024 * 1024
 FIT_ROWS = 2000
@@ -95,7 +96,7 @@ def measure_one(name, rows, device, seed, inversion_steps):
             new_array_mib = X.nbytes / MIB  # the input array is what this stage creates
         else:
             X = make_ring(n, random_state=seed + 1)
-            stage = _measured(lambda: detector.score_samples(X), detector.device_)
+            stage = _measured(partial(detector.score_samples, X), detector.device_)
             new_array_mib = stage.pop("value").nbytes / MIB  # the float64 scores
         results.append({
             "detector": name, "rows": n, "input_mib": X.nbytes / MIB, "new_array_mib": new_array_mib,
@@ -172,9 +173,7 @@ def main(argv=None):
     for name in ["input", *run_child(args, "--list")]:
         for row in run_child(args, "--one", name):
             rows.append({**row, "git_sha": sha})
-    if args.csv is not None:
-        write_csv(rows, args.csv)
-    print(render(rows))
+    publish(rows, args.csv, render)
     return 0
 
 

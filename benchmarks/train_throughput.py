@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from _rows import git_sha, write_csv
+from _rows import git_sha, publish
 from ganad.data.synthetic import make_ring
 from ganad.nets import DCGANConfig, DCGANCritic, DCGANGenerator, LatentPrior, MLPConfig, MLPCritic, MLPGenerator
 from ganad.training import WGANGPTrainer
@@ -207,9 +207,7 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     rows = [benchmark_net(name, repeats=args.repeats, generator_steps=args.generator_steps,
                           device=device, seed=args.seed) for name in args.nets]
-    if args.csv is not None:
-        write_csv(rows, args.csv)
-    print(render(rows))
+    publish(rows, args.csv, render)
     return 0
 
 
