@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 
 from ganad import WGANCritic, WGANEncoder, WGANInversion
 from ganad.data import make_ring, make_ring_anomaly_set
@@ -21,8 +22,20 @@ QUICK_PARAMS = {
     "ocsvm": {},
     "iforest": {"n_estimators": 10},
     "gmm": {"n_mixture_components": 2},
+    **{name: {"n_epochs": 1, "batch_size": 32, "hidden": (16, 8), "latent_dim": 2, "device": "cpu"}
+       for name in ("dcae", "vae", "deep-svdd", "dagmm", "dsebm")},
 }
 GAN_METHODS = ("wgan-critic", "wgan-inversion", "wgan-encoder")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_torch_thread():
+    """The suite's networks are tiny: one intra-op thread is as fast, and it does not stall
+    (OpenMP workers waiting on each other) when another process holds one of 2 cores."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Name -> detector class, driving the CLI, ``ganad.load``, benchmarks and the common tests."""
 
-from .detectors.baselines import GMM, KDE, OCSVM, IForest
+from .detectors.baselines import DAGMM, DCAE, DSEBM, GMM, KDE, OCSVM, VAE, DeepSVDD, IForest
 from .detectors.wgan import WGANCritic, WGANEncoder, WGANInversion
 
 DETECTORS = {
@@ -11,6 +11,11 @@ DETECTORS = {
     "ocsvm": OCSVM,
     "iforest": IForest,
     "gmm": GMM,
+    "dcae": DCAE,
+    "vae": VAE,
+    "deep-svdd": DeepSVDD,
+    "dagmm": DAGMM,
+    "dsebm": DSEBM,
 }
 
 PAPERS = {
@@ -21,6 +26,11 @@ PAPERS = {
     "ocsvm": "Deecke et al. 2018, ADGAN, §4.2 (ii), Table 1",
     "iforest": "Deecke et al. 2018, ADGAN, §4.2 (iii), Table 1",
     "gmm": "Deecke et al. 2018, ADGAN, §4.2 (iv), Table 1",
+    "dcae": "Masci et al. 2011; Deecke et al. 2018 (ADGAN) §4.2, Table 2",
+    "vae": "Kingma & Welling 2014, Eq. 10 (negative ELBO); Deecke et al. 2018 (ADGAN) §4.2, Table 2",
+    "deep-svdd": "Ruff et al. 2018, Deep One-Class Classification, Eq. 3-5; Yang et al. 2020 (RCGAN) §5.2",
+    "dagmm": "Zong et al. 2018, Deep Autoencoding Gaussian Mixture Model, Eq. 1-7; Yang et al. 2020 (RCGAN) §5.2",
+    "dsebm": "Zhai et al. 2016, Deep Structured Energy Based Models, Eq. 3, 7-8; Yang et al. 2020 (RCGAN) §5.2",
 }
 
 

@@ -101,8 +101,9 @@ def test_chunked_scoring_equals_unchunked(fitted, train_csv, tmp_path):
     _, model = fitted
     whole, _ = score(model, train_csv, tmp_path / "whole.csv")
     chunked, _ = score(model, train_csv, tmp_path / "chunked.csv", "--chunk-rows", 7)
-    # float32 networks: the last bit of a result depends on the batch size
-    np.testing.assert_allclose(chunked, whole, rtol=1e-5, atol=1e-7)
+    # float32 networks: the last bits of a result depend on the batch size (DAGMM's
+    # energies near 0 differ by ~4e-7 absolute)
+    np.testing.assert_allclose(chunked, whole, rtol=1e-5, atol=1e-6)
 
 
 def test_threshold_labels(fitted, train_csv, tmp_path):

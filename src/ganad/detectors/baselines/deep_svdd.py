@@ -1,0 +1,111 @@
+"""Deep SVDD (Ruff et al. 2018), a baseline of RCGAN (Yang et al. 2020, §5.2).
+
+Ruff, Vandermeulen, Görnitz, Deecke, Siddiqui, Binder, Müller & Kloft, *Deep one-class
+classification*, ICML 2018. A bias-free network phi maps the data into a hypersphere of
+centre c, fixed to the mean of an initial forward pass; training minimises the mean
+squared distance to c (one-class, Eq. 4) or the soft-boundary objective (Eq. 3). The
+anomaly score is ``||phi(x) - c||^2`` (minus R^2 for the soft boundary, Eq. 5).
+"""
+
+from numbers import Real
+
+import numpy as np
+import torch
+from sklearn.utils._param_validation import Interval, StrOptions
+from torch import nn
+
+from ...utils.params import keyword_init
+from .dcae import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline
+from .losses import one_class_svdd_loss, soft_boundary_svdd_loss, squared_distance
+
+# Ruff et al.'s MNIST settings (§4.1 and their code): Adam 1e-4, weight decay 5e-7
+# (lambda), batch 200, 150 epochs, 32-D representation.
+SVDD_PARAMETERS = {
+    **BASELINE_PARAMETERS,
+    "latent_dim": 32,
+    "n_epochs": 150,
+    "batch_size": 200,
+    "learning_rate": 1e-4,
+    "weight_decay": 5e-7,
+    "objective": "one-class",
+    "nu": 0.1,
+    "warm_up_epochs": 10,
+    "center_eps": 0.1,
+}
+
+
+def mlp_features(n_features, hidden, latent_dim):
+    """phi: x (B, n_features) -> (B, latent_dim), bias-free Linear + LeakyReLU (no bias: Prop. 2)."""
+    layers, sizes = [], [n_features, *hidden]
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(fan_in, fan_out, bias=False), nn.LeakyReLU(0.1)]
+    return nn.Sequential(*layers, nn.Linear(sizes[-1], latent_dim, bias=False))
+
+
+def conv_features(image_shape, width, latent_dim):
+    """phi: x (B, C, H, W) -> (B, latent_dim), Ruff et al.'s MNIST LeNet with ``width`` channels.
+
+    Two 5x5 bias-free convolutions, each followed by batch norm without affine terms,
+    LeakyReLU and 2x2 max pooling, then a bias-free linear layer.
+    """
+    channels, height, _ = image_shape
+    mid = max(1, width // 2)
+
+    def block(c_in, c_out):
+        return [nn.Conv2d(c_in, c_out, 5, padding=2, bias=False),
+                nn.BatchNorm2d(c_out, eps=1e-4, affine=False), nn.LeakyReLU(0.1), nn.MaxPool2d(2)]
+
+    n_flat = mid * (height // 4) * (image_shape[2] // 4)  # two poolings halve H and W twice
+    return nn.Sequential(*block(channels, width), *block(width, mid), nn.Flatten(),
+                         nn.Linear(n_flat, latent_dim, bias=False))
+
+
+class DeepSVDD(DeepBaseline):
+    """Deep SVDD; ``anomaly_score`` is ``||phi(x) - c||^2`` (soft boundary: minus R^2).
+
+    Parameters beyond the shared ones (see ``DCAE``): ``objective`` ("one-class" or
+    "soft-boundary"), ``nu`` (soft boundary's outlier fraction bound), ``warm_up_epochs``
+    (epochs before R is first updated), ``center_eps``; ``weight_decay`` is lambda.
+    """
+
+    __init__ = keyword_init(SVDD_PARAMETERS)
+    _parameter_constraints = {
+        **BASELINE_CONSTRAINTS,
+        "objective": [StrOptions({"one-class", "soft-boundary"})],
+        "nu": [Interval(Real, 0, 1, closed="right")],
+        "warm_up_epochs": [Interval(Real, 0, None, closed="left")],
+        "center_eps": [Interval(Real, 0, None, closed="left")],
+    }
+    network_names = ("network_",)
+    fitted_values = ("radius_",)
+    fitted_tensors = ("center_",)
+
+    def _make_networks(self):
+        if self.image_shape_ is None:
+            return {"network_": mlp_features(self.n_features_in_, self.hidden, self.latent_dim)}
+        return {"network_": conv_features(self.image_shape_, self.conv_width, self.latent_dim)}
+
+    def _before_training(self, X):
+        """c = mean of phi over the training data at initialisation (Ruff et al. §3.3)."""
+        self.network_.eval()  # as Ruff et al.'s code: batch norm with its initial statistics
+        center = self._in_chunks(self.network_, X).mean(dim=0)
+        small = center.abs() < self.center_eps  # a coordinate at 0 is trivially matched by zero weights
+        self.center_ = torch.where(small & (center < 0), -self.center_eps,
+                                   torch.where(small, self.center_eps, center))
+        self.radius_ = 0.0
+
+    def _training_losses(self, X, rng):
+        distances = squared_distance(self.network_(X), self.center_)
+        if self.objective == "one-class":
+            return {"svdd_loss": one_class_svdd_loss(distances)}
+        return {"svdd_loss": soft_boundary_svdd_loss(distances, self.radius_, self.nu)}
+
+    def _after_epoch(self, X, epoch):
+        """Soft boundary: R = the (1 - nu)-quantile of the distances after warm-up (§3.1 line search)."""
+        if self.objective == "soft-boundary" and epoch + 1 >= self.warm_up_epochs:
+            self.network_.eval()
+            distances = self._in_chunks(lambda b: squared_distance(self.network_(b), self.center_), X)
+            self.radius_ = float(np.quantile(distances.sqrt().double().cpu().numpy(), 1 - self.nu))
+
+    def _anomaly_score(self, X):
+        return squared_distance(self.network_(X), self.center_) - self.radius_**2

@@ -1,0 +1,104 @@
+"""DSEBM (Zhai et al. 2016), a baseline of RCGAN (Yang et al. 2020, §5.2).
+
+Zhai, Cheng, Lu & Zhang, *Deep structured energy based models for anomaly detection*,
+ICML 2016. A deep network h defines the energy ``E(x) = 1/2 ||x - b'||^2 - sum_j
+softplus(h_j(x))``, trained by denoising score matching: ``f(x) = x - dE/dx`` must map
+``x + noise`` back to ``x`` (Eq. 7-8). Two scores (§4): the energy E(x) (DSEBM-e,
+``score_type="energy"``) and the reconstruction error ``||x - f(x)||^2 = ||dE/dx||^2``
+(DSEBM-r, ``score_type="reconstruction"``).
+"""
+
+from numbers import Real
+
+import torch
+from sklearn.utils._param_validation import Interval, StrOptions
+from torch import nn
+
+from ...nets.dcgan import DCGANConfig, _downsample
+from ...utils.params import keyword_init
+from .dcae import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline
+from .losses import dsebm_energy, score_matching_error
+
+DSEBM_PARAMETERS = {**BASELINE_PARAMETERS, "noise_std": 0.1, "score_type": "energy"}
+
+
+class Bias(nn.Module):
+    """b' of Eq. 3, shaped like one input row (a submodule, so its state key has a dot)."""
+
+    def __init__(self, input_shape):
+        super().__init__()
+        self.b_prime = nn.Parameter(torch.zeros(input_shape))
+
+
+class EnergyNetwork(nn.Module):
+    """E: x (B, ...) -> (B,), the energy of Eq. 3 over a deep feature network h."""
+
+    def __init__(self, body, input_shape):
+        super().__init__()
+        self.body = body  # h: x -> (B, m), pre-activation features
+        self.bias = Bias(input_shape)
+
+    def forward(self, x):
+        return dsebm_energy(x, self.bias.b_prime, self.body(x))
+
+
+def mlp_body(n_features, hidden):
+    """h for rows: Linear layers with softplus between them (smooth, as score matching likes)."""
+    layers, sizes = [], [n_features, *hidden]
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(fan_in, fan_out), nn.Softplus()]
+    return nn.Sequential(*layers[:-1])
+
+
+def conv_body(image_shape, width, n_out):
+    """h for images: DCGAN's stride-2 convolutions without batch norm, then a linear layer."""
+    body, n_flat = _downsample(DCGANConfig(image_shape=image_shape, width=width))
+    return nn.Sequential(body, nn.Linear(n_flat, n_out))  # (B, n_flat) -> (B, n_out)
+
+
+def energy_gradient(energy_net, x, *, create_graph):
+    """(E(x), dE/dx) for a batch; rows do not interact, so each row's gradient is its own."""
+    with torch.enable_grad():
+        x = x.detach().requires_grad_(True)
+        energy = energy_net(x)
+        (grad,) = torch.autograd.grad(energy.sum(), x, create_graph=create_graph)
+    return energy, grad
+
+
+class DSEBM(DeepBaseline):
+    """Deep structured energy-based model; ``anomaly_score`` is E(x) or ``||dE/dx||^2``.
+
+    Parameters beyond the shared ones (see ``DCAE``; ``hidden`` are the widths of h):
+    ``noise_std`` (sigma of the denoising noise) and ``score_type`` ("energy" or "reconstruction"; not ``score``,
+    which would shadow the ``score`` method sklearn tools look for).
+    """
+
+    __init__ = keyword_init(DSEBM_PARAMETERS)
+    _parameter_constraints = {
+        **BASELINE_CONSTRAINTS,
+        "noise_std": [Interval(Real, 0, None, closed="neither")],
+        "score_type": [StrOptions({"energy", "reconstruction"})],
+    }
+    network_names = ("energy_",)
+
+    def _make_networks(self):
+        if self.image_shape_ is None:
+            body, shape = mlp_body(self.n_features_in_, self.hidden), (self.n_features_in_,)
+        else:
+            body, shape = conv_body(self.image_shape_, self.conv_width, self.hidden[-1]), self.image_shape_
+        return {"energy_": EnergyNetwork(body, shape)}
+
+    def _training_losses(self, X, rng):
+        noisy = X + self.noise_std * torch.randn(X.shape, generator=rng, device=X.device)
+        _, grad = energy_gradient(self.energy_, noisy, create_graph=True)
+        return {"score_matching_loss": score_matching_error(X, noisy, grad).mean()}
+
+    def energy(self, X):
+        """E(x) for a batch tensor."""
+        return self.energy_(X)
+
+    def _anomaly_score(self, X):
+        if self.score_type == "energy":
+            return self.energy_(X)
+        _, grad = energy_gradient(self.energy_, X, create_graph=False)
+        return score_matching_error(X, X, grad)

@@ -1,0 +1,64 @@
+"""Variational autoencoder scored by its negative ELBO, the ADGAN baseline (Deecke et al. 2018, §4.2).
+
+Kingma & Welling 2014, *Auto-encoding variational Bayes*: a Gaussian encoder
+q(z|x) = N(mu(x), diag(sigma^2(x))), a N(0, I) prior and a unit-variance Gaussian decoder,
+trained by maximising the ELBO (Eq. 10) with the reparameterisation trick. ADGAN scores
+"by evaluating the evidence lower bound"; the anomaly score is -ELBO.
+"""
+
+from numbers import Integral
+
+import torch
+from sklearn.utils._param_validation import Interval
+
+from ...utils.params import keyword_init
+from .dcae import (BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline, conv_decoder, conv_encoder,
+                   mlp_decoder, mlp_encoder)
+from .losses import gaussian_kl, negative_elbo
+
+
+class VAE(DeepBaseline):
+    """Variational autoencoder; ``anomaly_score`` is the negative ELBO.
+
+    Parameters beyond the shared ones (see ``DCAE``): ``n_score_samples``, the number of
+    Monte-Carlo draws of z used to estimate the ELBO at scoring. 0 (default) evaluates it
+    at z = mu(x), a deterministic estimate, so a row's score does not depend on the rows
+    scored with it; k > 0 averages k reparameterised draws from a seeded generator.
+    """
+
+    __init__ = keyword_init({**BASELINE_PARAMETERS, "n_score_samples": 0})
+    _parameter_constraints = {**BASELINE_CONSTRAINTS,
+                              "n_score_samples": [Interval(Integral, 0, None, closed="left")]}
+    network_names = ("encoder_", "decoder_")
+
+    def _make_networks(self):
+        # The encoder outputs mu and log sigma^2 side by side: (B, 2 * latent_dim).
+        if self.image_shape_ is None:
+            return {"encoder_": mlp_encoder(self.n_features_in_, self.hidden, 2 * self.latent_dim),
+                    "decoder_": mlp_decoder(self.n_features_in_, self.hidden, self.latent_dim)}
+        return {"encoder_": conv_encoder(self.image_shape_, self.conv_width, 2 * self.latent_dim),
+                "decoder_": conv_decoder(self.image_shape_, self.conv_width, self.latent_dim)}
+
+    def encode(self, X):
+        """(mu, log sigma^2), each (B, latent_dim), for a batch tensor."""
+        mu, logvar = self.encoder_(X).chunk(2, dim=1)
+        return mu, logvar
+
+    def _elbo_terms(self, X, rng):
+        mu, logvar = self.encode(X)
+        eps = torch.randn(mu.shape, generator=rng, device=mu.device)
+        z = mu + (0.5 * logvar).exp() * eps  # reparameterisation, Eq. 10's L = 1 sample
+        return self.decoder_(z), mu, logvar
+
+    def _training_losses(self, X, rng):
+        x_hat, mu, logvar = self._elbo_terms(X, rng)
+        return {"negative_elbo": negative_elbo(X, x_hat, mu, logvar).mean(),
+                "kl": gaussian_kl(mu, logvar).mean().detach()}
+
+    def _anomaly_score(self, X):
+        if self.n_score_samples == 0:
+            mu, logvar = self.encode(X)
+            return negative_elbo(X, self.decoder_(mu), mu, logvar)
+        rng = self._seeded_generator(1)
+        draws = [negative_elbo(X, *self._elbo_terms(X, rng)) for _ in range(self.n_score_samples)]
+        return torch.stack(draws).mean(dim=0)
