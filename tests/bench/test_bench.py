@@ -26,6 +26,15 @@ def test_every_spec_parses_and_names_real_loaders_and_protocols(name):
     assert published and all(0 <= v * spec.published.get("scale", 1.0) <= 1 for v in published)
 
 
+@pytest.mark.parametrize("name", list_specs())
+def test_registered_methods_accept_their_spec_arguments(name):
+    for budget in BUDGETS:
+        for job in expand(load_spec(name), budget):
+            if job.detector in DETECTORS:
+                unknown = set(job.init_args) - set(DETECTORS[job.detector]().get_params())
+                assert not unknown, f"{name} ({budget}): {job.method} has no parameters {unknown}"
+
+
 def test_expected_specs_are_bundled():
     assert {"haloui-t1", "haloui-har", "adgan-t1", "adgan-t2", "rcgan-t1"} <= set(list_specs())
 
