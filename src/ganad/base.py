@@ -67,6 +67,9 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
     _parameter_constraints = BASE_CONSTRAINTS
     image_shape = None
     savable = True  # False where the fitted state cannot be written as tensors + JSON
+    network_names = ()  # fitted torch modules, written by ganad.io.save_model
+    fitted_values = ()  # JSON-serialisable fitted attributes beyond the networks
+    fitted_tensors = ()  # tensor fitted attributes beyond the networks
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -132,6 +135,19 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
 
     def _anomaly_score(self, X):
         raise NotImplementedError
+
+    def _in_chunks(self, function, X):
+        """``function`` over the rows of tensor ``X`` in chunks of ``score_batch_size``, no gradients.
+
+        The results fill one preallocated tensor (see ``_anomaly_scores``).
+        """
+        with torch.no_grad():
+            first = function(X[:self.score_batch_size])
+            out = first.new_empty((len(X), *first.shape[1:]))
+            out[:len(first)] = first
+            for start in range(len(first), len(X), self.score_batch_size):
+                out[start:start + self.score_batch_size] = function(X[start:start + self.score_batch_size])
+            return out
 
     def _seeded_generator(self, phase=0):
         """A fresh ``torch.Generator`` on ``device_`` for one phase of fitting or scoring."""

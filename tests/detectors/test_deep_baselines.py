@@ -15,6 +15,7 @@ from ganad.detectors.baselines.deep_svdd import DeepSVDD
 from ganad.detectors.baselines.dsebm import DSEBM
 from ganad.detectors.baselines.vae import VAE
 from ganad.metrics import auroc
+from ganad.scoring.reconstruction import reconstruction_error
 
 from ..conftest import QUICK_PARAMS
 
@@ -100,7 +101,7 @@ def test_reconstruction_error_by_hand():
     x = torch.tensor([[1.0, 2.0], [0.0, 0.0]])
     x_hat = torch.tensor([[0.0, 4.0], [1.0, 1.0]])
     # row 0: (1 + 4) / 2; row 1: (1 + 1) / 2
-    torch.testing.assert_close(losses.reconstruction_error(x, x_hat), torch.tensor([2.5, 1.0]))
+    torch.testing.assert_close(reconstruction_error(x, x_hat), torch.tensor([2.5, 1.0]))
 
 
 def test_gaussian_kl_by_hand():

@@ -9,12 +9,9 @@ the encoder's optimiser; we use Adam (1e-3, betas (0.9, 0.999)).
 import torch
 
 from ..scoring.latent_search import frozen
+from ..scoring.reconstruction import reconstruction_error
+from .batches import minibatches
 from .history import TrainingHistory, commit_epoch
-
-
-def reconstruction_error(x, x_hat):
-    """Per-sample mean squared error over every feature: (B, ...) -> (B,)."""
-    return (x - x_hat).pow(2).flatten(1).mean(dim=1)
 
 
 def fit_encoder(encoder, generator, data, *, n_epochs, batch_size, learning_rate, rng, history=None):
@@ -25,11 +22,7 @@ def fit_encoder(encoder, generator, data, *, n_epochs, batch_size, learning_rate
     with frozen(generator):
         for epoch in range(n_epochs):
             losses = []
-            order = torch.randperm(len(data), generator=rng, device=rng.device)
-            for start in range(0, len(data), batch_size):
-                index = order[start:start + batch_size]
-                if len(index) < 2:
-                    break  # BatchNorm needs two samples
+            for index in minibatches(len(data), batch_size, rng):
                 loss = reconstruction_error(data[index], generator(encoder(data[index]))).mean()
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()

@@ -16,6 +16,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .checkpoint import load_checkpoint, save_checkpoint
+from .batches import minibatches
 from .history import TrainingHistory, commit_epoch
 
 logger = logging.getLogger(__name__)
@@ -109,11 +110,7 @@ class AdversarialTrainer:
 
     def _run_epoch(self, data):
         logs = {}
-        order = torch.randperm(len(data), generator=self.rng, device=self.rng.device)
-        for start in range(0, len(data), self.batch_size):
-            index = order[start:start + self.batch_size]
-            if len(index) < 2 and start > 0:
-                break  # a 1-sample remainder breaks batch statistics; it is seen next epoch
+        for index in minibatches(len(data), self.batch_size, self.rng):
             _log(logs, self.critic_step(data[index]))
             self.critic_steps += 1
             if self.critic_steps % self.n_critic == 0:

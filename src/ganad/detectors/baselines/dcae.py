@@ -18,10 +18,11 @@ from torch import nn
 from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
 from ...nets.dcgan import DCGANConfig, DCGANGenerator, _downsample
 from ...nets.mlp import _stack
+from ...training.batches import minibatches
 from ...training.history import TrainingHistory, commit_epoch
 from ...utils.params import keyword_init
 from ...utils.rng import seeded_init
-from .losses import reconstruction_error
+from ...scoring.reconstruction import reconstruction_error
 
 BASELINE_PARAMETERS = {
     "hidden": (64, 32),
@@ -79,9 +80,6 @@ class DeepBaseline(BaseGANDetector):
     """
 
     _parameter_constraints = BASELINE_CONSTRAINTS
-    network_names = ()
-    fitted_values = ()  # JSON-serialisable fitted attributes beyond the networks
-    fitted_tensors = ()  # tensor fitted attributes beyond the networks
 
     def _build_networks(self):
         """Fresh networks on ``device_``, initialised from ``seed_`` (also used by ``load_model``)."""
@@ -104,11 +102,7 @@ class DeepBaseline(BaseGANDetector):
             for net in self._networks():
                 net.train()
             logs = {}
-            order = torch.randperm(len(X), generator=rng, device=rng.device)
-            for start in range(0, len(X), self.batch_size):
-                index = order[start:start + self.batch_size]
-                if len(index) < 2:
-                    break  # batch norm (and DAGMM's covariances) need two samples
+            for index in minibatches(len(X), self.batch_size, rng):
                 losses = self._training_losses(X[index], rng)
                 optimizer.zero_grad(set_to_none=True)
                 next(iter(losses.values())).backward()
@@ -129,12 +123,6 @@ class DeepBaseline(BaseGANDetector):
 
     def _fit_scorer(self, X):
         """Called after training, networks in eval mode (DAGMM fits its mixture here)."""
-
-    def _in_chunks(self, function, X):
-        """Concatenate ``function`` over chunks of ``score_batch_size`` rows, without gradients."""
-        with torch.no_grad():
-            return torch.cat([function(X[s:s + self.score_batch_size])
-                              for s in range(0, len(X), self.score_batch_size)])
 
 
 class DCAE(DeepBaseline):

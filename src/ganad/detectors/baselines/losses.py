@@ -10,11 +10,6 @@ import math
 import torch
 
 
-def reconstruction_error(x, x_hat):
-    """DCAE (Masci et al. 2011; ADGAN §4.2): mean squared error per sample, (B, ...) -> (B,)."""
-    return (x - x_hat).pow(2).flatten(1).mean(dim=1)
-
-
 def gaussian_kl(mu, logvar):
     """KL(N(mu, diag(exp(logvar))) || N(0, I)) per sample (Kingma & Welling 2014, App. B): (B, d) -> (B,)."""
     return -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(dim=1)

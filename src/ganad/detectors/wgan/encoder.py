@@ -12,7 +12,8 @@ from numbers import Integral, Real
 import torch
 from sklearn.utils._param_validation import Interval
 
-from ...training.encoder import fit_encoder, reconstruction_error
+from ...scoring.reconstruction import reconstruction_error
+from ...training.encoder import fit_encoder
 from ...utils.params import keyword_init
 from .gan import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
 

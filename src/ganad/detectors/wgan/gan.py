@@ -86,8 +86,6 @@ class GANDetector(BaseGANDetector):
 
     _parameter_constraints = GAN_CONSTRAINTS
     network_names = ("generator_", "critic_")
-    fitted_values = ()  # JSON-serialisable fitted attributes beyond the networks
-    fitted_tensors = ()  # tensor fitted attributes beyond the networks
 
     def _net_config(self):
         if self.image_shape_ is None:
@@ -132,16 +130,6 @@ class GANDetector(BaseGANDetector):
 
     def _fit_scorer(self, X):
         """Second phase: whatever the score needs beyond the trained GAN."""
-
-    def _in_chunks(self, function, X):
-        """``function`` over ``X`` in chunks of ``score_batch_size``, without gradients."""
-        with torch.no_grad():
-            first = function(X[:self.score_batch_size])
-            out = first.new_empty((len(X), *first.shape[1:]))
-            out[:len(first)] = first
-            for start in range(len(first), len(X), self.score_batch_size):
-                out[start:start + self.score_batch_size] = function(X[start:start + self.score_batch_size])
-            return out
 
     def critic_output(self, X):
         """The critic's raw output f_w(x) for each row of ``X`` (Fig. 13, left)."""

@@ -19,7 +19,7 @@ import torch
 from sklearn.utils._param_validation import Interval
 
 from ...scoring import latent_search
-from ...training.encoder import reconstruction_error
+from ...scoring.reconstruction import reconstruction_error
 from ...utils.params import keyword_init
 from .gan import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
 
