@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import Interval
 from torch import nn
 
 from ...utils.params import keyword_init
-from .dcae import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline, conv_decoder, conv_encoder
+from .deep import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline, conv_decoder, conv_encoder
 from .losses import dagmm_loss, gmm_parameters, reconstruction_features, sample_energy
 
 # The paper's KDDCUP99 settings (§4.3): compression 120-60-30-10-1 with tanh, estimation

@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ...utils.params import keyword_init
-from .dcae import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline
+from .deep import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline
 from .losses import one_class_svdd_loss, soft_boundary_svdd_loss, squared_distance
 
 # Ruff et al.'s MNIST settings (§4.1 and their code): Adam 1e-4, weight decay 5e-7

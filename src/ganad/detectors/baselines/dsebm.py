@@ -16,7 +16,7 @@ from torch import nn
 
 from ...nets.dcgan import DCGANConfig, _downsample
 from ...utils.params import keyword_init
-from .dcae import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline
+from .deep import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline
 from .losses import dsebm_energy, score_matching_error
 
 DSEBM_PARAMETERS = {**BASELINE_PARAMETERS, "noise_std": 0.1, "score_type": "energy"}

@@ -12,7 +12,7 @@ import torch
 from sklearn.utils._param_validation import Interval
 
 from ...utils.params import keyword_init
-from .dcae import (BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline, conv_decoder, conv_encoder,
+from .deep import (BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline, conv_decoder, conv_encoder,
                    mlp_decoder, mlp_encoder)
 from .losses import gaussian_kl, negative_elbo
 

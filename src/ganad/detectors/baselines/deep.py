@@ -1,0 +1,119 @@
+"""The training loop and networks the five deep baselines share (DCAE, VAE, Deep SVDD, DAGMM, DSEBM).
+
+``DeepBaseline``: Adam over every network, an epoch = one shuffled pass, per-step losses
+in ``history_`` and a divergence check per epoch through ``commit_epoch``.
+"""
+
+
+from numbers import Integral, Real
+
+import torch
+from sklearn.utils._param_validation import Interval
+from torch import nn
+
+from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
+from ...nets.dcgan import DCGANConfig, DCGANGenerator, _downsample
+from ...nets.mlp import _stack
+from ...training.batches import minibatches
+from ...training.history import TrainingHistory, commit_epoch
+from ...utils.rng import seeded_init
+
+BASELINE_PARAMETERS = {
+    "hidden": (64, 32),
+    "latent_dim": 8,
+    "image_shape": None,
+    "conv_width": 32,
+    "n_epochs": 50,
+    "batch_size": 64,
+    "learning_rate": 1e-3,
+    "weight_decay": 0.0,
+    **BASE_PARAMETERS,
+}
+
+BASELINE_CONSTRAINTS = {
+    **BASE_CONSTRAINTS,
+    "hidden": [tuple, list],
+    "latent_dim": [Interval(Integral, 1, None, closed="left")],
+    "image_shape": [tuple, list, None],
+    "conv_width": [Interval(Integral, 1, None, closed="left")],
+    "n_epochs": [Interval(Integral, 0, None, closed="left")],
+    "batch_size": [Interval(Integral, 2, None, closed="left")],
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
+}
+
+
+def mlp_encoder(n_features, hidden, n_out):
+    """x (B, n_features) -> (B, n_out): Linear + ReLU, no activation on the output."""
+    return nn.Sequential(*_stack([n_features, *hidden, n_out]))
+
+
+def mlp_decoder(n_features, hidden, latent_dim):
+    """z (B, latent_dim) -> x (B, n_features), the encoder's widths reversed."""
+    return nn.Sequential(*_stack([latent_dim, *reversed(tuple(hidden)), n_features]))
+
+
+def conv_encoder(image_shape, width, n_out):
+    """x (B, C, H, W) -> (B, n_out): DCGAN's stride-2 convolutions with batch norm."""
+    body, n_flat = _downsample(DCGANConfig(image_shape=image_shape, width=width, critic_batch_norm=True))
+    return nn.Sequential(body, nn.Linear(n_flat, n_out))  # (B, n_flat) -> (B, n_out)
+
+
+def conv_decoder(image_shape, width, latent_dim):
+    """z (B, latent_dim) -> x (B, C, H, W) in [-1, 1]: the DCGAN generator."""
+    return DCGANGenerator(DCGANConfig(image_shape=image_shape, latent_dim=latent_dim, width=width))
+
+
+class DeepBaseline(BaseGANDetector):
+    """Shared fitting of the deep baselines; subclasses give networks, a loss and a score.
+
+    Subclasses implement ``_make_networks()`` -> {fitted name: module} (in
+    ``network_names`` order), ``_training_losses(batch, rng)`` -> {name: 0-d tensor}
+    whose first entry is minimised, and ``_anomaly_score(batch)``. Optional hooks:
+    ``_before_training(X)``, ``_after_epoch(X, epoch)`` and ``_fit_scorer(X)``.
+    """
+
+    _parameter_constraints = BASELINE_CONSTRAINTS
+
+    def _build_networks(self):
+        """Fresh networks on ``device_``, initialised from ``seed_`` (also used by ``load_model``)."""
+        with seeded_init(self.seed_):
+            networks = self._make_networks()
+        for name in self.network_names:
+            setattr(self, name, networks[name].to(self.device_).eval())
+
+    def _networks(self):
+        return [getattr(self, name) for name in self.network_names]
+
+    def _fit_model(self, X):
+        self._build_networks()
+        self.history_ = TrainingHistory()
+        parameters = [p for net in self._networks() for p in net.parameters()]
+        optimizer = torch.optim.Adam(parameters, lr=self.learning_rate, weight_decay=self.weight_decay)
+        rng = self._seeded_generator()
+        self._before_training(X)
+        for epoch in range(self.n_epochs):
+            for net in self._networks():
+                net.train()
+            logs = {}
+            for index in minibatches(len(X), self.batch_size, rng):
+                losses = self._training_losses(X[index], rng)
+                optimizer.zero_grad(set_to_none=True)
+                next(iter(losses.values())).backward()
+                optimizer.step()
+                for name, value in losses.items():
+                    logs.setdefault(name, []).append(value.detach())
+            commit_epoch(self.history_, logs, epoch=epoch)
+            self._after_epoch(X, epoch)
+        for net in self._networks():
+            net.eval()
+        self._fit_scorer(X)
+
+    def _before_training(self, X):
+        """Called once before the first epoch, networks built (Deep SVDD sets its centre)."""
+
+    def _after_epoch(self, X, epoch):
+        """Called after each epoch (Deep SVDD's soft boundary updates its radius)."""
+
+    def _fit_scorer(self, X):
+        """Called after training, networks in eval mode (DAGMM fits its mixture here)."""
