@@ -100,10 +100,14 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         check_is_fitted(self)
         return self._anomaly_scores(X)
 
-    def _anomaly_scores(self, X):
+    def _scoring_input(self, X):
+        """``X`` validated against the fitted shape, within float32 range, and scaled."""
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         check_float32_range(X)
-        X = apply_scaler(X, self.scaler_)
+        return apply_scaler(X, self.scaler_)
+
+    def _anomaly_scores(self, X):
+        X = self._scoring_input(X)
         # One preallocated output: a list of per-chunk arrays fragments the heap between
         # the chunks' activation buffers and makes memory grow with the number of rows.
         scores = np.empty(len(X), dtype=np.float64)

@@ -14,10 +14,9 @@ from numbers import Integral, Real
 
 from pathlib import Path
 
-import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
 from ...nets import (DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator, LatentPrior,
@@ -25,7 +24,6 @@ from ...nets import (DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator, Lat
 from ...nets.prior import PRIORS
 from ...training import TRAINERS
 from ...utils.rng import seeded_init
-from ...utils.scaling import apply_scaler
 from ...utils.validation import to_tensor
 
 GAN_PARAMETERS = {
@@ -138,6 +136,6 @@ class GANDetector(BaseGANDetector):
     def _map_rows(self, network, X):
         """Validate, scale and shape ``X`` like the scoring path, then apply ``network``."""
         check_is_fitted(self)
-        X = apply_scaler(validate_data(self, X, dtype=[np.float64, np.float32], reset=False), self.scaler_)
+        X = self._scoring_input(X)
         values = self._in_chunks(network, to_tensor(X, self.device_, self.image_shape_))
         return values.double().cpu().numpy()
