@@ -8,7 +8,6 @@ is refused with ``ValueError``.
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import __version__
 from .registry import get_detector, method_name
 from .training.history import TrainingHistory
+from .utils.atomic import atomic_path
 from .utils.device import resolve_device
 
 FORMAT = "ganad-model"
@@ -46,9 +46,10 @@ def save_model(detector, path):
     tensors.update({name: getattr(detector, name).detach().cpu().contiguous()
                     for name in detector.fitted_tensors})
     tensors.update({k: v.float() for k, v in detector.history_.to_tensors().items()})
-    _atomic_write(path / TENSOR_FILE, lambda tmp: save_file(tensors, tmp))
-    config = _config(detector)
-    _atomic_write(path / CONFIG_FILE, lambda tmp: Path(tmp).write_text(json.dumps(config, indent=2)))
+    with atomic_path(path / TENSOR_FILE) as tmp:
+        save_file(tensors, tmp)
+    with atomic_path(path / CONFIG_FILE) as tmp:
+        tmp.write_text(json.dumps(_config(detector), indent=2))
     return path
 
 
@@ -135,13 +136,3 @@ def _read_tensors(tensor_file):
         raise ValueError(f"{tensor_file} is not a safetensors file ({error}); "
                          "ganad loads nothing else, pickles included") from None
 
-
-def _atomic_write(path, write):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -29,11 +29,9 @@ Pinned checksums (never guessed; a resource without one is refused, with instruc
 
 import hashlib
 import logging
-import os
 import re
 import shutil
 import tarfile
-import tempfile
 import urllib.parse
 import urllib.request
 import zipfile
@@ -42,6 +40,7 @@ from io import BytesIO
 from pathlib import PurePosixPath
 
 from ._cache import data_dir as resolve_data_dir
+from ..utils.atomic import atomic_path
 from ._cache import file_pieces, read_bytes
 
 logger = logging.getLogger(__name__)
@@ -179,21 +178,15 @@ def _sha256(pieces):
 
 
 def _download(url, dest, sha256):
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".download")
-    try:
+    with atomic_path(dest, suffix=".download") as tmp:
         digest = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=_TIMEOUT_S) as src:
+        with open(tmp, "wb") as out, urllib.request.urlopen(url, timeout=_TIMEOUT_S) as src:
             while chunk := src.read(_CHUNK):
                 digest.update(chunk)
                 out.write(chunk)
         if digest.hexdigest() != sha256:
             raise ValueError(f"{url}: SHA-256 mismatch, expected {sha256}, got "
                              f"{digest.hexdigest()}; the download was discarded")
-        os.replace(tmp, dest)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _member_parts(archive, name):
@@ -231,12 +224,5 @@ def _unpack(archive, into):
 
 
 def _write_atomic(target, src):
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            shutil.copyfileobj(src, out, _CHUNK)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(target) as tmp, open(tmp, "wb") as out:
+        shutil.copyfileobj(src, out, _CHUNK)

@@ -7,25 +7,15 @@ file. Loading uses ``torch.load(weights_only=True)``, PyTorch's restricted
 unpickler that only rebuilds tensors and plain containers.
 """
 
-import os
-import tempfile
-from pathlib import Path
-
 import torch
+
+from ..utils.atomic import atomic_path
 
 
 def save_checkpoint(path, state):
     """Write ``state`` (a dict of tensors, numbers and state dicts) atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            torch.save(state, handle)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp:
+        torch.save(state, tmp)
 
 
 def load_checkpoint(path):
