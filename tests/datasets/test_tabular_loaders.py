@@ -107,6 +107,9 @@ def test_scaling_is_fitted_on_train():
     scaled_train, scaled_test = scale_on_train(train, test, kind="minmax")
     np.testing.assert_allclose(scaled_train[:, 0], [-1, 0, 1])
     np.testing.assert_allclose(scaled_test, [[2.0, 1.0]])  # constant column: centred, not divided
+    unit_train, unit_test = scale_on_train(train, test, kind="minmax01")
+    np.testing.assert_allclose(unit_train, [[0.0, 0.0], [0.5, 0.0], [1.0, 0.0]])  # sklearn's MinMaxScaler
+    np.testing.assert_allclose(unit_test, [[1.5, 1.0]])
     (standard,) = scale_on_train(train, kind="standard")
     np.testing.assert_allclose(standard[:, 0].mean(), 0, atol=1e-12)
     np.testing.assert_allclose(standard[:, 0].std(), 1)

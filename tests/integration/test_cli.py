@@ -250,3 +250,16 @@ def test_vanilla_demo_tracks_mode_coverage(tmp_path, capsys):
     assert len(coverage) == 2 and all(0 <= c <= 7 for c in coverage)
     out = capsys.readouterr().out
     assert "epoch   1:" in out and "epoch   2:" in out
+
+
+def test_rank_draws_the_extremes_of_a_file(critic_model, train_csv, tmp_path, capsys):
+    out = tmp_path / "ranked.png"
+    run_ok(["rank", critic_model, train_csv, "--out", out, "--image-shape", 1, 1, N_FEATURES, "--n-shown", 4,
+            "--device", "cpu"])
+    assert_png(out)
+    assert f"ranked {N_ROWS} rows" in capsys.readouterr().out
+
+
+def test_rank_needs_an_image_shape_for_a_tabular_model(critic_model, train_csv, tmp_path, capsys):
+    assert main(["rank", str(critic_model), str(train_csv), "--out", str(tmp_path / "r.png"), "--device", "cpu"]) == 2
+    assert "--image-shape" in capsys.readouterr().err

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from ganad import plots
+from ganad.plots import plot_ranked_samples
+from ganad.plots.ranking import extremes
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -200,3 +202,21 @@ def test_missing_matplotlib_raises_import_error_with_hint(monkeypatch, tmp_path)
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     with pytest.raises(ImportError, match="pip install matplotlib"):
         plots.plot_score_boxplot({"a": [1.0]}, tmp_path / "x.png")
+
+
+def test_extremes_orders_the_highest_and_lowest_scores():
+    most, least = extremes(np.array([0.5, 3.0, -1.0, 2.0, 0.0]), 2)
+    np.testing.assert_array_equal(most, [1, 3])
+    np.testing.assert_array_equal(least, [2, 4])
+    with pytest.raises(ValueError, match="n_shown"):
+        extremes(np.zeros(3), 0)
+
+
+def test_ranked_samples_draws_both_grids(tmp_path):
+    X = np.random.default_rng(0).uniform(-1, 1, size=(30, 3 * 4 * 4))
+    path = plot_ranked_samples(X, X.sum(axis=1), tmp_path / "ranked.png", image_shape=(3, 4, 4), n_shown=5)
+    assert path.read_bytes().startswith(b"\x89PNG")
+    with pytest.raises(ValueError, match="image_shape"):
+        plot_ranked_samples(X, X.sum(axis=1), tmp_path / "bad.png", image_shape=(1, 4, 4))
+    with pytest.raises(ValueError, match="one row per score"):
+        plot_ranked_samples(X, X.sum(axis=1)[:-1], tmp_path / "bad.png", image_shape=(3, 4, 4))

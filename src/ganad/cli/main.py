@@ -28,8 +28,10 @@ from ..io import USER_MODULE_PARAMS, load_model
 from ..registry import DETECTORS, PAPERS, get_detector
 from ..training import TrainingDivergedError
 from ..utils.device import resolve_device
+from ..utils.scaling import SCALINGS
 from . import demo
 from .bench import _add_bench_parser
+from .rank import _add_rank_parser
 
 USAGE_ERROR = 2
 TRAINING_FAILED = 1
@@ -77,6 +79,7 @@ def build_parser():
     listing.set_defaults(command=list_methods)
     _add_fit_parser(commands)
     _add_score_parser(commands)
+    _add_rank_parser(commands, _add_device_argument)
     demo_parser = commands.add_parser("demo", help="train on the 7-Gaussian ring and draw the paper's figures",
                                       description=demo.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_arguments(demo_parser)
@@ -109,7 +112,7 @@ def _add_fit_parser(commands):
     parser.add_argument("data", help="training data: .csv (optional header line), .npy or .npz")
     parser.add_argument("--method", required=True, metavar="NAME", help=f"one of: {', '.join(DETECTORS)}")
     parser.add_argument("--out", required=True, metavar="MODEL_DIR", help="folder to save the model in")
-    parser.add_argument("--scaling", choices=("standard", "minmax", "none"), default="standard",
+    parser.add_argument("--scaling", choices=(*SCALINGS, "none"), default="standard",
                         help="feature scaling fitted on DATA and stored with the model (default: standard)")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a detector parameter, e.g. n_epochs=5 or hidden=(64,64); VALUE is read as a "

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import scipy.io
 
-from ..utils.scaling import apply_scaler, fit_scaler
+from ..utils.scaling import SCALINGS, apply_scaler, fit_scaler
 from ._cache import Dataset, read_bytes, require_file
 from ._cache import data_dir as resolve_data_dir
 from .fetch import DATASETS, how_to_get
@@ -110,11 +110,12 @@ def load_kddcup99(*, data_dir=None):
 def scale_on_train(X_train, *X_others, kind="minmax"):
     """Scale ``X_train`` and every other array with statistics fitted on ``X_train`` only.
 
-    ``kind`` is ``"minmax"`` (training range mapped to [-1, 1]) or ``"standard"`` (z-score);
-    see :func:`ganad.utils.scaling.fit_scaler`. Returns a tuple of the scaled arrays.
+    ``kind`` is ``"minmax"`` (training range mapped to [-1, 1]), ``"minmax01"`` (to [0, 1]) or
+    ``"standard"`` (z-score); see :func:`ganad.utils.scaling.fit_scaler`. Returns a tuple of
+    the scaled arrays.
     """
-    if kind not in ("minmax", "standard"):
-        raise ValueError(f"kind must be 'minmax' or 'standard', got {kind!r}")
+    if kind not in SCALINGS:
+        raise ValueError(f"kind must be one of {SCALINGS}, got {kind!r}")
     scaler = fit_scaler(np.asarray(X_train, dtype=np.float64), kind)
     return tuple(apply_scaler(np.asarray(X, dtype=np.float64), scaler)
                  for X in (X_train, *X_others))

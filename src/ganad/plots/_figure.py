@@ -61,3 +61,19 @@ def as_vector(x, name):
     if vector.ndim != 1 or len(vector) == 0:
         raise ValueError(f"{name} must be a non-empty 1-D array, got shape {vector.shape}")
     return vector
+
+
+def as_image(row, image_shape, value_range=(-1.0, 1.0)):
+    """One flattened sample as an (H, W) or (H, W, 3) array for ``imshow``.
+
+    Colour images are mapped from ``value_range`` to [0, 1]; grey images keep their values
+    (draw them with ``vmin, vmax = value_range``).
+    """
+    channels, height, width = image_shape
+    if channels * height * width != len(row):
+        raise ValueError(f"image_shape {tuple(image_shape)} does not match rows of {len(row)} values")
+    image = np.asarray(row, dtype=float).reshape(channels, height, width).transpose(1, 2, 0)
+    if channels == 1:
+        return image[..., 0]
+    low, high = value_range
+    return np.clip((image - low) / (high - low), 0.0, 1.0)

@@ -1,0 +1,41 @@
+"""``ganad rank``: unlabelled ranking (Deecke et al. 2018, ADGAN §4.4).
+
+    ganad rank MODEL_DIR DATA --out ranked.png [--n-shown 16] [--image-shape C H W]
+
+Scores every row of DATA with a saved model and draws the most and the least anomalous
+samples as image grids, for a first look at a set without labels. Rows are flattened
+images; their shape is the model's own (``image_shape`` at fit time) unless given.
+"""
+
+import argparse
+
+from ..data import read_array
+from ..io import load_model
+
+
+def _add_rank_parser(commands, add_device_argument):
+    """Register the ``rank`` subcommand on the ``commands`` subparsers of ``ganad``."""
+    parser = commands.add_parser("rank", help="draw the most and least anomalous images of a data file",
+                                 description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", metavar="MODEL_DIR", help="a folder written by `ganad fit`")
+    parser.add_argument("data", help="images to rank, one flattened image per row: .csv, .npy or .npz")
+    parser.add_argument("--out", required=True, metavar="FIGURE.png", help="the figure to write")
+    parser.add_argument("--n-shown", type=int, default=16, metavar="N", help="images per grid (default 16)")
+    parser.add_argument("--image-shape", type=int, nargs=3, metavar=("C", "H", "W"),
+                        help="shape of one image (default: the model's image_shape)")
+    add_device_argument(parser)
+    parser.set_defaults(command=rank)
+
+
+def rank(args):
+    from ..plots import plot_ranked_samples
+
+    detector = load_model(args.model, device=args.device)
+    image_shape = args.image_shape or detector.image_shape_
+    if image_shape is None:
+        raise ValueError(f"the model in {args.model} was fitted on tabular rows; pass --image-shape C H W")
+    X = read_array(args.data)
+    scores = detector.anomaly_score(X)
+    path = plot_ranked_samples(X, scores, args.out, image_shape=image_shape, n_shown=args.n_shown)
+    print(f"ranked {len(X)} rows of {args.data}; wrote {path}")
+    return 0
