@@ -24,7 +24,14 @@ QUICK_PARAMS = {
     "gmm": {"n_mixture_components": 2},
     **{name: {"n_epochs": 1, "batch_size": 32, "hidden": (16, 8), "latent_dim": 2, "device": "cpu"}
        for name in ("dcae", "vae", "deep-svdd", "dagmm", "dsebm")},
+    "ganomaly": {"n_epochs": 1, "batch_size": 32, "hidden": (16, 8), "latent_dim": 2, "device": "cpu"},
 }
+ALICE_TINY = {"n_epochs": 1, "batch_size": 32, "latent_dim": 2, "encoder_hidden": (8,), "generator_hidden": (8,),
+              "discriminator_hidden": (8,), "learning_rate": 1e-3, "device": "cpu"}
+QUICK_PARAMS.update({"bigan": ALICE_TINY, "alad": ALICE_TINY, "rcgan": ALICE_TINY})
+QUICK_PARAMS["history-ad"] = {**TINY, "saves_per_epoch": 4, "alpha": 0.5, "tv_epochs": 1}
+QUICK_PARAMS["anogan"] = {**TINY, "latent_dim": 2, "search_steps": 3}
+QUICK_PARAMS["adgan"] = {**TINY, "latent_dim": 2, "n_seeds": 2, "search_steps": 2}
 GAN_METHODS = ("wgan-critic", "wgan-inversion", "wgan-encoder")
 
 

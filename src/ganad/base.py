@@ -153,6 +153,13 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
                 out[start:start + self.score_batch_size] = function(X[start:start + self.score_batch_size])
             return out
 
+    def _map_rows(self, network, X):
+        """Validate, scale and shape ``X`` like the scoring path, then apply ``network`` (numpy out)."""
+        check_is_fitted(self)
+        X = self._scoring_input(X)
+        values = self._in_chunks(network, to_tensor(X, self.device_, self.image_shape_))
+        return values.double().cpu().numpy()
+
     def _seeded_generator(self, phase=0):
         """A fresh ``torch.Generator`` on ``device_`` for one phase of fitting or scoring."""
         return torch_generator(self.seed_ + phase, self.device_)

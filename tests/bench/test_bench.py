@@ -21,9 +21,9 @@ def test_every_spec_parses_and_names_real_loaders_and_protocols(name):
     for budget in BUDGETS:
         jobs = expand(spec, budget)
         assert jobs and len({job.key for job in jobs}) == len(jobs)
-    published = [v for by_method in spec.published["values"].values() for cells in by_method.values()
+    published = [v for by_method in spec.published.get("values", {}).values() for cells in by_method.values()
                  for v in cells.values()]
-    assert published and all(0 <= v * spec.published.get("scale", 1.0) <= 1 for v in published)
+    assert (published or spec.published.get("figure_only")) and all(0 <= v * spec.published.get("scale", 1.0) <= 1 for v in published)
 
 
 @pytest.mark.parametrize("name", list_specs())
@@ -36,7 +36,7 @@ def test_registered_methods_accept_their_spec_arguments(name):
 
 
 def test_expected_specs_are_bundled():
-    assert {"haloui-t1", "haloui-har", "adgan-t1", "adgan-t2", "rcgan-t1"} <= set(list_specs())
+    assert {"haloui-t1", "haloui-har", "adgan-t1", "adgan-t2", "rcgan-t1", "survey-f5"} <= set(list_specs())
 
 
 def test_published_values_are_stored_as_printed():
@@ -69,6 +69,24 @@ def tiny_spec(monkeypatch):
            "methods": {"wgan-critic": {"init_args": {"n_epochs": 1, "hidden": [8, 8], "device": "cpu"}}},
            "published": {"source": "made up", "values": {"auroc": {"wgan-critic": {"tiny:0": 0.9}}}}}
     return validate(raw)
+
+
+def test_init_args_per_data_set_and_budget_most_specific_wins():
+    datasets = [{"name": "thyroid"}, {"name": "arrhythmia"}]
+    method = {"init_args": {"n_epochs": 1, "latent_dim": 2}, "budgets": {"cpu": {"n_epochs": 2, "batch_size": 4}},
+              "datasets": {"arrhythmia": {"init_args": {"n_epochs": 3, "latent_dim": 64},
+                                          "budgets": {"cpu": {"n_epochs": 4}}}}}
+    raw = {"name": "x", "title": "x", "paper": "x", "reference": "x", "metrics": ["f1"], "choices": "x",
+           "protocol": {"name": "contamination"}, "datasets": datasets, "grid": {"methods": ["rcgan"], "seeds": [0]},
+           "budgets": {b: {} for b in BUDGETS}, "methods": {"rcgan": method}, "published": {}}
+    args = {(job.budget, job.dataset): job.init_args for b in BUDGETS for job in expand(validate(raw), b)}
+    assert args["smoke", "thyroid"] == {"n_epochs": 1, "latent_dim": 2}
+    assert args["cpu", "thyroid"] == {"n_epochs": 2, "latent_dim": 2, "batch_size": 4}
+    assert args["smoke", "arrhythmia"] == {"n_epochs": 3, "latent_dim": 64}
+    assert args["cpu", "arrhythmia"] == {"n_epochs": 4, "latent_dim": 64, "batch_size": 4}
+    method["datasets"]["musk"] = {"init_args": {}}
+    with pytest.raises(ValueError, match="musk"):
+        validate(raw)
 
 
 def test_runner_rows_statuses_outputs_and_resume(tiny_spec, tmp_path):

@@ -17,7 +17,8 @@ N_ROWS, N_FEATURES = 200, 3
 TINY = ["--param", "n_epochs=1", "--param", "batch_size=32", "--param", "hidden=(16,16)",
         "--seed", "0", "--device", "cpu"]
 TINY_SCORER = {"wgan-inversion": ["--param", "inversion_steps=5", "--param", "n_restarts=2"],
-               "wgan-encoder": ["--param", "encoder_epochs=1"]}
+               "wgan-encoder": ["--param", "encoder_epochs=1"],
+               "anogan": ["--param", "search_steps=20"]}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

@@ -25,7 +25,7 @@ from joblib import Parallel, delayed
 
 from ..metrics import evaluate
 from ..protocols import (contamination_split, leave_one_class_out_default_splits, leave_one_class_out_split,
-                         novelty_split, one_class_split)
+                         noise_split, novelty_split, one_class_split)
 from ..registry import DETECTORS
 from ..data.tabular import scale_on_train
 from .results import append_row, latest_rows, read_jsonl, write_outputs
@@ -108,6 +108,8 @@ def make_split(job, data_dir):
     elif name == "novelty":
         other = load_data(options.pop("anomaly_dataset"), data_dir)[1]
         split = novelty_split(train.X, test.X, other.X, random_state=seed, **options)
+    elif name == "noise":  # the spec's "classes" of the data set are the noise levels sigma
+        split = noise_split(train.X, test.X, job.cls, random_state=seed, **options)
     else:
         raise ValueError(f"unknown protocol {name!r}")
     X_train, X_test, y_test = split[:3]
@@ -169,12 +171,15 @@ def _flat(value):
 
 
 def _figures(job, y_test, scores, folder):
+    from ..plots.history import plot_score_densities
     from ..plots.scores import plot_pr_roc, plot_score_boxplot
 
     stem = job.key.replace("|", "_").replace(":", "-")
     plot_pr_roc(y_test, scores, folder / f"{stem}_pr_roc.png", label=job.method)
     plot_score_boxplot({"normal": scores[y_test == 0], "anomalous": scores[y_test == 1]},
                        folder / f"{stem}_scores.png")
+    plot_score_densities({"normal": scores[y_test == 0], "anomalous": scores[y_test == 1]},
+                         folder / f"{stem}_densities.png", xlabel=f"{job.method} anomaly score")
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,14 +7,21 @@ A spec holds what a table needs and nothing else (example: ``specs/haloui-t1.tom
     choices = "..."                    # protocol honesty: readings and deviations
     [protocol]  name = "leave-one-class-out", its options ...
     [[datasets]] name = "mnist", classes = [0, ..., 9], options ...
+                                       #   (protocol "noise": classes are the noise levels sigma)
     [grid]      methods = [...], seeds = [...]
     [budgets.smoke|cpu|paper]          # overrides: classes, seeds, datasets, methods,
                                        #   max_train, max_test, protocol = {...}
     [methods.NAME]  detector = registry name (default NAME), init_args = {...}
     [methods.NAME.budgets.smoke|cpu|paper]  init_args for that budget
-    [published] source, scale (x scale = a fraction), notes
+    [methods.NAME.datasets.DATASET]  init_args = {...}, budgets.smoke|cpu|paper = {...}:
+                                       #   init_args for one data set (and budget); the most
+                                       #   specific wins: method < method budget < data set
+                                       #   < data set budget
+    [published] source, scale (x scale = a fraction), notes,
+                figure_only = true when the paper shows the result only as a figure, no numbers
     [published.values.METRIC.METHOD]  "CELL" = number   (CELL: "dataset:class" or "dataset")
     [published.std.METRIC.METHOD]     "CELL" = number   (when the paper gives one)
+    (CELL of a "novelty" data set: "dataset-vs-anomaly_dataset", e.g. "mnist-vs-kmnist")
 
 :func:`expand` turns a spec and a budget into :class:`Job` s, one per dataset x class x
 method x seed; the runner runs them.
@@ -78,7 +85,10 @@ class Job:
 
     @property
     def cell(self):
-        return self.dataset if self.cls is None else f"{self.dataset}:{self.cls}"
+        name = self.dataset
+        if "anomaly_dataset" in self.protocol:
+            name = f"{name}-vs-{self.protocol['anomaly_dataset']}"
+        return name if self.cls is None else f"{name}:{self.cls}"
 
     @property
     def key(self):
@@ -148,6 +158,13 @@ def validate(raw, path=None):
     unknown = sorted(set(raw.get("methods", {})) - set(grid_methods))
     if unknown or not raw["grid"].get("seeds"):
         raise ValueError(f"{where}: methods {unknown} are not in grid.methods, or grid.seeds is empty")
+    names = {dataset["name"] for dataset in raw["datasets"]}
+    for method, entry in methods.items():
+        for dataset, overrides in entry.get("datasets", {}).items():
+            if dataset not in names or set(overrides) - {"init_args", "budgets"} \
+                    or set(overrides.get("budgets", {})) - set(BUDGETS):
+                raise ValueError(f"{where}: methods.{method}.datasets.{dataset} must name a data set of the "
+                                 f"spec and hold only init_args and budgets.{{{','.join(BUDGETS)}}}")
     for kind in ("values", "std"):
         for metric, by_method in raw["published"].get(kind, {}).items():
             if metric not in raw["metrics"] or set(by_method) - set(grid_methods):
@@ -177,10 +194,17 @@ def expand(spec, budget="smoke", *, seeds=None):
         for cls in classes if classes is not None else [None]:
             for method in methods:
                 entry = spec.methods[method]
-                init_args = {**entry["init_args"], **entry["budgets"].get(budget, {})}
+                init_args = _init_args(entry, dataset["name"], budget)
                 for seed in seeds:
                     jobs.append(Job(spec.name, budget, dataset["name"], cls, method, entry["detector"],
                                     int(seed), init_args,
                                     {**protocol, **{k: v for k, v in dataset.items() if k not in ("name", "classes")}},
                                     overrides.get("max_train"), overrides.get("max_test")))
     return jobs
+
+
+def _init_args(entry, dataset, budget):
+    """A method's init_args on ``dataset`` under ``budget``: the most specific setting wins."""
+    per_dataset = entry.get("datasets", {}).get(dataset, {})
+    return {**entry["init_args"], **entry["budgets"].get(budget, {}),
+            **per_dataset.get("init_args", {}), **per_dataset.get("budgets", {}).get(budget, {})}

@@ -10,6 +10,7 @@ import numpy as np
 from ..metrics import evaluate
 from .contamination import ContaminationSplit, contamination_split
 from .leave_one_class_out import leave_one_class_out_default_splits, leave_one_class_out_split
+from .noise import noise_split
 from .novelty import novelty_split
 from .one_class import Split, one_class_split
 
@@ -18,6 +19,7 @@ PROTOCOLS = {
     "leave-one-class-out": leave_one_class_out_split,
     "contamination": contamination_split,
     "novelty": novelty_split,
+    "noise": noise_split,
 }
 
 
@@ -43,4 +45,4 @@ def repeat(protocol, seeds, fit_score, **options):
 
 
 __all__ = ["Split", "ContaminationSplit", "PROTOCOLS", "one_class_split", "leave_one_class_out_split",
-           "leave_one_class_out_default_splits", "contamination_split", "novelty_split", "repeat"]
+           "leave_one_class_out_default_splits", "contamination_split", "novelty_split", "noise_split", "repeat"]

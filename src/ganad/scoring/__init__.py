@@ -1,6 +1,6 @@
 """Scoring machinery shared by detectors: the batched latent search, the reconstruction error."""
 
-from .latent_search import frozen, latent_search
+from .latent_search import adam, frozen, latent_search
 from .reconstruction import reconstruction_error
 
-__all__ = ["frozen", "latent_search", "reconstruction_error"]
+__all__ = ["adam", "frozen", "latent_search", "reconstruction_error"]

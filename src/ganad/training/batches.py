@@ -15,3 +15,8 @@ def minibatches(n_rows, batch_size, rng):
         if len(index) < 2:
             return
         yield index
+
+
+def n_minibatches(n_rows, batch_size):
+    """How many batches :func:`minibatches` yields for ``n_rows`` rows."""
+    return n_rows // batch_size + (n_rows % batch_size >= 2)

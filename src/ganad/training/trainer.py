@@ -6,7 +6,12 @@ Subclasses supply the objective: ``critic_loss(real, fake) -> (loss, logs)`` and
 ``n_critic``, the loss history, divergence checks, progress bars and checkpoints.
 An epoch is one full pass over the data in critic batches; the generator takes one
 step after every ``n_critic`` critic steps (counted across epochs, so tiny data sets
-still train the generator).
+still train the generator). Two optional hooks: ``on_epoch_end(epoch, trainer)`` after
+each epoch and ``on_step_end(progress, trainer)`` after each critic step (and the
+generator step that follows it), ``progress`` being the training time in epochs
+(``epoch + batches done / batches per epoch``), e.g. to save snapshots within an epoch.
+Training ends early once ``stopped`` is True (set by a subclass during an epoch, e.g. for
+early stopping; saved in checkpoints).
 """
 
 import logging
@@ -16,7 +21,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .checkpoint import load_checkpoint, save_checkpoint
-from .batches import minibatches
+from .batches import minibatches, n_minibatches
 from .history import TrainingHistory, commit_epoch
 
 logger = logging.getLogger(__name__)
@@ -43,6 +48,7 @@ class AdversarialTrainer:
         self.history = TrainingHistory()
         self.epoch = 0
         self.critic_steps = 0
+        self.stopped = False
 
     default_n_critic = 1
     optimizer = torch.optim.Adam
@@ -75,19 +81,21 @@ class AdversarialTrainer:
         self.critic_optimizer.step()
         return logs
 
-    def generator_step(self, n):
-        loss = self.generator_loss(self.critic(self.sample_fake(n)))
+    def generator_step(self, real):
+        """One generator update; ``real`` is the critic's last batch (its size sets the fakes')."""
+        loss = self.generator_loss(self.critic(self.sample_fake(len(real))))
         self.generator_optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.generator_optimizer.step()
         return {"generator_loss": loss.detach()}
 
     def fit(self, data, n_epochs, *, checkpoint_path=None, checkpoint_every=1, resume=False,
-            on_epoch_end=None):
+            on_epoch_end=None, on_step_end=None):
         """Train until ``n_epochs`` epochs in total have run; returns the history.
 
         ``resume=True`` continues from ``checkpoint_path`` when it exists. ``on_epoch_end``
-        is called as ``on_epoch_end(epoch, trainer)`` after each epoch.
+        is called as ``on_epoch_end(epoch, trainer)`` after each epoch, ``on_step_end`` as
+        ``on_step_end(progress, trainer)`` after each critic step (see the module docstring).
         """
         if resume and checkpoint_path is not None and checkpoint_path.exists():
             self.load_state(load_checkpoint(checkpoint_path))
@@ -96,25 +104,29 @@ class AdversarialTrainer:
         self.critic.train()
         bar = tqdm(total=n_epochs, initial=self.epoch, desc="training", unit="epoch",
                    disable=self.verbose == 0 or not sys.stderr.isatty())
-        while self.epoch < n_epochs:
-            commit_epoch(self.history, self._run_epoch(data), epoch=self.epoch)
+        while self.epoch < n_epochs and not self.stopped:
+            commit_epoch(self.history, self._run_epoch(data, on_step_end), epoch=self.epoch)
             self.epoch += 1
             bar.update()
             bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in self.history.series.items() if v})
-            if checkpoint_path is not None and (self.epoch % checkpoint_every == 0 or self.epoch == n_epochs):
+            last = self.epoch == n_epochs or self.stopped
+            if checkpoint_path is not None and (self.epoch % checkpoint_every == 0 or last):
                 save_checkpoint(checkpoint_path, self.state())
             if on_epoch_end is not None:
                 on_epoch_end(self.epoch, self)
         bar.close()
         return self.history
 
-    def _run_epoch(self, data):
+    def _run_epoch(self, data, on_step_end=None):
         logs = {}
-        for index in minibatches(len(data), self.batch_size, self.rng):
+        n_batches = n_minibatches(len(data), self.batch_size)
+        for batch, index in enumerate(minibatches(len(data), self.batch_size, self.rng), start=1):
             _log(logs, self.critic_step(data[index]))
             self.critic_steps += 1
             if self.critic_steps % self.n_critic == 0:
-                _log(logs, self.generator_step(len(index)))
+                _log(logs, self.generator_step(data[index]))
+            if on_step_end is not None:
+                on_step_end(self.epoch + batch / n_batches, self)
         return logs
 
     def state(self):
@@ -126,6 +138,7 @@ class AdversarialTrainer:
             "rng": self.rng.get_state(),
             "epoch": self.epoch,
             "critic_steps": self.critic_steps,
+            "stopped": self.stopped,
             **self.history.to_tensors(),
         }
 
@@ -140,6 +153,7 @@ class AdversarialTrainer:
         self.rng.set_state(state["rng"])
         self.epoch = int(state["epoch"])
         self.critic_steps = int(state["critic_steps"])
+        self.stopped = bool(state.get("stopped", False))
         self.history = TrainingHistory.from_tensors(state)
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
 
 from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
 from ...nets import (DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator, LatentPrior,
@@ -24,7 +23,6 @@ from ...nets import (DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator, Lat
 from ...nets.prior import PRIORS
 from ...training import TRAINERS
 from ...utils.rng import seeded_init
-from ...utils.validation import to_tensor
 
 GAN_PARAMETERS = {
     "gan": "wgan-gp",
@@ -84,6 +82,7 @@ class GANDetector(BaseGANDetector):
 
     _parameter_constraints = GAN_CONSTRAINTS
     network_names = ("generator_", "critic_")
+    network_sources = {}  # fitted network -> the network whose parameter and architecture it copies
 
     def _net_config(self):
         if self.image_shape_ is None:
@@ -96,14 +95,15 @@ class GANDetector(BaseGANDetector):
         config = self._net_config()
         convolutional = isinstance(config, DCGANConfig)
         for index, name in enumerate(self.network_names):
-            users_module = getattr(self, name.rstrip("_"))
+            source = self.network_sources.get(name, name)
+            users_module = getattr(self, source.rstrip("_"))
             with seeded_init(self.seed_ + index):
                 module = copy.deepcopy(users_module) if users_module is not None \
-                    else DEFAULT_NETWORKS[name][convolutional](config)
+                    else DEFAULT_NETWORKS[source][convolutional](config)
             setattr(self, name, module.to(self.device_).eval())
         self.prior_ = LatentPrior(self.prior, self.latent_dim)
 
-    def _train_gan(self, X):
+    def _train_gan(self, X, on_step_end=None):
         trainer_class = TRAINERS[self.gan]
         generator_optimizer, critic_optimizer = trainer_class.make_optimizers(
             self.generator_, self.critic_, self.learning_rate)
@@ -116,7 +116,8 @@ class GANDetector(BaseGANDetector):
         )
         path = None if self.checkpoint_path is None else Path(self.checkpoint_path)
         history = trainer.fit(X, self.n_epochs, checkpoint_path=path,
-                              checkpoint_every=self.checkpoint_every, resume=self.resume)
+                              checkpoint_every=self.checkpoint_every, resume=self.resume,
+                              on_step_end=on_step_end)
         self.generator_.eval()
         self.critic_.eval()
         return history
@@ -132,10 +133,3 @@ class GANDetector(BaseGANDetector):
     def critic_output(self, X):
         """The critic's raw output f_w(x) for each row of ``X`` (Fig. 13, left)."""
         return self._map_rows(self.critic_, X)
-
-    def _map_rows(self, network, X):
-        """Validate, scale and shape ``X`` like the scoring path, then apply ``network``."""
-        check_is_fitted(self)
-        X = self._scoring_input(X)
-        values = self._in_chunks(network, to_tensor(X, self.device_, self.image_shape_))
-        return values.double().cpu().numpy()

@@ -13,6 +13,7 @@ step count, the number of restarts nor lambda: our defaults (Adam, learning rate
 300 steps, 8 restarts, lambda = 0.01) were chosen on the ring's training data.
 """
 
+from functools import partial
 from numbers import Integral, Real
 
 import torch
@@ -55,7 +56,8 @@ class WGANInversion(GANDetector):
     def invert(self, X):
         """Best latent and its loss for each query tensor row: ((B, d), (B,))."""
         losses, z = latent_search(self.generator_, X, self.latent_starts_, self._inversion_loss,
-                                  n_steps=self.inversion_steps, learning_rate=self.inversion_lr)
+                                  n_steps=self.inversion_steps,
+                                  optimizer=partial(torch.optim.Adam, lr=self.inversion_lr))
         best = losses.argmin(dim=0)  # (B,)
         columns = torch.arange(len(X), device=X.device)
         return z[best, columns], losses[best, columns]

@@ -1,0 +1,97 @@
+"""ADGAN (Deecke, Vandermeulen, Ruff, Mandt & Kloft 2018, Algorithm 1).
+
+"Image anomaly detection with generative adversarial networks", ECML-PKDD 2018. After GAN
+training, for a query x and each of n_seed seeds z_{j,0} ~ p_z, k Adam steps update both
+the latent and a copy of the generator's parameters (theta_{j,0} = theta, reset for every
+query):
+
+    z_{j,l}     = z_{j,l-1}     - gamma         grad_z     l(g_theta(z), x)   (line 4)
+    theta_{j,l} = theta_{j,l-1} - gamma_theta   grad_theta l(g_theta(z), x)   (line 5)
+
+with l the squared L2 loss (§4.2); the anomaly score is the mean final loss over the seeds
+(line 8). Defaults are the paper's (§4.2, footnote 5): n_seed = 8, k = 5, Adam with
+gamma = 0.25, betas (0.5, 0.999), gamma_theta = 5e-5, latent size 256, a DCGAN-style
+generator trained on the WGAN objective (Arjovsky et al. 2017, with weight clipping:
+``gan="wgan-clip"``, whose RMSprop 5e-5 is the rate gamma_theta is taken from).
+
+``adapt`` chooses which parameters line 5 updates: ``"all"`` (the paper), ``"last"`` (the
+last layer with parameters only) or ``"none"`` (a pure multi-seed latent search). Every
+(query, seed) pair has its own copy of the adapted parameters; ``latent_search`` batches
+them with ``torch.func`` in chunks of ``adapt_chunk`` pairs. ``score_type`` selects the
+score: ``"reconstruction"`` (Algorithm 1), or the two alternatives of §3.2 / §4.3:
+``"critic"`` (the discriminator's output, -d(x)) and ``"prior"`` (the negative prior
+log-likelihood of the final latents, averaged over the seeds).
+"""
+
+from numbers import Integral, Real
+
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ...utils.params import keyword_init
+from ..wgan.gan import GAN_PARAMETERS
+from .losses import squared_l2
+from .search import SEARCH_CONSTRAINTS, LatentSearchDetector
+
+ADGAN_PARAMETERS = {
+    **GAN_PARAMETERS,
+    "gan": "wgan-clip",
+    "latent_dim": 256,
+    "n_seeds": 8,
+    "search_steps": 5,
+    "search_lr": 0.25,
+    "search_betas": (0.5, 0.999),
+    "adapt": "all",
+    "adapt_lr": 5e-5,
+    "adapt_chunk": None,
+    "score_type": "reconstruction",
+}
+
+
+class ADGAN(LatentSearchDetector):
+    """Scores a query by how well k joint steps on (z, theta) from n_seed seeds reproduce it.
+
+    Parameters beyond the GAN phase (``ganad.detectors.wgan.gan``): ``n_seeds``,
+    ``search_steps`` (k), ``search_lr`` (gamma) and ``search_betas`` of Adam, ``adapt``
+    ("all", "last" or "none"), ``adapt_chunk`` ((query, seed) pairs per batched chunk when
+    adapting; None: as many as the largest CPU cache holds on a CPU, as half the free memory
+    holds on a GPU), ``adapt_lr`` (gamma_theta) and ``score_type`` ("reconstruction",
+    "critic" or "prior").
+    """
+
+    __init__ = keyword_init(ADGAN_PARAMETERS)
+    _parameter_constraints = {
+        **SEARCH_CONSTRAINTS,
+        "n_seeds": [Interval(Integral, 1, None, closed="left")],
+        "adapt": [StrOptions({"all", "last", "none"})],
+        "adapt_lr": [Interval(Real, 0, None, closed="left")],
+        "adapt_chunk": [Interval(Integral, 1, None, closed="left"), None],
+        "score_type": [StrOptions({"reconstruction", "critic", "prior"})],
+    }
+
+    def _n_starts(self):
+        return self.n_seeds
+
+    def _adapted_names(self):
+        """Names of the generator parameters line 5 updates, per ``adapt``."""
+        if self.adapt == "none":
+            return ()
+        if self.adapt == "all":
+            return tuple(name for name, _ in self.generator_.named_parameters())
+        owners = [(prefix, module) for prefix, module in self.generator_.named_modules()
+                  if next(module.parameters(recurse=False), None) is not None]
+        prefix, last = owners[-1]
+        return tuple(f"{prefix}.{name}" if prefix else name for name, _ in last.named_parameters(recurse=False))
+
+    def search(self, X):
+        """Algorithm 1 for a scaled, shaped batch tensor: final losses (n_seeds, B), latents (n_seeds, B, d)."""
+        adapted = self._adapted_names()
+        return self._search(X, lambda x, x_hat, z: squared_l2(x, x_hat), adapt=adapted, adapt_lr=self.adapt_lr,
+                            chunk_size=self.adapt_chunk if adapted else None)
+
+    def _anomaly_score(self, X):
+        if self.score_type == "critic":
+            return -self.critic_(X)
+        losses, z = self.search(X)
+        if self.score_type == "prior":
+            return -self.prior_.log_prob(z).mean(dim=0)
+        return losses.mean(dim=0)

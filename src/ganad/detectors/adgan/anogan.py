@@ -1,0 +1,77 @@
+"""AnoGAN (Schlegl et al. 2017), as described in the survey §3.1 and in ADGAN §3.2.
+
+Schlegl, Seeböck, Waldstein, Schmidt-Erfurth & Langs, "Unsupervised anomaly detection
+with generative adversarial networks to guide marker discovery", IPMI 2017,
+https://arxiv.org/abs/1703.05921. A GAN is trained on normal data; a query x is mapped
+back to the latent space by Gamma iterations of gradient descent on z minimising
+
+    L(z) = (1 - lambda) ||x - G(z)||_1 + lambda ||f(x) - f(G(z))||_1      (Eq. 4-6)
+
+with f an intermediate layer of the discriminator (``critic.features``: the last hidden
+layer of the fully connected critic, the flattened last convolution of the DCGAN one).
+The anomaly score is the loss at the last iterate, A(x) = L(z_Gamma) (Eq. 7).
+
+Defaults: lambda = 0.1 and Gamma = 500 (the original's), a DCGAN-style GAN trained with the
+original objective (``gan="vanilla"``, Eq. 1; the DCGAN discriminator then has batch
+normalisation as in Radford et al.) and a 100-dimensional N(0, I) latent. ``gan`` can be any
+trainer, e.g. ``"wgan-clip"`` as in ADGAN's Table 2 comparison. Neither the survey nor
+ADGAN names the optimiser of the search or its step size: we use Adam with learning
+rate 0.01 and betas (0.9, 0.999), and one starting latent drawn from the prior at fit time
+and shared by every query (``search.py``).
+"""
+
+import dataclasses
+from numbers import Real
+
+from sklearn.utils._param_validation import Interval
+
+from ...nets import DCGANConfig
+from ...scoring import frozen
+from ...utils.params import keyword_init
+from ..wgan.gan import GAN_PARAMETERS
+from .losses import anogan_loss
+from .search import SEARCH_CONSTRAINTS, LatentSearchDetector
+
+ANOGAN_PARAMETERS = {
+    **GAN_PARAMETERS,
+    "gan": "vanilla",
+    "latent_dim": 100,
+    "search_steps": 500,
+    "search_lr": 0.01,
+    "search_betas": (0.9, 0.999),
+    "feature_weight": 0.1,
+}
+
+
+class AnoGAN(LatentSearchDetector):
+    """Scores a query by the AnoGAN mapping loss after ``search_steps`` (Gamma) iterations.
+
+    Parameters beyond the GAN phase (``ganad.detectors.wgan.gan``): ``search_steps``
+    (Gamma), ``search_lr`` and ``search_betas`` of the Adam search on z, and
+    ``feature_weight`` (lambda of Eq. 6). A user-supplied ``critic`` must have a
+    ``features(x)`` method, the layer f of Eq. 5.
+    """
+
+    __init__ = keyword_init(ANOGAN_PARAMETERS)
+    _parameter_constraints = {**SEARCH_CONSTRAINTS, "feature_weight": [Interval(Real, 0, 1, closed="both")]}
+
+    def _net_config(self):
+        config = super()._net_config()
+        if isinstance(config, DCGANConfig) and self.gan == "vanilla":
+            return dataclasses.replace(config, critic_batch_norm=True)
+        return config
+
+    def _build_networks(self):
+        super()._build_networks()
+        if not callable(getattr(self.critic_, "features", None)):
+            raise ValueError("AnoGAN needs a critic with a features(x) method: the intermediate "
+                             "discriminator layer f of its feature loss (Eq. 5)")
+
+    def _mapping_loss(self, targets, x_hat, z):
+        x, features_x = targets
+        return anogan_loss(x, x_hat, features_x, self.critic_.features(x_hat), weight=self.feature_weight)
+
+    def _anomaly_score(self, X):
+        with frozen(self.critic_):
+            losses, _ = self._search((X, self.critic_.features(X)), self._mapping_loss)
+        return losses[0]

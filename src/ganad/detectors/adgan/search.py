@@ -1,0 +1,46 @@
+"""What AnoGAN and ADGAN share: a trained GAN, starting latents drawn once, the batched search.
+
+Both score a query x by searching the generator's latent space for a z with G(z) close
+to x (survey §3.1; Deecke et al. 2018, §3). The starting latents are drawn from the prior
+once, at fit time, and shared by every query: a query's score is then a deterministic
+function of x alone, whatever batch or order it is scored in. Each search starts from the
+same distribution as a fresh draw per query would, which is what the papers do.
+"""
+
+from numbers import Integral, Real
+
+from sklearn.utils._param_validation import Interval
+
+from ...scoring import adam, latent_search
+from ..wgan.gan import GAN_CONSTRAINTS, GANDetector
+
+SEARCH_CONSTRAINTS = {
+    **GAN_CONSTRAINTS,
+    "search_steps": [Interval(Integral, 0, None, closed="left")],
+    "search_lr": [Interval(Real, 0, None, closed="neither")],
+    "search_betas": [tuple, list],
+}
+
+
+class LatentSearchDetector(GANDetector):
+    """A GAN detector scoring each query by a batched Adam search of the latent space.
+
+    Subclasses set ``_n_starts()`` and call ``_search(targets, loss_fn, **options)``,
+    which runs ``search_steps`` Adam steps (``search_lr``, ``search_betas``) from every
+    start for every query and returns the final losses (R, B) and latents (R, B, d).
+    """
+
+    _parameter_constraints = SEARCH_CONSTRAINTS
+    fitted_tensors = ("latent_starts_",)
+
+    def _n_starts(self):
+        return 1
+
+    def _fit_scorer(self, X):
+        self.latent_starts_ = self.prior_.sample(self._n_starts(), generator=self._seeded_generator(1),
+                                                 device=self.device_)  # (R, d)
+
+    def _search(self, targets, loss_fn, **options):
+        optimizer = adam(lr=self.search_lr, betas=tuple(self.search_betas), device=self.device_)
+        return latent_search(self.generator_, targets, self.latent_starts_, loss_fn,
+                             n_steps=self.search_steps, optimizer=optimizer, **options)

@@ -1,0 +1,121 @@
+"""GANomaly (Akcay, Atapour-Abarghouei & Breckon 2018), https://arxiv.org/abs/1805.06725.
+
+As restated by Thimmaraju 2022, §3.3 (``../shared/papers/gan_ad_survey_thimmaraju_2022.md``):
+an encoder-decoder-encoder generator x -> z = G_E(x) -> x_hat = G_D(z) -> z_hat = E(x_hat)
+and a discriminator D are trained adversarially on normal data with the generator loss
+``w_adv L_adv + w_con L_con + w_enc L_enc`` (Eq. 8-11; weights 1, 50, 1). The anomaly score
+is ``A(x) = ||G_E(x) - E(G(x))||_2`` (Eq. 12); ``score_scaling="minmax"`` applies Eq. 13.
+
+Training follows the reference code (samet-akcay/ganomaly, MIT licence): the adversarial
+term matches D's features (not its logits), the discriminator is re-initialised when its
+loss collapses, Adam 2e-4 with betas (0.5, 0.999), 15 epochs, batch 64, latent 100, width
+64. Unlike the reference code we never pick an epoch by its test AUC: the model is the
+one after the last epoch. Choices and deviations: this folder's README.md.
+"""
+
+from functools import partial
+from numbers import Real
+from pathlib import Path
+
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
+from ...nets import DCGANConfig, MLPConfig
+from ...nets.ganomaly import ganomaly_networks, initialize
+from ...utils.params import keyword_init
+from ...utils.rng import seeded_init
+from ..wgan.gan import GAN_CONSTRAINTS
+from .losses import latent_distance, minmax_scale
+from .trainer import GANomalyTrainer
+
+GANOMALY_PARAMETERS = {
+    "latent_dim": 100,
+    "hidden": (64, 32),
+    "output_activation": None,
+    "image_shape": None,
+    "conv_width": 64,
+    "n_epochs": 15,
+    "batch_size": 64,
+    "learning_rate": 2e-4,
+    "w_adv": 1.0,
+    "w_con": 50.0,
+    "w_enc": 1.0,
+    "reinit_threshold": 1e-5,
+    "score_scaling": None,
+    "checkpoint_path": None,
+    "checkpoint_every": 1,
+    "resume": False,
+    **BASE_PARAMETERS,
+}
+
+SHARED = ("latent_dim", "hidden", "output_activation", "image_shape", "conv_width", "n_epochs", "batch_size",
+          "checkpoint_path", "checkpoint_every", "resume")
+GANOMALY_CONSTRAINTS = {
+    **BASE_CONSTRAINTS,
+    **{name: GAN_CONSTRAINTS[name] for name in SHARED},
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    **{name: [Interval(Real, 0, None, closed="left")] for name in ("w_adv", "w_con", "w_enc", "reinit_threshold")},
+    "score_scaling": [StrOptions({"minmax"}), None],
+}
+
+
+class GANomaly(BaseGANDetector):
+    """Scores x by ``||G_E(x) - E(G(x))||_2``, the distance between its two latent codes.
+
+    Parameters: ``latent_dim`` (100), ``image_shape`` (C, H, W; 28x28 or 32x32 selects the
+    DCGAN-style networks, pixels in [-1, 1]), ``conv_width`` (64), ``hidden`` (encoder widths
+    of the fully connected networks for tabular rows), ``output_activation`` (None or
+    "tanh" on the fully connected decoder), ``n_epochs`` (15), ``batch_size`` (64),
+    ``learning_rate`` (Adam, 2e-4), ``w_adv``, ``w_con``, ``w_enc`` (Eq. 11: 1, 50, 1),
+    ``reinit_threshold`` (re-initialise D when its loss falls below it; 0 never does),
+    ``score_scaling`` (None, or "minmax": Eq. 13 over the rows of each scoring call),
+    ``checkpoint_path``, ``checkpoint_every``, ``resume``, and the base parameters.
+    """
+
+    __init__ = keyword_init(GANOMALY_PARAMETERS)
+    _parameter_constraints = GANOMALY_CONSTRAINTS
+    network_names = ("generator_", "discriminator_")
+
+    def _net_config(self):
+        if self.image_shape_ is None:
+            return MLPConfig(n_features=self.n_features_in_, latent_dim=self.latent_dim,
+                             hidden=tuple(self.hidden), output_activation=self.output_activation)
+        return DCGANConfig(image_shape=self.image_shape_, latent_dim=self.latent_dim, width=self.conv_width)
+
+    def _initializer(self):
+        return partial(initialize, dcgan=self.image_shape_ is not None)
+
+    def _build_networks(self):
+        """Fresh networks on ``device_``, initialised from ``seed_`` (also used by ``load_model``)."""
+        init = self._initializer()
+        with seeded_init(self.seed_):
+            generator, discriminator = ganomaly_networks(self._net_config())
+            init(generator)
+            init(discriminator)
+        self.generator_ = generator.to(self.device_).eval()
+        self.discriminator_ = discriminator.to(self.device_).eval()
+
+    def _fit_model(self, X):
+        self._build_networks()
+        generator_optimizer, critic_optimizer = GANomalyTrainer.make_optimizers(
+            self.generator_, self.discriminator_, self.learning_rate)
+        trainer = GANomalyTrainer(
+            self.generator_, self.discriminator_, initialize=self._initializer(),
+            weights=(self.w_adv, self.w_con, self.w_enc), reinit_threshold=self.reinit_threshold,
+            generator_optimizer=generator_optimizer, critic_optimizer=critic_optimizer,
+            n_critic=GANomalyTrainer.default_n_critic, batch_size=self.batch_size,
+            rng=self._seeded_generator(), verbose=self.verbose,
+        )
+        path = None if self.checkpoint_path is None else Path(self.checkpoint_path)
+        self.history_ = trainer.fit(X, self.n_epochs, checkpoint_path=path,
+                                    checkpoint_every=self.checkpoint_every, resume=self.resume)
+        self.generator_.eval()
+        self.discriminator_.eval()
+
+    def _anomaly_score(self, X):
+        _, z, z_hat = self.generator_(X)
+        return latent_distance(z, z_hat)
+
+    def _anomaly_scores(self, X):
+        scores = super()._anomaly_scores(X)
+        return scores if self.score_scaling is None else minmax_scale(scores)

@@ -1,0 +1,216 @@
+"""HistoryAD: a Total Variation critic trained against the generator's history.
+
+Chatillon & Ballester, "History-based anomaly detector: an adversarial approach to anomaly
+detection" (2020), https://arxiv.org/abs/1912.11843. Three steps (§3, Fig. 2):
+
+1. train a WGAN-GP (§3.1, Eq. 2) for ``n_epochs`` epochs with Adam, learning rate 5e-4
+   decreasing (§4.2), saving the generator and critic ``saves_per_epoch`` = 50 times per
+   epoch (``ganad.training.snapshots``);
+2. P_G_hist (Eq. 3, 13): the saved generators between epochs ``alpha`` and ``n_epochs``
+   weighted by ``exp(-beta t)``; ``case=2`` draws half of the latents from a wider prior
+   (§4.4, ``hist.py``);
+3. D_TV (Eq. 10), the critic's architecture, initialised by the ``exp(-beta t)``-weighted
+   average of the saved critics' weights (Eq. 14) or randomly, trained with Adam to
+   separate P_data (-1) from P_G_hist (+1) under the soft bound of Eq. 9, lambda = 10.
+
+The anomaly score is ``D_TV(x)`` (about -1 normal, +1 anomalous; Fig. 1, 5), so
+``score_samples(x) = -D_TV(x)``. Paper settings for MNIST (Fig. 5-7): ``n_epochs = 5``,
+``alpha = 1``, ``beta = 3``; for SVHN (Fig. 1): 10, 1, 5. Choices where the paper is silent
+(the schedule of the learning-rate decay, P_Z', D_TV's epochs and learning rate, the
+networks) are listed in this folder's README.md under "Fidelity".
+"""
+
+import copy
+import os
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ...training.snapshots import SnapshotSchedule, SnapshotStore
+from ...utils.params import keyword_init
+from ...utils.rng import seeded_init, torch_generator, torch_seed
+from ..wgan.gan import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
+from .dtv import fit_tv_critic
+from .hist import average_output, average_state, history_weights, sample_history, sample_latents
+
+HISTORY_PARAMETERS = {
+    **GAN_PARAMETERS,
+    "n_epochs": 5,
+    "learning_rate": 5e-4,
+    "learning_rate_decay": True,
+    "saves_per_epoch": 50,
+    "alpha": 1.0,
+    "beta": 3.0,
+    "case": 1,
+    "wide_prior_scale": 2.0,
+    "tv_init": "average",
+    "tv_epochs": 1,
+    "tv_learning_rate": 5e-4,
+    "bound_weight": 10.0,
+    "snapshot_memory_mb": 512.0,
+    "snapshot_dir": None,
+    "keep_snapshots": False,
+}
+
+HISTORY_CONSTRAINTS = {
+    **GAN_CONSTRAINTS,
+    "learning_rate_decay": ["boolean"],
+    "saves_per_epoch": [Interval(Integral, 1, None, closed="left")],
+    "alpha": [Interval(Real, 0, None, closed="left")],
+    "beta": [Interval(Real, 0, None, closed="left")],
+    "case": [Interval(Integral, 1, 2, closed="both")],
+    "wide_prior_scale": [Interval(Real, 1, None, closed="left")],
+    "tv_init": [StrOptions({"average", "random"})],
+    "tv_epochs": [Interval(Integral, 0, None, closed="left")],
+    "tv_learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "bound_weight": [Interval(Real, 0, None, closed="left")],
+    "snapshot_memory_mb": [Interval(Real, 0, None, closed="left")],
+    "snapshot_dir": [str, os.PathLike, None],
+    "keep_snapshots": ["boolean"],
+}
+
+
+class HistoryAD(GANDetector):
+    """Scores samples by D_TV, a bounded critic separating the data from the GAN's training history.
+
+    Parameters beyond the GAN phase (``ganad.detectors.wgan.gan``): ``learning_rate_decay``
+    (linear decay of the GAN's learning rate to 0), ``saves_per_epoch``, ``alpha``,
+    ``beta`` (Eq. 13), ``case`` (1, or 2 for half the latents from ``P_Z'`` =
+    ``wide_prior_scale`` x ``P_Z``), ``tv_init`` (``"average"``: Eq. 14, ``"random"``),
+    ``tv_epochs`` (0 scores with the initialisation alone, the paper's "no training"),
+    ``tv_learning_rate``, ``bound_weight`` (lambda of Eq. 9-10), and the snapshot store:
+    ``snapshot_memory_mb`` in memory, the rest as safetensors files in ``snapshot_dir``
+    (a temporary folder when None), deleted after fitting unless ``keep_snapshots``.
+    """
+
+    __init__ = keyword_init(HISTORY_PARAMETERS)
+    _parameter_constraints = HISTORY_CONSTRAINTS
+    network_names = ("generator_", "critic_", "tv_critic_")
+    network_sources = {"tv_critic_": "critic_"}  # D_TV has the critic's architecture (§4.1)
+    fitted_values = ("snapshot_times_", "snapshot_weights_")
+
+    def _fit_model(self, X):
+        if self.resume:
+            raise ValueError("HistoryAD cannot resume from a checkpoint: the snapshots taken "
+                             "before it are not in the checkpoint; refit from scratch")
+        if self.alpha > self.n_epochs:
+            raise ValueError(f"alpha={self.alpha} must not exceed n_epochs={self.n_epochs}: "
+                             "P_G_hist (Eq. 13) uses the snapshots between them")
+        self._build_networks()
+        store = SnapshotStore(memory_budget=int(self.snapshot_memory_mb * 2**20), folder=self.snapshot_dir)
+        try:
+            self.history_ = self._train_gan(X, on_step_end=self._step_hook(store))
+            self.snapshot_times_ = list(store.times)
+            weights = history_weights(store.times, alpha=self.alpha, beta=self.beta, n_epochs=self.n_epochs)
+            self.snapshot_weights_ = weights.tolist()
+            self._init_tv_critic(store, weights)
+            self._fit_tv_critic(X, store, weights)
+        finally:
+            if self.keep_snapshots:
+                self.snapshots_ = store
+            else:
+                store.close()
+                self._snapshot_generator = None
+
+    def _step_hook(self, store):
+        """Snapshots from epoch ``alpha`` on (earlier ones have zero weight) and the learning-rate decay."""
+        save = SnapshotSchedule(store, {"generator": self.generator_, "critic": self.critic_},
+                                saves_per_epoch=self.saves_per_epoch, start=self.alpha)
+        if not self.learning_rate_decay:
+            return save
+
+        def hook(progress, trainer):
+            _linear_decay(progress / self.n_epochs, trainer.generator_optimizer, trainer.critic_optimizer)
+            save(progress, trainer)
+
+        return hook
+
+    def _init_tv_critic(self, store, weights):
+        if self.tv_init == "average":
+            self.tv_critic_.load_state_dict(average_state(store, "critic", weights))
+        elif self.critic is not None:  # a copy of the user's critic: draw fresh weights
+            with seeded_init(self.seed_ + len(self.network_names)):
+                for module in self.tv_critic_.modules():
+                    if hasattr(module, "reset_parameters"):
+                        module.reset_parameters()
+
+    def _fit_tv_critic(self, X, store, weights):
+        """Train D_TV against fresh P_G_hist samples drawn through a working copy of the generator."""
+        self._snapshot_generator = copy.deepcopy(self.generator_).eval()
+        rng = self._seeded_generator(1)
+        fit_tv_critic(self.tv_critic_, X, lambda n: self._draw_history(store, weights, n, rng),
+                      n_epochs=self.tv_epochs, batch_size=self.batch_size, learning_rate=self.tv_learning_rate,
+                      bound_weight=self.bound_weight, rng=rng, history=self.history_)
+
+    def _wide_scale(self):
+        return self.wide_prior_scale if self.case == 2 else None
+
+    def _draw_history(self, store, weights, n, rng):
+        return sample_history(store, self._snapshot_generator, self.prior_, weights, n, rng=rng,
+                              apply=self._in_chunks, wide_scale=self._wide_scale())
+
+    def _anomaly_score(self, X):
+        return -self.tv_critic_(X)  # D_TV(x)
+
+    # Inspection of the history (Fig. 3, 4, 8); the first three need keep_snapshots=True.
+
+    def sample_history(self, n, *, random_state=None):
+        """``n`` samples of P_G_hist (Eq. 3, 13; case 2 when ``case=2``) as rows, in the scaled space."""
+        samples = self._draw_history(self._kept_snapshots(), self._weights(), n, self._generator_for(random_state))
+        return samples.flatten(1).double().cpu().numpy()
+
+    def sample_snapshot(self, index, n, *, random_state=None):
+        """``n`` samples of the saved generator ``index`` (time ``snapshot_times_[index]``), as rows."""
+        store = self._kept_snapshots()
+        self._snapshot_generator.load_state_dict(store.state(index, "generator"))
+        z = sample_latents(self.prior_, n, rng=self._generator_for(random_state))
+        return self._in_chunks(self._snapshot_generator, z).flatten(1).double().cpu().numpy()
+
+    def averaged_critic_outputs(self, X):
+        """Fig. 4 in D_TV's sign: the weighted mean of the saved critics' outputs, and the output of
+        the critic with Eq. 14's averaged weights (D_TV's initialisation); two arrays."""
+        store, weights = self._kept_snapshots(), self._weights()
+        network = copy.deepcopy(self.critic_)
+        mean_output = self._map_rows(
+            lambda batch: average_output(store, "critic", network, weights, batch, apply=self._in_chunks), X)
+        network.load_state_dict(average_state(store, "critic", weights))
+        return -mean_output, -self._map_rows(network, X)
+
+    def latent_interpolation(self, n_steps=10, *, n_candidates=256, random_state=None):
+        """Fig. 8: D_TV along ``G((1 - t) z_1 + t z_2)``, ``t`` in [0, 1].
+
+        ``z_1``, ``z_2`` are the two latents whose samples D_TV scores most normal among
+        ``n_candidates`` prior draws. Returns ``(t, samples as rows, scores)``.
+        """
+        check_is_fitted(self)
+        z = self.prior_.sample(n_candidates, generator=self._generator_for(random_state), device=self.device_)
+        scores = self._in_chunks(lambda latent: self._anomaly_score(self.generator_(latent)), z)
+        z_1, z_2 = z[scores.argsort()[:2]]
+        t = np.linspace(0.0, 1.0, n_steps)
+        steps = torch.as_tensor(t, dtype=z.dtype, device=self.device_)[:, None]  # (n_steps, 1)
+        samples = self._in_chunks(self.generator_, (1 - steps) * z_1 + steps * z_2)
+        path_scores = self._in_chunks(self._anomaly_score, samples)
+        return t, samples.flatten(1).double().cpu().numpy(), path_scores.double().cpu().numpy()
+
+    def _kept_snapshots(self):
+        check_is_fitted(self)
+        if getattr(self, "snapshots_", None) is None:
+            raise ValueError("the snapshots were deleted after fitting; refit with keep_snapshots=True")
+        return self.snapshots_
+
+    def _generator_for(self, random_state):
+        return torch_generator(torch_seed(random_state), self.device_)
+
+    def _weights(self):
+        return torch.tensor(self.snapshot_weights_, dtype=torch.float64)
+
+
+def _linear_decay(fraction, *optimizers):
+    """Set each learning rate to ``initial * (1 - fraction)`` (Gulrajani et al.'s linear decay to 0)."""
+    for optimizer in optimizers:
+        for group in optimizer.param_groups:
+            group.setdefault("initial_lr", group["lr"])
+            group["lr"] = group["initial_lr"] * max(0.0, 1.0 - fraction)
