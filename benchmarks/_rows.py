@@ -1,7 +1,8 @@
-"""What every benchmark row records about its run, and how rows are written."""
+"""What every benchmark row records about its run, how rows are written, and the clock."""
 
 import csv
 import subprocess
+import time
 from pathlib import Path
 
 
@@ -30,3 +31,18 @@ def publish(rows, csv_path, render):
     if csv_path is not None:
         write_csv(rows, csv_path)
     print(render(rows))
+
+
+def timed(function, device):
+    """Seconds that ``function()`` takes on ``device`` (a ``torch.device``); CUDA is synchronised
+    before each clock read. torch is imported only then, so that scripts whose parent process
+    must stay small (``score_memory.py``) can import this module."""
+    if device.type == "cuda":
+        import torch
+
+        torch.cuda.synchronize(device)
+    start = time.perf_counter()
+    function()
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    return time.perf_counter() - start

@@ -24,13 +24,12 @@ Data: standard normal rows with ``--features`` columns (default 121, KDDCUP's wi
 import argparse
 import os
 import statistics
-import time
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from _rows import git_sha, publish
+from _rows import git_sha, publish, timed
 from ganad.registry import DETECTORS
 from ganad.utils.device import resolve_device
 
@@ -63,16 +62,6 @@ def chunked(function, tensor, size):
     with torch.no_grad():
         for start in range(0, len(tensor), size):
             function(tensor[start:start + size])
-
-
-def timed(function, device):
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    start = time.perf_counter()
-    function()
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    return time.perf_counter() - start
 
 
 def benchmark(name, args):

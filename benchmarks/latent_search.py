@@ -30,14 +30,13 @@ import argparse
 import contextlib
 import copy
 import os
-import time
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from _rows import git_sha, publish
+from _rows import git_sha, publish, timed
 from ganad import ADGAN, AnoGAN
 from ganad.nets import DCGANConfig, DCGANCritic, DCGANGenerator, MLPConfig, MLPCritic, MLPGenerator
 from ganad.scoring import frozen
@@ -151,23 +150,13 @@ def flops_per_sample(model, X):
 
 def matmul_flops_per_s(device, n=2048, repeats=5):
     a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
-    return 2 * n**3 / min(_timed(lambda: a @ b, device) for _ in range(repeats))
+    return 2 * n**3 / min(timed(lambda: a @ b, device) for _ in range(repeats))
 
 
 def copy_bytes_per_s(device, mib=256, repeats=5):
     src = torch.randn(mib * 2**20 // 4, device=device)
     dst = torch.empty_like(src)
-    return 2 * src.nbytes / min(_timed(lambda: dst.copy_(src), device) for _ in range(repeats))
-
-
-def _timed(fn, device):
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    start = time.perf_counter()
-    fn()
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    return time.perf_counter() - start
+    return 2 * src.nbytes / min(timed(lambda: dst.copy_(src), device) for _ in range(repeats))
 
 
 def benchmark_case(case, net, *, samples, sequential_samples, repeats, device, seed, adapt_chunk, baseline):
@@ -182,9 +171,9 @@ def benchmark_case(case, net, *, samples, sequential_samples, repeats, device, s
         order = ("batched", "sequential") if repeat % 2 == 0 else ("sequential", "batched")  # ABBA
         for side in order:
             if side == "batched":
-                times[side].append(_timed(lambda: model.anomaly_score(X), device) / len(X))
+                times[side].append(timed(lambda: model.anomaly_score(X), device) / len(X))
             else:
-                times[side].append(_timed(lambda: run_sequential(model, X_seq, baseline), device) / len(X_seq))
+                times[side].append(timed(lambda: run_sequential(model, X_seq, baseline), device) / len(X_seq))
     batched, sequential = min(times["batched"]), min(times["sequential"])
     flops = flops_per_sample(model, X[:4])
     row = {

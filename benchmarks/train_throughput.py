@@ -20,14 +20,13 @@ import argparse
 import functools
 import os
 import statistics
-import time
 from pathlib import Path
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from _rows import git_sha, publish
+from _rows import git_sha, publish, timed
 from ganad.data.synthetic import make_ring
 from ganad.nets import DCGANConfig, DCGANCritic, DCGANGenerator, LatentPrior, MLPConfig, MLPCritic, MLPGenerator
 from ganad.training import WGANGPTrainer
@@ -79,7 +78,7 @@ def run_ganad(spec, data, seed, device):
     trainer = WGANGPTrainer(generator, critic, LatentPrior("normal", spec.config.latent_dim),
                             generator_optimizer=g_opt, critic_optimizer=c_opt, n_critic=N_CRITIC,
                             batch_size=BATCH_SIZE, rng=rng, gp_weight=GP_WEIGHT)
-    return _timed(lambda: trainer.fit(data, 1), device), generator, critic
+    return timed(lambda: trainer.fit(data, 1), device), generator, critic
 
 
 def run_plain(spec, data, seed, device):
@@ -87,7 +86,7 @@ def run_plain(spec, data, seed, device):
     g_opt = torch.optim.Adam(generator.parameters(), lr=LEARNING_RATE, betas=BETAS)
     c_opt = torch.optim.Adam(critic.parameters(), lr=LEARNING_RATE, betas=BETAS)
     loop = functools.partial(plain_wgan_gp, generator, critic, g_opt, c_opt, data, rng, spec.config.latent_dim)
-    return _timed(loop, device), generator, critic
+    return timed(loop, device), generator, critic
 
 
 def plain_wgan_gp(generator, critic, g_opt, c_opt, data, rng, latent_dim, n_epochs=1):
@@ -122,19 +121,6 @@ def plain_wgan_gp(generator, critic, g_opt, c_opt, data, rng, latent_dim, n_epoc
 
 
 IMPLEMENTATIONS = {"ganad": run_ganad, "plain": run_plain}
-
-
-def _timed(fn, device):
-    _sync(device)
-    start = time.perf_counter()
-    fn()
-    _sync(device)
-    return time.perf_counter() - start
-
-
-def _sync(device):
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
 
 
 def max_param_diff(a, b):

@@ -70,3 +70,12 @@ def ring_detectors(ring):
 def blobs():
     rng = np.random.default_rng(0)
     return rng.normal(size=(120, 3)).astype(np.float64)
+
+
+@pytest.fixture(scope="session")
+def cloud():
+    """(X_train, X_test, y_test): a 4-D Gaussian cloud, test anomalies a blob 6 sigma away."""
+    rng = np.random.default_rng(0)
+    X_train = rng.normal(size=(400, 4))
+    X_test = np.vstack([rng.normal(size=(100, 4)), rng.normal(loc=6.0, scale=0.5, size=(100, 4))])
+    return X_train, X_test, np.r_[np.zeros(100), np.ones(100)]

@@ -34,15 +34,6 @@ def make(name, **params):
 
 
 @pytest.fixture(scope="module")
-def cloud():
-    """(X_train, X_test, y_test): a 4-D Gaussian cloud, test anomalies a blob 6 sigma away."""
-    rng = np.random.default_rng(0)
-    X_train = rng.normal(size=(400, 4))
-    X_test = np.vstack([rng.normal(size=(100, 4)), rng.normal(loc=6.0, scale=0.5, size=(100, 4))])
-    return X_train, X_test, np.r_[np.zeros(100), np.ones(100)]
-
-
-@pytest.fixture(scope="module")
 def fitted(cloud):
     return {name: make(name).fit(cloud[0]) for name in BASELINES}
 
