@@ -22,15 +22,16 @@ def test_figure_only_specs_say_so():
 
 def test_noise_protocol_takes_its_levels_from_the_classes_axis(monkeypatch):
     rng = np.random.default_rng(0)
-    data = Dataset(X=rng.uniform(-1, 1, size=(40, 4)).astype(np.float32), y=np.zeros(40, int), name="tiny",
+    data = Dataset(X=rng.uniform(-1, 1, size=(40, 4)).astype(np.float32), y=np.zeros(40, int), name="tiny-noise",
                    image_shape=None, classes=("a",))
-    monkeypatch.setitem(LOADERS, "tiny", (lambda data_dir: (data, data), "mnist"))
+    monkeypatch.setitem(LOADERS, "tiny-noise", (lambda data_dir: (data, data), "mnist"))
     raw = {"name": "n", "title": "t", "paper": "p", "reference": "r", "metrics": ["auprc"], "choices": "c",
-           "protocol": {"name": "noise", "clip": [-1.0, 1.0]}, "datasets": [{"name": "tiny", "classes": [0.1, 2.0]}],
+           "protocol": {"name": "noise", "clip": [-1.0, 1.0]},
+           "datasets": [{"name": "tiny-noise", "classes": [0.1, 2.0]}],
            "grid": {"methods": ["history-ad"], "seeds": [0]}, "budgets": {b: {} for b in BUDGETS},
            "published": {"source": "s", "figure_only": True}}
     jobs = expand(validate(raw), "smoke")
-    assert [job.cell for job in jobs] == ["tiny:0.1", "tiny:2.0"]
+    assert [job.cell for job in jobs] == ["tiny-noise:0.1", "tiny-noise:2.0"]
     gaps = []
     for job in jobs:
         X_train, X_test, y_test, _ = make_split(job, None)

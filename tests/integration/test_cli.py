@@ -13,12 +13,11 @@ from ganad.cli.main import main, top_fraction_labels
 from ganad.data import read_array
 from ganad.registry import DETECTORS, PAPERS
 
+from ..conftest import QUICK_PARAMS
+
 N_ROWS, N_FEATURES = 200, 3
 TINY = ["--param", "n_epochs=1", "--param", "batch_size=32", "--param", "hidden=(16,16)",
         "--seed", "0", "--device", "cpu"]
-TINY_SCORER = {"wgan-inversion": ["--param", "inversion_steps=5", "--param", "n_restarts=2"],
-               "wgan-encoder": ["--param", "encoder_epochs=1"],
-               "anogan": ["--param", "search_steps=20"]}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -35,6 +34,13 @@ def read_scores(path):
     return table[:, 0], (table[:, 1].astype(int) if header == ["anomaly_score", "label"] else None)
 
 
+def quick_flags(method):
+    """``--param`` flags for the test suite's quick settings of ``method`` (conftest.QUICK_PARAMS)."""
+    params = {key: value for key, value in QUICK_PARAMS[method].items() if key != "device"}
+    return [flag for key, value in params.items() for flag in ("--param", f"{key}={value!r}")] + \
+        ["--seed", "0", "--device", "cpu"]
+
+
 def run_ok(argv):
     assert main([str(arg) for arg in argv]) == 0
 
@@ -49,7 +55,7 @@ def train_csv(tmp_path_factory):
 def fitted(request, train_csv, tmp_path_factory):
     """(method, model folder) fitted once per method through ``ganad fit``."""
     model = tmp_path_factory.mktemp("models") / request.param
-    run_ok(["fit", train_csv, "--method", request.param, "--out", model, *TINY, *TINY_SCORER.get(request.param, [])])
+    run_ok(["fit", train_csv, "--method", request.param, "--out", model, *quick_flags(request.param)])
     return request.param, model
 
 

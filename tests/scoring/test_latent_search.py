@@ -118,3 +118,17 @@ def test_adapted_chunks_stay_in_the_cpu_cache(generator, queries, starts):
     assert _pairs_in_budget(generator, (queries,), starts, squared_error, {"w": big.weight}, 10**12) == \
         max(1, cache_bytes() // state)
     assert cache_bytes() > 2**16
+
+
+def test_finds_the_preimage_of_an_identity_generator():
+    generator = torch.nn.Linear(2, 2)
+    with torch.no_grad():
+        generator.weight.copy_(torch.eye(2))
+        generator.bias.zero_()
+    x = torch.tensor([[0.5, -1.0], [2.0, 0.3]])
+    mse = lambda x, x_hat, z: (x - x_hat).pow(2).mean(dim=1)  # noqa: E731
+    losses, z = latent_search(generator, x, torch.zeros(3, 2), mse, n_steps=500,
+                              optimizer=adam(lr=0.05, betas=(0.9, 0.999), device=x.device))
+    assert losses.shape == (3, 2) and z.shape == (3, 2, 2)
+    torch.testing.assert_close(z[0], x, atol=1e-3, rtol=0)
+    assert all(p.requires_grad for p in generator.parameters())  # unfrozen afterwards

@@ -6,7 +6,6 @@ import pytest
 import torch
 
 from ganad.nets import LatentPrior
-from ganad.scoring import latent_search
 from ganad.training import clip_weights, gradient_penalty
 from ganad.training.losses import (discriminator_loss, generator_loss, wasserstein_estimate,
                                    wasserstein_generator_loss)
@@ -63,28 +62,3 @@ def test_normal_prior_log_density_is_the_coordinate_mean():
     z = torch.tensor([[0.0, 2.0]])
     expected = (-0.5 * math.log(2 * math.pi) + (-2.0 - 0.5 * math.log(2 * math.pi))) / 2
     assert prior.log_prob(z).item() == pytest.approx(expected)
-
-
-def test_latent_search_finds_the_preimage_of_an_identity_generator():
-    generator = torch.nn.Linear(2, 2)
-    with torch.no_grad():
-        generator.weight.copy_(torch.eye(2))
-        generator.bias.zero_()
-    x = torch.tensor([[0.5, -1.0], [2.0, 0.3]])
-    starts = torch.zeros(3, 2)
-    mse = lambda x, x_hat, z: (x - x_hat).pow(2).mean(dim=1)  # noqa: E731
-    losses, z = latent_search(generator, x, starts, mse, n_steps=500, learning_rate=0.05)
-    assert losses.shape == (3, 2) and z.shape == (3, 2, 2)
-    torch.testing.assert_close(z[0], x, atol=1e-3, rtol=0)
-    assert all(p.requires_grad for p in generator.parameters())  # unfrozen afterwards
-
-
-def test_latent_search_batched_equals_one_sample_at_a_time():
-    torch.manual_seed(0)
-    generator = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 3))
-    x, starts = torch.randn(5, 3), torch.randn(4, 2)
-    mse = lambda x, x_hat, z: (x - x_hat).pow(2).mean(dim=1)  # noqa: E731
-    batched, _ = latent_search(generator, x, starts, mse, n_steps=50, learning_rate=0.05)
-    for i in range(len(x)):
-        single, _ = latent_search(generator, x[i:i + 1], starts, mse, n_steps=50, learning_rate=0.05)
-        torch.testing.assert_close(single[:, 0], batched[:, i], atol=1e-5, rtol=1e-5)
