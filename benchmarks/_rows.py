@@ -46,3 +46,21 @@ def timed(function, device):
     if device.type == "cuda":
         torch.cuda.synchronize(device)
     return time.perf_counter() - start
+
+
+def add_run_options(parser, *, device="cpu"):
+    """The options every timing script takes: ``--device``, ``--threads``, ``--seed``, ``--csv``."""
+    parser.add_argument("--device", default=device, help=f"cpu, cuda, cuda:1, auto, ... (default {device})")
+    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--csv", type=Path, default=None, help="write the rows to this CSV file")
+
+
+def run_device(args):
+    """Apply ``--threads`` and return the ``torch.device`` that ``--device`` names."""
+    import torch
+    from ganad.utils.device import resolve_device
+
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    return resolve_device(args.device)

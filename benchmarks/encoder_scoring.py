@@ -24,14 +24,12 @@ Data: standard normal rows with ``--features`` columns (default 121, KDDCUP's wi
 import argparse
 import os
 import statistics
-from pathlib import Path
 
 import numpy as np
 import torch
 
-from _rows import git_sha, publish, timed
+from _rows import add_run_options, git_sha, publish, run_device, timed
 from ganad.registry import DETECTORS
-from ganad.utils.device import resolve_device
 
 ENCODER_METHODS = ("bigan", "alad", "rcgan", "ganomaly")
 IMAGE_SHAPE = (1, 28, 28)
@@ -117,14 +115,9 @@ def main(argv=None):
     parser.add_argument("--features", type=int, default=121, help="columns of the tabular rows (default 121)")
     parser.add_argument("--image", action="store_true", help="28x28 images and convolutional networks instead")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per path (default 5)")
-    parser.add_argument("--device", default="cpu", help="cpu (default), cuda, auto, ...")
-    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--csv", type=Path, default=None, help="write the rows to this CSV file")
+    add_run_options(parser, device="cpu")
     args = parser.parse_args(argv)
-    args.device = str(resolve_device(args.device))
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
+    args.device = str(run_device(args))
     names = [name for name in ENCODER_METHODS if name in DETECTORS]
     if not names:
         parser.error(f"none of {ENCODER_METHODS} is registered")

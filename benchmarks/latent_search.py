@@ -30,17 +30,15 @@ import argparse
 import contextlib
 import copy
 import os
-from pathlib import Path
 
 import numpy as np
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from _rows import git_sha, publish, timed
+from _rows import add_run_options, git_sha, publish, run_device, timed
 from ganad import ADGAN, AnoGAN
 from ganad.nets import DCGANConfig, DCGANCritic, DCGANGenerator, MLPConfig, MLPCritic, MLPGenerator
 from ganad.scoring import frozen
-from ganad.utils.device import resolve_device
 from ganad.utils.rng import seeded_init
 
 LATENT_DIM = 256
@@ -225,7 +223,6 @@ def render(rows):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--device", default="cpu", help="cpu (default), cuda, auto, ...")
     parser.add_argument("--samples", type=int, default=256, help="test samples scored by the batched side")
     parser.add_argument("--sequential-samples", type=int, default=4,
                         help="test samples scored by the per-sample loop (ms per sample is compared)")
@@ -236,13 +233,9 @@ def main(argv=None):
                         help="frozen: the loop computes gradients for z (and ADGAN's copies) only; ports: the "
                              "networks' weights keep requires_grad, as public AnoGAN ports leave them")
     parser.add_argument("--adapt-chunk", type=int, default=None, help="ADGAN's adapt_chunk (default: the detector's)")
-    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--csv", type=Path, default=None, help="write the rows to this CSV file")
+    add_run_options(parser, device="cpu")
     args = parser.parse_args(argv)
-    device = resolve_device(args.device)
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
+    device = run_device(args)
     peaks = {"flops": matmul_flops_per_s(device), "bytes": copy_bytes_per_s(device)}
     rows = [benchmark_case(case, net, samples=args.samples, sequential_samples=args.sequential_samples,
                            repeats=args.repeats, device=device, seed=args.seed, adapt_chunk=args.adapt_chunk,

@@ -20,17 +20,15 @@ import argparse
 import functools
 import os
 import statistics
-from pathlib import Path
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from _rows import git_sha, publish, timed
+from _rows import add_run_options, git_sha, publish, run_device, timed
 from ganad.data.synthetic import make_ring
 from ganad.nets import DCGANConfig, DCGANCritic, DCGANGenerator, LatentPrior, MLPConfig, MLPCritic, MLPGenerator
 from ganad.training import WGANGPTrainer
-from ganad.utils.device import resolve_device
 from ganad.utils.rng import seeded_init, torch_generator
 
 N_CRITIC = 5
@@ -183,14 +181,9 @@ def main(argv=None):
                         help="generator steps per timed run, for every net (default: mlp "
                              f"{NETS['mlp'].default_steps}, dcgan {NETS['dcgan'].default_steps})")
     parser.add_argument("--nets", nargs="+", choices=sorted(NETS), default=list(NETS))
-    parser.add_argument("--device", default="auto", help="auto (CUDA when available), cpu, cuda, ...")
-    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--csv", type=Path, default=None, help="write the rows to this CSV file")
+    add_run_options(parser, device="auto")
     args = parser.parse_args(argv)
-    device = resolve_device(args.device)
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
+    device = run_device(args)
     rows = [benchmark_net(name, repeats=args.repeats, generator_steps=args.generator_steps,
                           device=device, seed=args.seed) for name in args.nets]
     publish(rows, args.csv, render)
