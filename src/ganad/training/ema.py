@@ -26,8 +26,7 @@ class WeightAverage:
     @torch.no_grad()
     def update(self):
         """One averaging step, after an optimiser step of ``module``."""
-        for average, parameter in zip(self.averages, self.module.parameters()):
-            average.lerp_(parameter, 1 - self.decay)
+        torch._foreach_lerp_(self.averages, list(self.module.parameters()), 1 - self.decay)  # one fused call
 
     @torch.no_grad()
     def copy_to_module(self):
