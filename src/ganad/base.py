@@ -9,7 +9,7 @@ Score convention (scikit-learn's, stated once here):
 * ``predict(X)``: -1 for outliers, +1 for inliers.
 
 ``offset_`` is set at the end of ``fit`` so that a fraction ``contamination`` of the
-training data is flagged (estimated on at most 5000 training rows). Subclasses implement ``_fit_model(X)`` (X a float32
+training data is flagged (estimated on at most ``offset_sample_size`` training rows). Subclasses implement ``_fit_model(X)`` (X a float32
 tensor on ``device_``, already scaled and shaped) and ``_anomaly_score(X)`` (a
 batch tensor -> a (B,) tensor); everything else -- validation, seeding, devices,
 scaling, chunked scoring, thresholds, saving -- lives here.
@@ -47,18 +47,15 @@ BASE_CONSTRAINTS = {
 }
 
 
-OFFSET_SAMPLE_SIZE = 5000
-
-
-def _offset_sample(X, seed):
-    """The training rows that set ``offset_``: all of them, or a seeded subset of 5000.
+def _offset_sample(X, size, seed):
+    """The training rows that set ``offset_``: all of them, or a seeded subset of ``size``.
 
     Scoring can be costly (a latent search per row), so on large training sets the
     contamination quantile is estimated on a random subset.
     """
-    if len(X) <= OFFSET_SAMPLE_SIZE:
+    if len(X) <= size:
         return X
-    return X[np.random.default_rng(seed).choice(len(X), OFFSET_SAMPLE_SIZE, replace=False)]
+    return X[np.random.default_rng(seed).choice(len(X), size, replace=False)]
 
 
 class BaseGANDetector(OutlierMixin, BaseEstimator):
@@ -70,6 +67,7 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
     network_names = ()  # fitted torch modules, written by ganad.io.save_model
     fitted_values = ()  # JSON-serialisable fitted attributes beyond the networks
     fitted_tensors = ()  # tensor fitted attributes beyond the networks
+    offset_sample_size = 5000  # training rows scored to set offset_ (fewer where scoring is costly)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -81,7 +79,7 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         self.seed_ = torch_seed(self.random_state)
         self.scaler_ = fit_scaler(X, self.scaling)
         self._fit_model(to_tensor(apply_scaler(X, self.scaler_), self.device_, self.image_shape_))
-        self.offset_ = self._fit_offset(-self._anomaly_scores(_offset_sample(X, self.seed_)))
+        self.offset_ = self._fit_offset(-self._anomaly_scores(_offset_sample(X, self.offset_sample_size, self.seed_)))
         return self
 
     def __sklearn_is_fitted__(self):

@@ -120,3 +120,35 @@ def test_summary_gives_mean_std_and_difference(tiny_spec):
     line = next(l for l in summarize(rows, tiny_spec) if l["metric"] == "auroc")
     assert line["mean"] == pytest.approx(0.9) and line["std"] == pytest.approx(0.1414, abs=1e-3)
     assert line["diff"] == pytest.approx(0.0) and "wgan-critic" in DETECTORS
+
+
+def _shared_gan_spec(share):
+    gan = {"gan": "wgan-gp", "n_epochs": 2, "hidden": [8, 8], "latent_dim": 2, "device": "cpu"}
+    methods = {"adgan": {"init_args": {**gan, "n_seeds": 2}},
+               "anogan": {"init_args": {**gan, "search_steps": 3}},
+               "adgan-1seed": {"detector": "adgan", "init_args": {**gan, "n_seeds": 1}}}
+    if share:
+        methods["anogan"]["gan_from"] = methods["adgan-1seed"]["gan_from"] = "adgan"
+    raw = {"name": "shared", "title": "t", "paper": "p", "reference": "r", "metrics": ["auroc"], "choices": "c",
+           "protocol": {"name": "leave-one-class-out", "splits": "train"}, "datasets": [{"name": "tiny", "classes": [0]}],
+           "grid": {"methods": ["anogan", "adgan-1seed", "adgan"], "seeds": [0]},
+           "budgets": {b: {} for b in BUDGETS}, "methods": methods, "published": {"source": "none"}}
+    return validate(raw)
+
+
+def test_methods_sharing_a_trained_gan_score_as_if_each_trained_its_own(tiny_spec, tmp_path):
+    rows, _ = run_spec(_shared_gan_spec(share=False), "smoke", tmp_path / "own")
+    shared, _ = run_spec(_shared_gan_spec(share=True), "smoke", tmp_path / "shared")
+    assert [row["status"] for row in shared] == ["ok"] * 3
+    assert {row["method"]: row.get("gan_from") for row in shared} == {"anogan": "adgan", "adgan-1seed": "adgan",
+                                                                       "adgan": None}
+    assert [row["auroc"] for row in shared] == [row["auroc"] for row in rows]
+    assert (tmp_path / "shared" / "gans" / "tiny-0_adgan_0" / "config.json").exists()
+
+
+def test_a_gan_source_with_other_gan_parameters_is_refused(tiny_spec, tmp_path):
+    spec = _shared_gan_spec(share=True)
+    spec.methods["anogan"]["init_args"]["n_epochs"] = 3
+    rows, _ = run_spec(spec, "smoke", tmp_path)
+    anogan = next(row for row in rows if row["method"] == "anogan")
+    assert anogan["status"] == "failed" and "n_epochs" in anogan["error"]

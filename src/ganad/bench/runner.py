@@ -28,6 +28,7 @@ from ..protocols import (contamination_split, leave_one_class_out_default_splits
                          noise_split, novelty_split, one_class_split)
 from ..registry import DETECTORS
 from ..data.tabular import scale_on_train
+from .shared_gan import keep_gan, reuse_gan
 from .results import append_row, latest_rows, read_jsonl, write_outputs
 from .spec import LOADERS, expand, fetch_hint, load_spec
 
@@ -59,10 +60,14 @@ def run_spec(spec, budget="smoke", out=None, *, jobs=1, data_dir=None, seeds=Non
         else:
             append_row(log, {**row, "git_sha": sha})
     figures_dir = out / "figures" if figures else None
-    results = Parallel(n_jobs=jobs, return_as="generator_unordered")(
-        delayed(run_job)(job, data_dir, figures_dir) for job in runnable)
-    for row in results:
-        append_row(log, {**row, "git_sha": sha})
+    sources = {job.gan_from for job in grid if job.gan_from is not None}
+    first = [job for job in runnable if job.method in sources]  # their trained GANs are reused
+    for stage in (first, [job for job in runnable if job.method not in sources]):
+        results = Parallel(n_jobs=jobs, return_as="generator_unordered")(
+            delayed(run_job)(job, data_dir, figures_dir, gan_dir=out / "gans", keep=job.method in sources)
+            for job in stage)
+        for row in results:
+            append_row(log, {**row, "git_sha": sha})
     rows = latest_rows(read_jsonl(log), [job.key for job in grid])
     return rows, write_outputs(rows, spec, out)
 
@@ -124,8 +129,12 @@ def make_split(job, data_dir):
     return X_train, X_test, y_test, k_percent
 
 
-def run_job(job, data_dir=None, figures_dir=None):
-    """Fit and score one job; always returns a row (status ``failed`` on an exception)."""
+def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
+    """Fit and score one job; always returns a row (status ``failed`` on an exception).
+
+    With ``gan_dir``, a job whose method has ``gan_from`` scores with that method's trained
+    GAN when it is there, and ``keep`` saves this job's fitted detector for such jobs.
+    """
     row = base_row(job)
     start = time.perf_counter()
     try:
@@ -136,9 +145,14 @@ def run_job(job, data_dir=None, figures_dir=None):
         if "random_state" in cls().get_params():
             params["random_state"] = job.seed
         detector = cls(**params)
+        if gan_dir is not None and job.gan_from is not None:
+            detector = reuse_gan(detector, gan_dir, job)
+            row["gan_from"] = job.gan_from if detector.get_params().get("generator") is not None else None
         fit_start = time.perf_counter()
         detector.fit(X_train)
         row["fit_s"] = time.perf_counter() - fit_start
+        if gan_dir is not None and keep:
+            keep_gan(detector, gan_dir, job)
         score_start = time.perf_counter()
         scores = detector.anomaly_score(X_test)
         row["score_s"] = time.perf_counter() - score_start

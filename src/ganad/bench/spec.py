@@ -11,7 +11,8 @@ A spec holds what a table needs and nothing else (example: ``specs/haloui-t1.tom
     [grid]      methods = [...], seeds = [...]
     [budgets.smoke|cpu|paper]          # overrides: classes, seeds, datasets, methods,
                                        #   max_train, max_test, protocol = {...}
-    [methods.NAME]  detector = registry name (default NAME), init_args = {...}
+    [methods.NAME]  detector = registry name (default NAME), init_args = {...},
+                    gan_from = "METHOD" (score with METHOD's trained GAN: bench.shared_gan)
     [methods.NAME.budgets.smoke|cpu|paper]  init_args for that budget
     [methods.NAME.datasets.DATASET]  init_args = {...}, budgets.smoke|cpu|paper = {...}:
                                        #   init_args for one data set (and budget); the most
@@ -82,6 +83,7 @@ class Job:
     protocol: dict
     max_train: int | None = None
     max_test: int | None = None
+    gan_from: str | None = None  # a method whose trained GAN this one scores with (bench.shared_gan)
 
     @property
     def cell(self):
@@ -155,7 +157,8 @@ def validate(raw, path=None):
     grid_methods = raw["grid"].get("methods", [])
     methods = {name: {"detector": name, "init_args": {}, "budgets": {}, **raw.get("methods", {}).get(name, {})}
                for name in grid_methods}
-    unknown = sorted(set(raw.get("methods", {})) - set(grid_methods))
+    unknown = sorted(set(raw.get("methods", {})) - set(grid_methods)
+                     | {entry["gan_from"] for entry in methods.values() if "gan_from" in entry} - set(grid_methods))
     if unknown or not raw["grid"].get("seeds"):
         raise ValueError(f"{where}: methods {unknown} are not in grid.methods, or grid.seeds is empty")
     names = {dataset["name"] for dataset in raw["datasets"]}
@@ -199,7 +202,7 @@ def expand(spec, budget="smoke", *, seeds=None):
                     jobs.append(Job(spec.name, budget, dataset["name"], cls, method, entry["detector"],
                                     int(seed), init_args,
                                     {**protocol, **{k: v for k, v in dataset.items() if k not in ("name", "classes")}},
-                                    overrides.get("max_train"), overrides.get("max_test")))
+                                    overrides.get("max_train"), overrides.get("max_test"), entry.get("gan_from")))
     return jobs
 
 

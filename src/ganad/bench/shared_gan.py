@@ -1,0 +1,51 @@
+"""One trained GAN per split for the spec methods that differ only in how they score.
+
+A spec method may name another with ``gan_from = "METHOD"`` (ADGAN Table 2: AnoGAN and
+ADGAN with 1 and 8 seeds score with "the same architecture also used for training", §4.2).
+When both have the same GAN-phase parameters, their GAN phases on one split and seed are
+the same computation: the source job saves its fitted detector, and the other job takes
+its generator and critic as user-supplied modules with ``n_epochs = 0``, so that only the
+scoring phase runs again. Scores are then the same as with a GAN trained again (a test
+checks it); the row's ``gan_from`` names the source and its ``fit_s`` leaves out the GAN
+training. Where the source's model is absent (it failed, or the budget leaves it out),
+the job trains its own GAN.
+"""
+
+from pathlib import Path
+
+from ..detectors.wgan.gan import GAN_PARAMETERS, GANDetector
+from ..io import CONFIG_FILE, load_model, save_model
+
+# GAN-phase parameters that do not change what the GAN phase computes
+_NOT_GAN_PHASE = {"generator", "critic", "checkpoint_path", "checkpoint_every", "resume", "verbose",
+                  "contamination", "score_batch_size"}
+GAN_PHASE = tuple(name for name in GAN_PARAMETERS if name not in _NOT_GAN_PHASE)
+
+
+def gan_path(gan_dir, job, method):
+    """Where the job's split-and-seed model of ``method`` is kept."""
+    return Path(gan_dir) / f"{job.cell}_{method}_{job.seed}".replace(":", "-")
+
+
+def keep_gan(detector, gan_dir, job):
+    """Save a fitted source detector for the jobs that reuse its GAN."""
+    save_model(detector, gan_path(gan_dir, job, job.method))
+
+
+def reuse_gan(detector, gan_dir, job):
+    """``detector`` set to score with the source's trained GAN; unchanged when there is none."""
+    path = gan_path(gan_dir, job, job.gan_from)
+    if not isinstance(detector, GANDetector) or not (path / CONFIG_FILE).exists():
+        return detector
+    source = load_model(path, device="cpu")
+    mine, theirs = detector.get_params(), source.get_params()
+    different = [name for name in GAN_PHASE if _plain(mine[name]) != _plain(theirs[name])]
+    if different:
+        raise ValueError(f"{job.method} cannot reuse the GAN of {job.gan_from}: their GAN-phase "
+                         f"parameters {different} differ")
+    return detector.set_params(generator=source.generator_, critic=source.critic_, n_epochs=0)
+
+
+def _plain(value):
+    """Sequences as lists: a loaded model's parameters come back from JSON."""
+    return list(value) if isinstance(value, (list, tuple)) else value
