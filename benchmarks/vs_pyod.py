@@ -5,7 +5,9 @@ random train/test as in Yang et al. 2020 §5.3, anomalies dropped from the train
 min-max scaling to [0, 1] fitted on the training part) is handed to four detectors: PyOD's
 ``AnoGAN`` and ``ALAD`` and ganad's ``anogan`` and ``alad``, each with its own library's
 defaults except the number of training epochs (``--epochs``, the same for all four) and the
-device. The table shows AUROC, AUPRC (anomaly = positive class) and fit and score seconds,
+device. PyOD's ALAD counts one minibatch as an "epoch" (its ``fit`` loop draws one batch of
+``batch_size`` rows per iteration), so it gets ``epochs * ceil(n_train / batch_size)``
+iterations: the same passes over the data as the others. The table shows AUROC, AUPRC (anomaly = positive class) and fit and score seconds,
 with mean over seeds. Needs PyOD: ``pip install 'ganad[compare]'``.
 
     PYTHONPATH=src python benchmarks/vs_pyod.py [--datasets thyroid arrhythmia] [--seeds 0 1 2]
@@ -19,6 +21,7 @@ in evaluation mode (Zenati et al. 2018).
 """
 
 import argparse
+import math
 import os
 import time
 
@@ -34,16 +37,18 @@ from ganad.registry import get_detector
 TRAIN_FRACTION = {"thyroid": 0.5, "arrhythmia": 0.8, "musk": 0.8}  # RCGAN §5.3
 
 
-def pyod_models(epochs, device, seed):
+def pyod_models(epochs, device, seed, n_train):
     """PyOD's two GAN detectors by name, with PyOD's defaults but for epochs and device."""
     from pyod.models.alad import ALAD
     from pyod.models.anogan import AnoGAN
 
     torch.manual_seed(seed)  # PyOD draws its weights and noise from the global generator
-    return {"AnoGAN": AnoGAN(epochs=epochs, device=device), "ALAD": ALAD(epochs=epochs, device=device)}
+    alad_steps = epochs * math.ceil(n_train / ALAD().batch_size)  # ALAD's "epoch" is one minibatch
+    return {"AnoGAN": AnoGAN(epochs=epochs, device=device), "ALAD": ALAD(epochs=alad_steps, device=device)}
 
 
-def ganad_models(epochs, device, seed):
+def ganad_models(epochs, device, seed, n_train):
+    """ganad's two by name; their epochs are passes over the data whatever ``n_train``."""
     return {method: get_detector(name)(n_epochs=epochs, device=device, random_state=seed)
             for method, name in (("AnoGAN", "anogan"), ("ALAD", "alad"))}
 
@@ -73,7 +78,7 @@ def run(args):
         for seed in args.seeds:
             X_train, X_test, y_test = split(name, seed, args.data_dir)
             for library, models in (("pyod", pyod_models), ("ganad", ganad_models)):
-                for method, model in models(args.epochs, args.device, seed).items():
+                for method, model in models(args.epochs, args.device, seed, len(X_train)).items():
                     row = {"dataset": name, "seed": seed, "method": method, "library": library,
                            "n_train": len(X_train), "n_test": len(X_test), "epochs": args.epochs}
                     row.update(measure(model, X_train, X_test, y_test))
