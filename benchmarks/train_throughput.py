@@ -154,8 +154,6 @@ def benchmark_net(name, *, repeats, generator_steps, device, seed):
     }
 
 
-
-
 def render(rows):
     """The summary table, as text."""
     lines = [f"{'net':<6} {'ganad steps/s':>14} {'plain steps/s':>14} {'ratio':>6}  runs (ganad | plain)"]

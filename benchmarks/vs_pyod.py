@@ -7,8 +7,8 @@ min-max scaling to [0, 1] fitted on the training part) is handed to four detecto
 defaults except the number of training epochs (``--epochs``, the same for all four) and the
 device. PyOD's ALAD counts one minibatch as an "epoch" (its ``fit`` loop draws one batch of
 ``batch_size`` rows per iteration), so it gets ``epochs * ceil(n_train / batch_size)``
-iterations: the same passes over the data as the others. The table shows AUROC, AUPRC (anomaly = positive class) and fit and score seconds,
-with mean over seeds. Needs PyOD: ``pip install 'ganad[compare]'``.
+iterations: the same passes over the data as the others. The table shows AUROC, AUPRC
+(anomaly = positive class) and fit and score seconds, with mean over seeds. Needs PyOD: ``pip install 'ganad[compare]'``.
 
     PYTHONPATH=src python benchmarks/vs_pyod.py [--datasets thyroid arrhythmia] [--seeds 0 1 2]
         [--epochs 100] [--data-dir ../shared/data] [--device cpu] [--threads 2] [--csv out.csv]

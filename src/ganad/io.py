@@ -57,7 +57,7 @@ def load_model(path, *, device="auto"):
     """Rebuild the detector saved in the folder ``path``, ready to score, on ``device``."""
     path = Path(path)
     config = _read_config(path)
-    detector = get_detector(config["method"])(**_params_from_json(config["params"]))
+    detector = get_detector(config["method"])(**params_from_json(config["params"]))
     detector.set_params(device=device)
     detector.n_features_in_ = config["n_features_in"]
     detector.image_shape_ = None if config["image_shape"] is None else tuple(config["image_shape"])
@@ -109,7 +109,8 @@ def _params_to_json(params):
     return out
 
 
-def _params_from_json(params):
+def params_from_json(params):
+    """Parameters as a loaded model has them: JSON lists back to tuples."""
     return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
 
 

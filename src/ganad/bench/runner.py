@@ -146,8 +146,7 @@ def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
             params["random_state"] = job.seed
         detector = cls(**params)
         if gan_dir is not None and job.gan_from is not None:
-            detector = reuse_gan(detector, gan_dir, job)
-            row["gan_from"] = job.gan_from if detector.get_params().get("generator") is not None else None
+            row["gan_from"] = job.gan_from if reuse_gan(detector, gan_dir, job) else None
         fit_start = time.perf_counter()
         detector.fit(X_train)
         row["fit_s"] = time.perf_counter() - fit_start

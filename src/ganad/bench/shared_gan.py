@@ -14,7 +14,7 @@ the job trains its own GAN.
 from pathlib import Path
 
 from ..detectors.wgan.gan import GAN_PARAMETERS, GANDetector
-from ..io import CONFIG_FILE, load_model, save_model
+from ..io import CONFIG_FILE, load_model, params_from_json, save_model
 
 # GAN-phase parameters that do not change what the GAN phase computes
 _NOT_GAN_PHASE = {"generator", "critic", "checkpoint_path", "checkpoint_every", "resume", "verbose",
@@ -33,19 +33,15 @@ def keep_gan(detector, gan_dir, job):
 
 
 def reuse_gan(detector, gan_dir, job):
-    """``detector`` set to score with the source's trained GAN; unchanged when there is none."""
+    """Set ``detector`` to score with the source's trained GAN; False (unchanged) when there is none."""
     path = gan_path(gan_dir, job, job.gan_from)
     if not isinstance(detector, GANDetector) or not (path / CONFIG_FILE).exists():
-        return detector
+        return False
     source = load_model(path, device="cpu")
-    mine, theirs = detector.get_params(), source.get_params()
-    different = [name for name in GAN_PHASE if _plain(mine[name]) != _plain(theirs[name])]
+    mine, theirs = params_from_json(detector.get_params()), source.get_params()
+    different = [name for name in GAN_PHASE if mine[name] != theirs[name]]
     if different:
         raise ValueError(f"{job.method} cannot reuse the GAN of {job.gan_from}: their GAN-phase "
                          f"parameters {different} differ")
-    return detector.set_params(generator=source.generator_, critic=source.critic_, n_epochs=0)
-
-
-def _plain(value):
-    """Sequences as lists: a loaded model's parameters come back from JSON."""
-    return list(value) if isinstance(value, (list, tuple)) else value
+    detector.set_params(generator=source.generator_, critic=source.critic_, n_epochs=0)
+    return True

@@ -20,11 +20,10 @@ from pathlib import Path
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
-from ...nets import DCGANConfig, MLPConfig
 from ...nets.ganomaly import ganomaly_networks, initialize
 from ...utils.params import keyword_init
 from ...utils.rng import seeded_init
-from ..wgan.gan import GAN_CONSTRAINTS
+from ..wgan.gan import GAN_CONSTRAINTS, net_config
 from .losses import latent_distance, minmax_scale
 from .trainer import GANomalyTrainer
 
@@ -77,10 +76,7 @@ class GANomaly(BaseGANDetector):
     network_names = ("generator_", "discriminator_")
 
     def _net_config(self):
-        if self.image_shape_ is None:
-            return MLPConfig(n_features=self.n_features_in_, latent_dim=self.latent_dim,
-                             hidden=tuple(self.hidden), output_activation=self.output_activation)
-        return DCGANConfig(image_shape=self.image_shape_, latent_dim=self.latent_dim, width=self.conv_width)
+        return net_config(self)
 
     def _initializer(self):
         return partial(initialize, dcgan=self.image_shape_ is not None)

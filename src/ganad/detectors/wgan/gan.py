@@ -77,6 +77,18 @@ DEFAULT_NETWORKS = {  # fitted attribute -> (fully connected, convolutional)
 TRAINER_OPTIONS = {"wgan-gp": ("gp_weight",), "wgan-clip": ("clip_value",), "vanilla": ()}
 
 
+def net_config(detector):
+    """The network shapes of a detector being fitted: fully connected for rows, DCGAN for images.
+
+    Reads ``image_shape_`` and ``n_features_in_`` and the parameters ``latent_dim``,
+    ``hidden``, ``output_activation`` and ``conv_width``.
+    """
+    if detector.image_shape_ is None:
+        return MLPConfig(n_features=detector.n_features_in_, latent_dim=detector.latent_dim,
+                         hidden=tuple(detector.hidden), output_activation=detector.output_activation)
+    return DCGANConfig(image_shape=detector.image_shape_, latent_dim=detector.latent_dim, width=detector.conv_width)
+
+
 class GANDetector(BaseGANDetector):
     """A detector whose first phase trains a generator and a critic adversarially."""
 
@@ -85,10 +97,7 @@ class GANDetector(BaseGANDetector):
     network_sources = {}  # fitted network -> the network whose parameter and architecture it copies
 
     def _net_config(self):
-        if self.image_shape_ is None:
-            return MLPConfig(n_features=self.n_features_in_, latent_dim=self.latent_dim,
-                             hidden=tuple(self.hidden), output_activation=self.output_activation)
-        return DCGANConfig(image_shape=self.image_shape_, latent_dim=self.latent_dim, width=self.conv_width)
+        return net_config(self)
 
     def _build_networks(self):
         """Fresh networks on ``device_``, initialised from ``seed_``; users' modules are copied."""
