@@ -26,7 +26,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .utils.device import resolve_device
 from .utils.rng import torch_generator, torch_seed
 from .utils.scaling import SCALINGS, apply_scaler, fit_scaler
-from .utils.validation import check_float32_range, check_image_shape, to_tensor
+from .utils.validation import check_float32_range, check_image_shape, check_network_range, to_tensor
+from .fitted_state import check_finite_state, check_network_size, check_offset_scores, check_scores
 
 BASE_PARAMETERS = {
     "scaling": None,
@@ -71,19 +72,44 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Fit on normal (or mostly normal) data ``X`` of shape (n_samples, n_features)."""
+        """Fit on normal (or mostly normal) data ``X`` of shape (n_samples, n_features).
+
+        A fit that raises leaves the detector unfitted: the previous fitted state is
+        removed first, and a fit whose networks, fitted tensors or ``offset_`` end up
+        non-finite raises ``TrainingDivergedError`` and keeps nothing.
+        """
+        self._forget_fit()
+        try:
+            return self._fit(X)
+        except BaseException:
+            self._forget_fit()
+            raise
+
+    def _fit(self, X):
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
         check_float32_range(X)
         self.image_shape_ = check_image_shape(self.image_shape, X.shape[1])
         self.device_ = resolve_device(self.device)
         self.seed_ = torch_seed(self.random_state)
         self.scaler_ = fit_scaler(X, self.scaling)
-        self._fit_model(to_tensor(apply_scaler(X, self.scaler_), self.device_, self.image_shape_))
-        self.offset_ = self._fit_offset(-self._anomaly_scores(_offset_sample(X, self.offset_sample_size, self.seed_)))
+        X_scaled = apply_scaler(X, self.scaler_)
+        check_network_range(X_scaled)
+        check_network_size(self)
+        self._fit_model(to_tensor(X_scaled, self.device_, self.image_shape_))
+        check_finite_state(self)
+        train_scores = self._anomaly_scores(_offset_sample(X, self.offset_sample_size, self.seed_))
+        check_offset_scores(train_scores)
+        self.offset_ = self._fit_offset(-train_scores)
+        check_finite_state(self)
         return self
 
+    def _forget_fit(self):
+        """Remove every fitted attribute (public names ending in ``_``)."""
+        for name in [name for name in vars(self) if name.endswith("_") and not name.startswith("_")]:
+            delattr(self, name)
+
     def __sklearn_is_fitted__(self):
-        """Fitted only once ``fit`` completed: a diverged fit leaves networks but no offset."""
+        """Fitted only once ``fit`` completed (``offset_`` is set last)."""
         return hasattr(self, "offset_")
 
     def _fit_offset(self, train_scores):
@@ -94,9 +120,14 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         return -self.anomaly_score(X)
 
     def anomaly_score(self, X):
-        """Anomaly score of each row of ``X`` (higher = more anomalous), as the papers report."""
+        """Anomaly score of each row of ``X`` (higher = more anomalous), as the papers report.
+
+        Parameters are validated again here (``set_params`` after ``fit`` bypasses ``fit``'s
+        check), and a NaN score is never returned: ``ValueError`` names how many rows had one.
+        """
         check_is_fitted(self)
-        return self._anomaly_scores(X)
+        self._validate_params()
+        return check_scores(self._anomaly_scores(X))
 
     def _scoring_input(self, X):
         """``X`` validated against the fitted shape, within float32 range, and scaled."""
@@ -154,6 +185,7 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
     def _map_rows(self, network, X):
         """Validate, scale and shape ``X`` like the scoring path, then apply ``network`` (numpy out)."""
         check_is_fitted(self)
+        self._validate_params()
         X = self._scoring_input(X)
         values = self._in_chunks(network, to_tensor(X, self.device_, self.image_shape_))
         return values.double().cpu().numpy()

@@ -1,5 +1,6 @@
 """``fetch`` against a local HTTP server on 127.0.0.1 (never the network): checksum
-verification, atomic writes, skipping verified files, and safe unpacking of archives."""
+verification, atomic writes, skipping verified files, and safe unpacking of archives.
+Early refusal by size and unpacking beside planted links: ``tests/reliability/test_fetch_safety.py``."""
 
 import contextlib
 import hashlib
@@ -13,6 +14,7 @@ from functools import partial
 import pytest
 
 from ganad.data import load_odds
+from ganad.data._cache import file_pieces
 from ganad.data.fetch import DATASETS, Resource, fetch
 
 
@@ -174,6 +176,14 @@ def test_registry_is_complete():
     for resources in DATASETS.values():
         for r in resources:
             assert r.sha256 is None or len(r.sha256) == 64 and int(r.sha256, 16) >= 0
+            assert r.sha256 is None or isinstance(r.size, int) and r.size > 0  # checked as it downloads
+
+
+def test_pinned_sizes_match_the_shared_copy(shared_data):
+    held = [r for resources in DATASETS.values() for r in resources if file_pieces(shared_data / r.path)]
+    assert len(held) == 12  # MNIST, Fashion-MNIST (4 files each), the three ODDS sets, KDDCUP99
+    for r in held:
+        assert sum(p.stat().st_size for p in file_pieces(shared_data / r.path)) == r.size, r.path
 
 
 def test_cli_data_fetch(shared_data, tmp_path, capsys):

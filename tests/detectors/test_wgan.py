@@ -13,7 +13,7 @@ from ganad.metrics import auroc
 from ganad.registry import DETECTORS
 from ganad.training import TrainingDivergedError
 
-from ..conftest import GAN_METHODS, QUICK_PARAMS
+from ..conftest import GAN_METHODS, QUICK_PARAMS, reseal
 
 
 def tiny(name, **params):
@@ -168,6 +168,9 @@ def test_pickle_payload_is_refused_without_running_it(tmp_path, blobs, monkeypat
     marker = tmp_path / "pwned"
     monkeypatch.setenv("GANAD_PWNED", str(marker))
     (model_dir / "model.safetensors").write_bytes(pickle.dumps(_Payload()))
+    with pytest.raises(ValueError, match="does not match manifest.json"):
+        ganad.load(model_dir)
+    reseal(model_dir)
     with pytest.raises(ValueError, match="not a safetensors file"):
         ganad.load(model_dir)
     assert not marker.exists()

@@ -93,3 +93,16 @@ def _check_labels_and_scores(y_true, anomaly_score):
     if labels.min() == labels.max():
         raise ValueError("y_true must contain both normal (0) and anomalous (1) samples")
     return labels, scores
+
+
+def minmax_scale(scores):
+    """GANomaly's Eq. 13 (Akcay et al. 2018; Thimmaraju 2022): ``(s_i - min S) / (max S - min S)``.
+
+    A transform of a whole set S of anomaly scores onto [0, 1] (zeros when all are equal),
+    applied after scoring: a row's value depends on every other row of S, so it is never
+    part of a detector's per-row ``anomaly_score``. The survey prints ``s_i + min(S)`` in
+    the numerator, a typo: Akcay et al. and the reference code subtract the minimum.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    low, span = scores.min(), scores.max() - scores.min()
+    return (scores - low) / span if span > 0 else np.zeros_like(scores)

@@ -20,6 +20,9 @@ class GANTrainer(AdversarialTrainer):
         super().__init__(generator, critic, prior, **kwargs)
         self.saturating = saturating
 
+    def training_options(self):
+        return {"saturating": self.saturating}
+
     def critic_loss(self, real, fake):
         loss = discriminator_loss(self.critic(real), self.critic(fake))
         return loss, {"discriminator_loss": loss.detach()}

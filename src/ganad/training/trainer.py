@@ -11,7 +11,8 @@ each epoch and ``on_step_end(progress, trainer)`` after each critic step (and th
 generator step that follows it), ``progress`` being the training time in epochs
 (``epoch + batches done / batches per epoch``), e.g. to save snapshots within an epoch.
 Training ends early once ``stopped`` is True (set by a subclass during an epoch, e.g. for
-early stopping; saved in checkpoints).
+early stopping; saved in checkpoints). Subclasses with settings of their own (a penalty
+weight, loss weights) return them from ``training_options`` so checkpoints record them.
 """
 
 import logging
@@ -20,9 +21,10 @@ import sys
 import torch
 from tqdm.auto import tqdm
 
-from .checkpoint import load_checkpoint, save_checkpoint
 from .batches import minibatches, n_minibatches
-from .history import TrainingHistory, commit_epoch
+from .checkpoint import (architecture_digest, check_fingerprint, data_digest, describe, load_checkpoint,
+                         optimizer_settings, save_checkpoint)
+from .history import TrainingDivergedError, TrainingHistory, commit_epoch
 
 logger = logging.getLogger(__name__)
 
@@ -93,13 +95,19 @@ class AdversarialTrainer:
             on_epoch_end=None, on_step_end=None):
         """Train until ``n_epochs`` epochs in total have run; returns the history.
 
-        ``resume=True`` continues from ``checkpoint_path`` when it exists. ``on_epoch_end``
-        is called as ``on_epoch_end(epoch, trainer)`` after each epoch, ``on_step_end`` as
+        With ``checkpoint_path``, a checkpoint is written every ``checkpoint_every`` epochs
+        and after the last, once the epoch's losses and the networks' tensors are finite
+        (else ``TrainingDivergedError`` and no checkpoint). ``resume=True`` continues from
+        it when it exists, if -- checked before any state is loaded, else ValueError -- its
+        fingerprint equals this fit's (:meth:`fingerprint`; a checkpoint without one is
+        refused) and its epoch is at most ``n_epochs`` (equal: nothing is trained and the
+        checkpoint's model is returned). ``on_epoch_end`` is called as
+        ``on_epoch_end(epoch, trainer)`` after each epoch, ``on_step_end`` as
         ``on_step_end(progress, trainer)`` after each critic step (see the module docstring).
         """
+        fingerprint = None if checkpoint_path is None else self.fingerprint(data)
         if resume and checkpoint_path is not None and checkpoint_path.exists():
-            self.load_state(load_checkpoint(checkpoint_path))
-            logger.info("resumed from %s at epoch %d", checkpoint_path, self.epoch)
+            self._resume(checkpoint_path, fingerprint, n_epochs)
         self.generator.train()
         self.critic.train()
         bar = tqdm(total=n_epochs, initial=self.epoch, desc="training", unit="epoch",
@@ -111,11 +119,59 @@ class AdversarialTrainer:
             bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in self.history.series.items() if v})
             last = self.epoch == n_epochs or self.stopped
             if checkpoint_path is not None and (self.epoch % checkpoint_every == 0 or last):
-                save_checkpoint(checkpoint_path, self.state())
+                self._save(checkpoint_path, fingerprint)
             if on_epoch_end is not None:
                 on_epoch_end(self.epoch, self)
         bar.close()
         return self.history
+
+    def training_options(self):
+        """The objective's own settings, e.g. ``{"gp_weight": 10.0}``; subclasses with some override this."""
+        return {}
+
+    def fingerprint(self, data):
+        """What a checkpoint must share with this fit on ``data`` to be resumed, as strings.
+
+        The data's dtype, shape and sha256; the trainer class, prior, device type, batch
+        size and ``n_critic``; :meth:`training_options`; each optimiser's class and
+        hyperparameters; each network's architecture. Equal inputs give equal fingerprints.
+        """
+        settings = {
+            "data": data_digest(data),
+            "trainer": type(self).__name__,
+            "prior": describe(self.prior),
+            "device": self.rng.device.type,
+            "batch_size": self.batch_size,
+            "n_critic": self.n_critic,
+            **self.training_options(),
+            **optimizer_settings("generator_optimizer", self.generator_optimizer),
+            **optimizer_settings("critic_optimizer", self.critic_optimizer),
+            "generator_architecture": architecture_digest(self.generator),
+            "critic_architecture": architecture_digest(self.critic),
+        }
+        return {key: str(value) for key, value in settings.items()}
+
+    def _resume(self, path, fingerprint, n_epochs):
+        """Load checkpoint ``path`` if it has this ``fingerprint`` and is at most at epoch ``n_epochs``."""
+        state = load_checkpoint(path)
+        check_fingerprint(path, state.get("fingerprint"), fingerprint)
+        epoch = int(state["epoch"])
+        if epoch > n_epochs:
+            raise ValueError(f"checkpoint {path} is at epoch {epoch}, beyond n_epochs={n_epochs}: its model is "
+                             f"trained further than asked; set n_epochs >= {epoch} to continue it, or delete it "
+                             "or set resume=False")
+        self.load_state(state)
+        logger.info("resumed from %s at epoch %d", path, self.epoch)
+
+    def _save(self, path, fingerprint):
+        """Checkpoint this state and ``fingerprint`` to ``path`` if every network tensor is finite."""
+        for side in ("generator", "critic"):
+            for name, tensor in getattr(self, side).state_dict().items():
+                if tensor.is_floating_point() and not torch.isfinite(tensor).all():
+                    raise TrainingDivergedError(
+                        f"{side} tensor {name!r} is not finite after epoch {self.epoch}; training stopped and "
+                        "no checkpoint was written. Lower the learning rate or scale the data.")
+        save_checkpoint(path, {**self.state(), "fingerprint": fingerprint})
 
     def _run_epoch(self, data, on_step_end=None):
         logs = {}

@@ -20,6 +20,9 @@ class WGANClipTrainer(AdversarialTrainer):
         super().__init__(generator, critic, prior, **kwargs)
         self.clip_value = clip_value
 
+    def training_options(self):
+        return {"clip_value": self.clip_value}
+
     def critic_loss(self, real, fake):
         distance = wasserstein_estimate(self.critic(real), self.critic(fake))
         return -distance, {"critic_loss": -distance.detach(), "wasserstein_distance": distance.detach()}

@@ -22,6 +22,9 @@ class WGANGPTrainer(AdversarialTrainer):
         super().__init__(generator, critic, prior, **kwargs)
         self.gp_weight = gp_weight
 
+    def training_options(self):
+        return {"gp_weight": self.gp_weight}
+
     def critic_loss(self, real, fake):
         distance = wasserstein_estimate(self.critic(real), self.critic(fake))
         penalty = gradient_penalty(self.critic, real, fake, weight=self.gp_weight, generator=self.rng)

@@ -10,6 +10,7 @@ def fit_scaler(X, kind):
     [-1, 1] (``"minmax"``) or in [0, 1] (``"minmax01"``, scikit-learn's ``MinMaxScaler``)."""
     if kind is None:
         return None
+    X = np.asarray(X, dtype=np.float64)  # float32 sums of squares overflow for |x| near 1e19
     if kind == "standard":
         shift, scale = X.mean(axis=0), X.std(axis=0)
     elif kind == "minmax":

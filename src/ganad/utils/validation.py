@@ -1,7 +1,10 @@
 """Input checks shared by the detectors, with messages that name the problem."""
 
+from numbers import Integral
+
 import numpy as np
 import torch
+from sklearn.utils._param_validation import Interval, Options
 
 
 def check_image_shape(image_shape, n_features):
@@ -32,3 +35,40 @@ def to_tensor(X, device, image_shape=None):
     if image_shape is not None:
         tensor = tensor.view(-1, *image_shape)  # (B, C, H, W)
     return tensor
+
+
+# Networks square their inputs (distances, batch norm, gradient penalties): beyond this
+# magnitude a float32 square overflows to infinity.
+NETWORK_INPUT_MAX = float(np.sqrt(FLOAT32_MAX))
+
+
+def check_network_range(X):
+    """Scaled training data must stay where float32 squares are finite (|x| < 1.8e19)."""
+    if X.size and np.abs(X).max() > NETWORK_INPUT_MAX:
+        raise ValueError(f"X has values of magnitude {np.abs(X).max():.3g} after scaling, beyond what the "
+                         f"float32 networks can square ({NETWORK_INPUT_MAX:.3g}); rescale the data or use "
+                         "scaling='standard'")
+
+
+class SequenceOf(Options):
+    """Constraint: a tuple or list whose items all satisfy ``item`` (and of ``length`` items when given).
+
+    For network widths, image shapes and Adam betas. It subclasses scikit-learn's
+    ``Options`` only because ``make_constraint`` accepts no other custom constraint type.
+    """
+
+    def __init__(self, item, *, length=None):
+        super().__init__(tuple, set())
+        self.item, self.length = item, length
+
+    def is_satisfied_by(self, val):
+        return (isinstance(val, tuple | list) and (self.length is None or len(val) == self.length)
+                and all(self.item.is_satisfied_by(v) and not isinstance(v, bool) for v in val))
+
+    def __str__(self):
+        count = "" if self.length is None else f"{self.length} "
+        return f"a tuple or list of {count}items, each {self.item}"
+
+
+WIDTHS = SequenceOf(Interval(Integral, 1, None, closed="left"))  # hidden layer widths
+IMAGE_SHAPE = SequenceOf(Interval(Integral, 1, None, closed="left"), length=3)  # (C, H, W)

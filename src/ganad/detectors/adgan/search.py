@@ -12,13 +12,14 @@ from numbers import Integral, Real
 from sklearn.utils._param_validation import Interval
 
 from ...scoring import adam, latent_search
+from ...utils.validation import SequenceOf
 from ..wgan.gan import GAN_CONSTRAINTS, GANDetector
 
 SEARCH_CONSTRAINTS = {
     **GAN_CONSTRAINTS,
     "search_steps": [Interval(Integral, 0, None, closed="left")],
     "search_lr": [Interval(Real, 0, None, closed="neither")],
-    "search_betas": [tuple, list],
+    "search_betas": [SequenceOf(Interval(Real, 0, 1, closed="left"), length=2)],
 }
 
 

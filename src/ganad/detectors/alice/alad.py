@@ -18,6 +18,7 @@ the mean score of held-out training rows, as ``--enable_early_stop`` (``common.p
 import dataclasses
 
 from ...utils.params import keyword_init
+from ...utils.validation import WIDTHS
 from .common import ALICE_CONSTRAINTS, ALICE_PARAMETERS, CYCLE_CONSTRAINTS, CYCLE_PARAMETERS, CycleDetector
 
 
@@ -31,7 +32,7 @@ class ALAD(CycleDetector):
 
     __init__ = keyword_init({**ALICE_PARAMETERS, **CYCLE_PARAMETERS, "discriminator_zz_hidden": (32,),
                              "score_type": "features", "score_norm": 1})
-    _parameter_constraints = {**ALICE_CONSTRAINTS, **CYCLE_CONSTRAINTS, "discriminator_zz_hidden": [tuple, list]}
+    _parameter_constraints = {**ALICE_CONSTRAINTS, **CYCLE_CONSTRAINTS, "discriminator_zz_hidden": [WIDTHS]}
     discriminators = ("xz", "xx", "zz")
     network_names = ("generator_", "encoder_", "discriminator_xz_", "discriminator_xx_", "discriminator_zz_")
 

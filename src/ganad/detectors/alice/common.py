@@ -36,6 +36,7 @@ from ...nets.joint import (JointConfig, build_discriminator_xx, build_discrimina
                            build_encoder, build_generator)
 from ...nets.prior import PRIORS, LatentPrior
 from ...utils.rng import seeded_init
+from ...utils.validation import IMAGE_SHAPE, WIDTHS
 from .trainer import JointTrainer
 
 ALICE_PARAMETERS = {
@@ -62,11 +63,11 @@ ALICE_PARAMETERS = {
 ALICE_CONSTRAINTS = {
     **BASE_CONSTRAINTS,
     "latent_dim": [Interval(Integral, 1, None, closed="left")],
-    "encoder_hidden": [tuple, list],
-    "generator_hidden": [tuple, list],
-    "discriminator_hidden": [tuple, list],
+    "encoder_hidden": [WIDTHS],
+    "generator_hidden": [WIDTHS],
+    "discriminator_hidden": [WIDTHS],
     "xz_branch_width": [Interval(Integral, 1, None, closed="left"), None],
-    "image_shape": [tuple, list, None],
+    "image_shape": [IMAGE_SHAPE, None],
     "conv_width": [Interval(Integral, 1, None, closed="left")],
     "dropout": [Interval(Real, 0, 1, closed="left")],
     "spectral_norm": ["boolean", StrOptions({"auto"})],
@@ -90,7 +91,7 @@ CYCLE_PARAMETERS = {
     "patience": 10,
 }
 CYCLE_CONSTRAINTS = {
-    "discriminator_xx_hidden": [tuple, list],
+    "discriminator_xx_hidden": [WIDTHS],
     "cycle_dropout": [Interval(Real, 0, 1, closed="left")],
     "early_stopping": ["boolean"],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],

@@ -30,6 +30,7 @@ import contextlib
 
 import torch
 
+from ...training.checkpoint import describe
 from ...training.early_stopping import EarlyStopping
 from ...training.ema import WeightAverage
 from ...training.losses import discriminator_loss, generator_loss
@@ -54,10 +55,15 @@ class JointTrainer(AdversarialTrainer):
                  **kwargs):
         super().__init__(pair, discriminators, prior, **kwargs)
         self.penalty = penalty
+        self.ema_decay = ema_decay
         self.averages = None if ema_decay == 0 else {
             "generator": WeightAverage(pair, ema_decay), "critic": WeightAverage(discriminators, ema_decay)}
         self.validation = validation
         self.early_stopping = None if validation is None else EarlyStopping(patience)
+
+    def training_options(self):
+        return {"penalty": describe(self.penalty), "ema_decay": self.ema_decay,
+                "patience": None if self.early_stopping is None else self.early_stopping.patience}
 
     def _forward(self, x):
         """The encoder's and generator's outputs the objectives compare, for one real batch."""

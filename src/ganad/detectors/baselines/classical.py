@@ -104,6 +104,18 @@ def _fit_pca(X, n_components, seed):
     return PCA(n_components=min(n_components, *X.shape), random_state=seed).fit(X)
 
 
+def _one_class_svm(gamma, nu, seed):
+    """An rbf ``OneClassSVM`` whose libsvm seed is drawn from ``seed``, not numpy's global RNG.
+
+    ``OneClassSVM`` takes no ``random_state``, yet ``BaseLibSVM.fit`` draws libsvm's seed
+    from ``check_random_state(self.random_state)``, the global RNG while that attribute is
+    None; setting the attribute keeps the fit off the caller's RNG.
+    """
+    svm = OneClassSVM(kernel="rbf", gamma=gamma, nu=nu)
+    svm.random_state = seed
+    return svm
+
+
 def _residual_log_density(pca, X):
     """Log-density of the part of ``X`` that ``pca`` discards, as an isotropic Gaussian.
 
@@ -205,7 +217,7 @@ class OCSVM(ClassicalDetector):
                 pca = _fit_pca(X[fit_rows], d, self.seed_)
                 Z_fit, Z_holdout = pca.transform(X[fit_rows]), pca.transform(X[holdout_rows])
                 for gamma in gammas:
-                    svm = OneClassSVM(kernel="rbf", gamma=gamma, nu=self.nu).fit(Z_fit)
+                    svm = _one_class_svm(gamma, self.nu, self.seed_).fit(Z_fit)
                     fraction = float((svm.predict(Z_holdout) == -1).mean())
                     self.holdout_outlier_fraction_[(int(pca.n_components_), gamma)] = fraction
             # min() keeps the first of equal gaps: grid order is smaller dimension, then smaller gamma.
@@ -214,7 +226,7 @@ class OCSVM(ClassicalDetector):
         else:
             best_d, best_gamma = dims[0], gammas[0]
         self.pca_ = _fit_pca(X, best_d, self.seed_)
-        self.svm_ = OneClassSVM(kernel="rbf", gamma=best_gamma, nu=self.nu).fit(self.pca_.transform(X))
+        self.svm_ = _one_class_svm(best_gamma, self.nu, self.seed_).fit(self.pca_.transform(X))
         self.n_components_ = int(self.pca_.n_components_)
         self.gamma_ = float(best_gamma)
         logger.info("OC-SVM: %d PCA components, gamma %.3g", self.n_components_, self.gamma_)

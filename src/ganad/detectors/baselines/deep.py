@@ -17,6 +17,7 @@ from ...nets.mlp import _stack
 from ...training.batches import minibatches
 from ...training.history import TrainingHistory, commit_epoch
 from ...utils.rng import seeded_init
+from ...utils.validation import IMAGE_SHAPE, WIDTHS
 
 BASELINE_PARAMETERS = {
     "hidden": (64, 32),
@@ -32,9 +33,9 @@ BASELINE_PARAMETERS = {
 
 BASELINE_CONSTRAINTS = {
     **BASE_CONSTRAINTS,
-    "hidden": [tuple, list],
+    "hidden": [WIDTHS],
     "latent_dim": [Interval(Integral, 1, None, closed="left")],
-    "image_shape": [tuple, list, None],
+    "image_shape": [IMAGE_SHAPE, None],
     "conv_width": [Interval(Integral, 1, None, closed="left")],
     "n_epochs": [Interval(Integral, 0, None, closed="left")],
     "batch_size": [Interval(Integral, 2, None, closed="left")],

@@ -4,7 +4,8 @@ As restated by Thimmaraju 2022, §3.3 (``../shared/papers/gan_ad_survey_thimmara
 an encoder-decoder-encoder generator x -> z = G_E(x) -> x_hat = G_D(z) -> z_hat = E(x_hat)
 and a discriminator D are trained adversarially on normal data with the generator loss
 ``w_adv L_adv + w_con L_con + w_enc L_enc`` (Eq. 8-11; weights 1, 50, 1). The anomaly score
-is ``A(x) = ||G_E(x) - E(G(x))||_2`` (Eq. 12); ``score_scaling="minmax"`` applies Eq. 13.
+is ``A(x) = ||G_E(x) - E(G(x))||_2`` (Eq. 12). Eq. 13's min-max scaling is a transform of a
+whole score set, ``ganad.metrics.minmax_scale``, never part of per-row scoring.
 
 Training follows the reference code (samet-akcay/ganomaly, MIT licence): the adversarial
 term matches D's features (not its logits), the discriminator is re-initialised when its
@@ -17,14 +18,14 @@ from functools import partial
 from numbers import Real
 from pathlib import Path
 
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 
 from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
 from ...nets.ganomaly import ganomaly_networks, initialize
 from ...utils.params import keyword_init
 from ...utils.rng import seeded_init
 from ..wgan.gan import GAN_CONSTRAINTS, net_config
-from .losses import latent_distance, minmax_scale
+from .losses import latent_distance
 from .trainer import GANomalyTrainer
 
 GANOMALY_PARAMETERS = {
@@ -40,7 +41,6 @@ GANOMALY_PARAMETERS = {
     "w_con": 50.0,
     "w_enc": 1.0,
     "reinit_threshold": 1e-5,
-    "score_scaling": None,
     "checkpoint_path": None,
     "checkpoint_every": 1,
     "resume": False,
@@ -54,7 +54,6 @@ GANOMALY_CONSTRAINTS = {
     **{name: GAN_CONSTRAINTS[name] for name in SHARED},
     "learning_rate": [Interval(Real, 0, None, closed="neither")],
     **{name: [Interval(Real, 0, None, closed="left")] for name in ("w_adv", "w_con", "w_enc", "reinit_threshold")},
-    "score_scaling": [StrOptions({"minmax"}), None],
 }
 
 
@@ -67,7 +66,6 @@ class GANomaly(BaseGANDetector):
     "tanh" on the fully connected decoder), ``n_epochs`` (15), ``batch_size`` (64),
     ``learning_rate`` (Adam, 2e-4), ``w_adv``, ``w_con``, ``w_enc`` (Eq. 11: 1, 50, 1),
     ``reinit_threshold`` (re-initialise D when its loss falls below it; 0 never does),
-    ``score_scaling`` (None, or "minmax": Eq. 13 over the rows of each scoring call),
     ``checkpoint_path``, ``checkpoint_every``, ``resume``, and the base parameters.
     """
 
@@ -111,7 +109,3 @@ class GANomaly(BaseGANDetector):
     def _anomaly_score(self, X):
         _, z, z_hat = self.generator_(X)
         return latent_distance(z, z_hat)
-
-    def _anomaly_scores(self, X):
-        scores = super()._anomaly_scores(X)
-        return scores if self.score_scaling is None else minmax_scale(scores)

@@ -41,12 +41,3 @@ def latent_distance(z, z_hat):
     """Anomaly score ``A(x) = ||G_E(x) - E(G(x))||_2`` per sample (Eq. 12): (B, d) -> (B,)."""
     return (z - z_hat).norm(dim=1)
 
-
-def minmax_scale(scores):
-    """Eq. 13, ``(s_i - min S) / (max S - min S)`` over the set S (zeros when all are equal).
-
-    The survey prints ``s_i + min(S)`` in the numerator, a typo: Akcay et al. and the
-    reference code subtract the minimum, which is what maps S onto [0, 1].
-    """
-    low, span = scores.min(), scores.max() - scores.min()
-    return (scores - low) / span if span > 0 else scores * 0.0

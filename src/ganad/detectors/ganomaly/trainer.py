@@ -39,6 +39,10 @@ class GANomalyTrainer(AdversarialTrainer):
         self.w_adv, self.w_con, self.w_enc = weights
         self.reinit_threshold = reinit_threshold
 
+    def training_options(self):
+        return {"w_adv": self.w_adv, "w_con": self.w_con, "w_enc": self.w_enc,
+                "reinit_threshold": self.reinit_threshold}
+
     def critic_step(self, real):
         with torch.no_grad():
             fake = self.generator(real).x_hat

@@ -23,6 +23,7 @@ from ...nets import (DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator, Lat
 from ...nets.prior import PRIORS
 from ...training import TRAINERS
 from ...utils.rng import seeded_init
+from ...utils.validation import IMAGE_SHAPE, WIDTHS
 
 GAN_PARAMETERS = {
     "gan": "wgan-gp",
@@ -50,10 +51,10 @@ GAN_CONSTRAINTS = {
     **BASE_CONSTRAINTS,
     "gan": [StrOptions(set(TRAINERS))],
     "latent_dim": [Interval(Integral, 1, None, closed="left")],
-    "hidden": [tuple, list],
+    "hidden": [WIDTHS],
     "prior": [StrOptions(set(PRIORS))],
     "output_activation": [StrOptions({"tanh"}), None],
-    "image_shape": [tuple, list, None],
+    "image_shape": [IMAGE_SHAPE, None],
     "conv_width": [Interval(Integral, 1, None, closed="left")],
     "n_epochs": [Interval(Integral, 0, None, closed="left")],
     "batch_size": [Interval(Integral, 2, None, closed="left")],

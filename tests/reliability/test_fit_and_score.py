@@ -1,0 +1,136 @@
+"""Fitting and scoring never hand back a silently wrong model or score (issue 11).
+
+Cases, over every registered detector where they apply: a parameter made invalid after
+``fit`` (``set_params``), a re-fit that diverges, a fit that leaves a NaN in a fitted tensor,
+NaN scores from a scoring parameter, inputs that overflow float32, and scores that depend
+on how rows are batched.
+"""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.exceptions import NotFittedError
+
+from ganad.fitted_state import fitted_tensors
+from ganad.registry import DETECTORS
+from ganad.training import TrainingDivergedError
+
+from ..conftest import QUICK_PARAMS
+
+TRAINED = sorted(name for name, cls in DETECTORS.items() if "learning_rate" in cls().get_params())
+WITH_TENSORS = sorted(name for name, cls in DETECTORS.items() if cls.network_names)
+
+
+def make(name, **params):
+    return DETECTORS[name](**{**QUICK_PARAMS[name], "random_state": 0, **params})
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return np.random.default_rng(0).normal(size=(64, 3))
+
+
+@pytest.fixture(scope="module")
+def fitted(rows):
+    return {name: make(name).fit(rows) for name in DETECTORS}
+
+
+def _fitted_attributes(detector):
+    return sorted(name for name in vars(detector) if name.endswith("_") and not name.startswith("_"))
+
+
+@pytest.mark.parametrize("name", sorted(DETECTORS))
+def test_a_score_batch_size_set_after_fit_is_validated(name, fitted, rows):
+    """score_batch_size=-1 skipped the scoring loop and returned uninitialised memory."""
+    detector = fitted[name]
+    detector.set_params(score_batch_size=-1)
+    try:
+        with pytest.raises(ValueError, match="score_batch_size"):
+            detector.anomaly_score(rows)
+        with pytest.raises(ValueError, match="score_batch_size"):
+            detector.predict(rows)
+    finally:
+        detector.set_params(score_batch_size=4096)
+
+
+@pytest.mark.parametrize("name", TRAINED)
+def test_a_diverged_refit_leaves_the_detector_unfitted(name, rows, tmp_path):
+    """The old offset_ survived a diverged re-fit, so save() wrote NaN weights."""
+    detector = make(name).fit(rows)
+    clipped = detector.get_params().get("gan") == "wgan-clip"  # clipped weights cannot diverge
+    detector.set_params(learning_rate=1e35, **({"gan": "wgan-gp"} if clipped else {}))
+    with pytest.raises(TrainingDivergedError):
+        detector.fit(rows)
+    assert _fitted_attributes(detector) == []
+    with pytest.raises(NotFittedError):
+        detector.predict(rows)
+    if detector.savable:
+        with pytest.raises(NotFittedError):
+            detector.save(tmp_path / "model")
+        assert not (tmp_path / "model").exists()
+
+
+@pytest.mark.parametrize("name", WITH_TENSORS)
+def test_a_fit_that_leaves_a_nan_in_any_fitted_tensor_is_refused(name, rows, monkeypatch):
+    """Only losses were checked: DAGMM saved NaN mixture parameters with finite losses."""
+    cls = DETECTORS[name]
+    real_fit_model = cls._fit_model
+
+    def fit_then_corrupt(self, X):
+        real_fit_model(self, X)
+        tensor = next(v for v in fitted_tensors(self).values() if v.is_floating_point())
+        with torch.no_grad():
+            tensor.view(-1)[0] = float("nan")
+    monkeypatch.setattr(cls, "_fit_model", fit_then_corrupt)
+    detector = make(name)
+    with pytest.raises(TrainingDivergedError, match="non-finite values in"):
+        detector.fit(rows)
+    assert _fitted_attributes(detector) == []
+
+
+def test_nan_scores_from_a_scoring_parameter_are_refused(fitted, rows):
+    """ADGAN with adapt_lr=1e6 scored every row NaN, and ganad score wrote them."""
+    with pytest.raises(TrainingDivergedError, match="scored NaN"):
+        make("adgan", adapt_lr=1e6).fit(rows)
+    detector = fitted["adgan"]
+    detector.set_params(adapt_lr=1e6)
+    try:
+        with pytest.raises(ValueError, match="scored NaN"):
+            detector.anomaly_score(rows)
+    finally:
+        detector.set_params(adapt_lr=QUICK_PARAMS["adgan"].get("adapt_lr", make("adgan").adapt_lr))
+
+
+@pytest.mark.parametrize("name", ["wgan-inversion", "adgan", "dagmm", "wgan-encoder"])
+def test_data_beyond_what_float32_networks_can_square_is_a_value_error(name, rows):
+    """Data scaled by 1e30 saved a NaN offset (WGANInversion, ADGAN) or raised a RuntimeError."""
+    with pytest.raises(ValueError, match="beyond what the float32 networks can square"):
+        make(name).fit((rows * 1e30).astype(np.float32))
+
+
+def test_standard_scaling_of_huge_float32_values_stays_finite(rows):
+    """float32 input near 1e19 overflowed the standard scale to inf: every row scored the same."""
+    X = (rows * 1e19).astype(np.float32)
+    detector = make("wgan-encoder", scaling="standard").fit(X)
+    assert np.isfinite(detector.scaler_["scale"]).all()
+    assert len(np.unique(detector.anomaly_score(X))) == len(X)
+
+
+@pytest.mark.parametrize("name", sorted(DETECTORS))
+def test_a_rows_score_does_not_depend_on_its_batch(name, fitted, rows):
+    """GANomaly's min-max option scored a row 0.797 or 1.000 by chunk size, 0.0 alone."""
+    detector = fitted[name]
+    together = detector.anomaly_score(rows)
+    alone = np.array([detector.anomaly_score(rows[i:i + 1])[0] for i in (0, 17, 63)])
+    np.testing.assert_allclose(alone, together[[0, 17, 63]], rtol=1e-4, atol=1e-6)
+    detector.set_params(score_batch_size=5)
+    try:
+        np.testing.assert_allclose(detector.anomaly_score(rows), together, rtol=1e-4, atol=1e-6)
+    finally:
+        detector.set_params(score_batch_size=4096)
+
+
+@pytest.mark.parametrize("name", ["dcae", "wgan-critic"])
+def test_networks_beyond_the_memory_bound_are_refused_before_allocation(name, rows):
+    with pytest.raises(ValueError, match="sized by hidden=\\(200000, 200000\\)"):
+        make(name, hidden=(200000, 200000)).fit(rows)
