@@ -73,8 +73,9 @@ def test_list_names_every_method_and_paper(capsys):
     assert main(["list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(DETECTORS)
-    for name, line in zip(DETECTORS, lines):
-        assert line.startswith(name) and line.endswith(PAPERS[name])
+    for (name, cls), line in zip(DETECTORS.items(), lines):
+        assert line.startswith(name) and PAPERS[name] in line
+        assert ("Python & bench only" in line) == (not cls.savable)
 
 
 def test_fit_summary_names_method_shape_and_path(tmp_path, capsys):
@@ -182,7 +183,7 @@ def test_bad_fit_input_is_a_usage_error(case, train_csv, tmp_path, capsys):
 
 
 def test_wrong_feature_count_at_score_time(critic_model, tmp_path, capsys):
-    data = write_csv(tmp_path / "wide.csv", np.zeros((10, N_FEATURES + 1)))
+    data = write_csv(tmp_path / "wide.csv", np.zeros((10, N_FEATURES + 1)), header=False)  # matched by position
     out = tmp_path / "scores.csv"
     assert main(["score", str(critic_model), str(data), "--out", str(out), "--chunk-rows", "4"]) == 2
     err = capsys.readouterr().err
@@ -193,7 +194,7 @@ def test_wrong_feature_count_at_score_time(critic_model, tmp_path, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["score", "{tmp}/no-model", "{data}", "--out", "{tmp}/s.csv"], "not a ganad model folder"),
     (["score", "{model}", "{tmp}/missing.csv", "--out", "{tmp}/s.csv"], "no such data file"),
-    (["score", "{model}", "{data}", "--out", "{tmp}/no-dir/s.csv"], "No such file or directory"),
+    (["score", "{model}", "{data}", "--out", "{tmp}/no-dir/s.csv"], "no such folder"),
 ])
 def test_bad_score_input_is_a_usage_error(argv, message, critic_model, train_csv, tmp_path, capsys):
     argv = [arg.format(tmp=tmp_path, data=train_csv, model=critic_model) for arg in argv]

@@ -6,11 +6,14 @@
 
 A rerun with the same ``--out`` resumes: jobs with an ``ok`` row in ``results.jsonl`` are
 skipped. Exit status 0 when no job failed (methods not implemented yet and missing data are
-reported, not failures), 1 when some job failed.
+reported, not failures), 1 when some job failed, 3 when no job ran at all (every job's data
+missing or method not implemented), with a one-line ``ganad: error:`` on stderr.
 """
 
 import argparse
+import sys
 
+NOTHING_RAN = 3
 BUDGET_HELP = "smoke: seconds, for CI; cpu: under an hour per table on 2 cores; paper: the papers' settings"
 
 
@@ -47,7 +50,11 @@ def bench(args):
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
     print(paths["markdown"].read_text(encoding="utf-8"))
-    print(f"{spec.name} ({args.budget}): {len(rows)} jobs: "
-          + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    print(f"{spec.name} ({args.budget}): {len(rows)} jobs: {summary}")
     print("wrote " + ", ".join(str(paths[k]) for k in ("jsonl", "json", "csv", "markdown")))
+    if not counts.get("ok") and not counts.get("failed"):
+        print(f"ganad: error: bench {spec.name}: no job ran ({summary}); the table gives each job's reason",
+              file=sys.stderr)
+        return NOTHING_RAN
     return 1 if counts.get("failed") else 0

@@ -6,11 +6,18 @@
     ganad demo [--out DIR] [--gan wgan-gp|wgan-clip|vanilla] ...
     ganad data fetch NAME [--data-dir DIR]
 
-``main(argv) -> int`` runs one command and returns its exit status: 0 on success, 2 for
+``main(argv) -> int`` runs one command and returns its exit status: 0 on success; 2 for
 a usage error or bad input (a missing or malformed file, an unknown method or
-parameter, data the model rejects), printed as ``ganad: error: <message>`` on stderr
-without a traceback, and 1 when training diverged. Results go to stdout: this is the
-one layer of ganad that prints.
+parameter, data the model rejects, an output that would write over an input); 1 when
+training diverged or on any other error (``internal error (TypeError): ...``); 3 when
+``ganad bench`` ran no job; 130 on Ctrl-C. Errors are one line on stderr,
+``ganad: error: <message>`` (``ganad: interrupted`` for Ctrl-C), never a traceback.
+Results go to stdout: this is the one layer of ganad that prints.
+
+No command writes over its input: an ``--out`` that is an input file (by path, symlink or
+hard link), or for ``fit`` a folder holding the data file, is refused before anything is
+read or written. Score files and figures are written to a temporary file and renamed, so
+an error or Ctrl-C leaves the previous file, if any, as it was.
 """
 
 import argparse
@@ -24,7 +31,8 @@ import numpy as np
 
 from ..data import ScoreWriter, iter_array_chunks, read_array
 from ..data.fetch import DATASETS, fetch
-from ..io import USER_MODULE_PARAMS, load_model
+from ..data.files import HEADER_CHOICES, INDEX_COLUMN_CHOICES, check_output, column_names, plain_array_scoring
+from ..io import MODEL_FILES, USER_MODULE_PARAMS, check_model_destination, load_model
 from ..registry import DETECTORS, PAPERS, get_detector
 from ..training import TrainingDivergedError
 from ..utils.device import resolve_device
@@ -34,10 +42,12 @@ from .bench import _add_bench_parser
 from .rank import _add_rank_parser
 
 USAGE_ERROR = 2
-TRAINING_FAILED = 1
+TRAINING_FAILED = INTERNAL_ERROR = 1
+INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process killed by Ctrl-C
 # Detector parameters that have a flag of their own, so --param may not set them.
 FLAG_PARAMETERS = {"scaling": "--scaling", "random_state": "--seed", "device": "--device", "verbose": "--verbose"}
 
+NOT_SAVABLE = "Python & bench only"  # how `ganad list` and `ganad fit` name methods without model files
 SCORE_LABELS_HELP = """\
 Labels (a `label` column, 1 = anomaly) are written only when asked for:
   --threshold T      label 1 where anomaly_score > T; streamed chunk by chunk.
@@ -54,6 +64,14 @@ Labels (a `label` column, 1 = anomaly) are written only when asked for:
 def main(argv=None):
     """Run the command in ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
     try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        print("ganad: interrupted", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _run(argv):
+    try:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:  # argparse has printed its usage message (or --help)
         return 0 if exit_.code is None else exit_.code
@@ -65,6 +83,8 @@ def main(argv=None):
         return _fail(error, USAGE_ERROR)
     except TrainingDivergedError as error:
         return _fail(error, TRAINING_FAILED)
+    except Exception as error:  # a bug, or a model file ganad did not write: still one line
+        return _fail(f"internal error ({type(error).__name__}): {error}", INTERNAL_ERROR)
 
 
 def run():
@@ -79,7 +99,7 @@ def build_parser():
     listing.set_defaults(command=list_methods)
     _add_fit_parser(commands)
     _add_score_parser(commands)
-    _add_rank_parser(commands, _add_device_argument)
+    _add_rank_parser(commands, _add_device_argument, _add_reading_arguments)
     demo_parser = commands.add_parser("demo", help="train on the 7-Gaussian ring and draw the paper's figures",
                                       description=demo.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_arguments(demo_parser)
@@ -111,13 +131,17 @@ def _add_fit_parser(commands):
     parser = commands.add_parser("fit", help="fit a detector on normal data and save it")
     parser.add_argument("data", help="training data: .csv (optional header line), .npy or .npz")
     parser.add_argument("--method", required=True, metavar="NAME", help=f"one of: {', '.join(DETECTORS)}")
-    parser.add_argument("--out", required=True, metavar="MODEL_DIR", help="folder to save the model in")
+    parser.add_argument("--out", required=True, metavar="MODEL_DIR",
+                        help="folder to save the model in: new, empty, or a model folder (replaced)")
+    _add_reading_arguments(parser)
     parser.add_argument("--scaling", choices=(*SCALINGS, "none"), default="standard",
                         help="feature scaling fitted on DATA and stored with the model (default: standard)")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a detector parameter, e.g. n_epochs=5 or hidden=(64,64); VALUE is read as a "
                              "Python literal, else kept as a string; repeatable")
-    parser.add_argument("--seed", type=int, default=None, help="random_state (default: a random seed, printed)")
+    parser.add_argument("--seed", type=_seed, default=None,
+                        help="random_state, 0 to 2**32 - 1 (default: a random seed, printed; "
+                             "passing it back refits the same model, bit for bit on CPU)")
     _add_device_argument(parser)
     parser.add_argument("--verbose", action="store_true",
                         help="show a training progress bar (on a terminal) and log INFO messages")
@@ -128,9 +152,11 @@ def _add_score_parser(commands):
     parser = commands.add_parser("score", help="write the anomaly score of every row of a data file",
                                  epilog=SCORE_LABELS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("model", metavar="MODEL_DIR", help="a folder written by `ganad fit`")
-    parser.add_argument("data", help="data to score: .csv, .npy or .npz with the training features")
+    parser.add_argument("data", help="data to score: .csv, .npy or .npz with the training features; a CSV "
+                                     "header's columns are matched by name to the training file's")
     parser.add_argument("--out", required=True, metavar="SCORES.csv",
                         help="CSV with an anomaly_score column (higher = more anomalous), one row per data row")
+    _add_reading_arguments(parser)
     labels = parser.add_mutually_exclusive_group()
     labels.add_argument("--threshold", type=_finite_float, metavar="T", help="label 1 where anomaly_score > T")
     labels.add_argument("--contamination", type=_fraction, metavar="Q",
@@ -146,41 +172,68 @@ def _add_device_argument(parser):
                         help="auto (CUDA when available, the default), cpu, cuda, cuda:1, ...")
 
 
+def _add_reading_arguments(parser):
+    """The CSV options of a command that reads a data file (see ``ganad.data.files``)."""
+    parser.add_argument("--header", choices=HEADER_CHOICES, default="auto",
+                        help="whether a CSV's first line is a header (default: auto: a line with a "
+                             "non-number, or labels 0,1,2... above non-integer data; an undecidable "
+                             "file is refused)")
+    parser.add_argument("--index-column", choices=INDEX_COLUMN_CHOICES, default="refuse",
+                        help="a CSV's first column under an empty or 'Unnamed: 0' header cell holding "
+                             "0, 1, 2... is pandas' row index: refuse the file (default), drop the "
+                             "column, or keep it as a feature")
+
+
 def list_methods(args):
+    """Print each method and its paper, marking those ``ganad fit`` cannot save."""
     width = max(map(len, DETECTORS))
-    for name in DETECTORS:
-        print(f"{name:<{width}}  {PAPERS[name]}")
+    for name, cls in DETECTORS.items():
+        note = "" if cls.savable else f"  [{NOT_SAVABLE}: `ganad fit` cannot save it]"
+        print(f"{name:<{width}}  {PAPERS[name]}{note}")
     return 0
 
 
 def fit(args):
+    """Check the method, parameters and destination, then read, fit and save; print the seed."""
     cls = get_detector(args.method)
     if not cls.savable:
         raise ValueError(f"{args.method} cannot be saved as a model file (its fitted state needs pickle, "
-                         "which ganad refuses); use it from Python or through `ganad bench`")
-    detector = cls(**_detector_params(cls, args))
-    X = read_array(args.data)
+                         f"which ganad refuses); {NOT_SAVABLE}: use it from Python or through `ganad bench`")
+    seed = _random_seed() if args.seed is None else args.seed
+    detector = cls(**_detector_params(cls, args, seed))
+    check_output(args.out, [args.data], folder=True)
+    check_model_destination(args.out)
+    names = _unique_names(column_names(args.data, **_reading(args)), args.data)
+    X = read_array(args.data, **_reading(args))
     start = time.perf_counter()
     detector.fit(X)
     seconds = time.perf_counter() - start
+    if names is not None:
+        detector.feature_names_in_ = np.asarray(names, dtype=object)
     path = detector.save(args.out)
-    print(f"{args.method}: fitted on {X.shape[0]} rows x {X.shape[1]} features in {seconds:.2f} s "
-          f"(seed {detector.seed_}, {detector.device_}); saved to {path}")
+    named = " (named by the header)" if names is not None else ""
+    print(f"{args.method}: fitted on {X.shape[0]} rows x {X.shape[1]} features{named} in {seconds:.2f} s "
+          f"(seed {seed}, {detector.device_}); saved to {path}")
     return 0
 
 
 def score(args):
-    detector = load_model(args.model, device=args.device)
-    chunks = iter_array_chunks(args.data, args.chunk_rows)
+    """Score every row of the data file into ``--out``, written whole or not at all."""
     out = Path(args.out)
-    try:
+    check_output(out, [args.data, *_model_files(args.model)])
+    detector = load_model(args.model, device=args.device)
+    chunks = iter_array_chunks(args.data, args.chunk_rows, columns=getattr(detector, "feature_names_in_", None),
+                               **_reading(args))
+    with plain_array_scoring():
         n_rows = _write_scores(detector, chunks, out, args)
-    except BaseException:
-        out.unlink(missing_ok=True)  # no half-written score file
-        raise
     labelled = " and labels" if args.threshold is not None or args.contamination is not None or args.labels else ""
     print(f"scored {n_rows} rows of {args.data}; wrote anomaly scores{labelled} to {out}")
     return 0
+
+
+def _model_files(model_dir):
+    """The files of the model folder ``model_dir`` that a command reads."""
+    return [Path(model_dir) / name for name in MODEL_FILES]
 
 
 def _write_scores(detector, chunks, out, args):
@@ -210,7 +263,7 @@ def top_fraction_labels(scores, fraction):
     return labels
 
 
-def _detector_params(cls, args):
+def _detector_params(cls, args, seed):
     """The keyword arguments of ``cls``: the flags plus every ``--param``, checked by name."""
     params = parse_params(args.param)
     flagged = sorted(set(params) & set(FLAG_PARAMETERS))
@@ -221,8 +274,27 @@ def _detector_params(cls, args):
     if unknown:
         raise ValueError(f"unknown parameter(s) {unknown} for {args.method}; it takes {sorted(settable)}")
     scaling = None if args.scaling == "none" else args.scaling
-    return {**params, "scaling": scaling, "random_state": args.seed,
+    return {**params, "scaling": scaling, "random_state": seed,
             "device": args.device, "verbose": int(args.verbose)}
+
+
+def _random_seed():
+    """A fresh seed from the operating system's entropy, valid as ``random_state``."""
+    return int(np.random.SeedSequence().entropy % 2**31)
+
+
+def _reading(args):
+    """The CSV reading options of ``args`` as keywords of ``ganad.data.files``' readers."""
+    return {"header": args.header, "index_column": args.index_column}
+
+
+def _unique_names(names, path):
+    """``names`` (None allowed), refused when repeated: a model matches columns by name."""
+    if names is not None and len(set(names)) < len(names):
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        raise ValueError(f"{path}: the header repeats the column name(s) {repeated}; rename them, "
+                         "or read the file without names (--header no)")
+    return names
 
 
 def parse_params(items):
@@ -263,6 +335,16 @@ def _check_rows(n_rows, path):
         raise ValueError(f"{path}: no data rows")
 
 
+def _seed(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be an integer from 0 to 2**32 - 1, got {text!r}")
+    return value
+
+
 def _finite_float(text):
     value = _number(text)
     if not np.isfinite(value):
@@ -285,5 +367,6 @@ def _number(text):
 
 
 def _fail(error, status):
-    print(f"ganad: error: {error}", file=sys.stderr)
+    """Print ``error`` as one line on stderr; return ``status``."""
+    print("ganad: error: " + " ".join(str(error).split()), file=sys.stderr)
     return status

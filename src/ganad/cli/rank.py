@@ -4,16 +4,21 @@
 
 Scores every row of DATA with a saved model and draws the most and the least anomalous
 samples as image grids, for a first look at a set without labels. Rows are flattened
-images; their shape is the model's own (``image_shape`` at fit time) unless given.
+images; their shape is the model's own (``image_shape`` at fit time) unless given. DATA is
+read as ``ganad score`` reads it; the figure never replaces DATA or the model's files and
+appears only once drawn whole.
 """
 
 import argparse
+from pathlib import Path
 
 from ..data import read_array
-from ..io import load_model
+from ..data.files import check_output, plain_array_scoring
+from ..io import MODEL_FILES, load_model
+from ..utils.atomic import atomic_path
 
 
-def _add_rank_parser(commands, add_device_argument):
+def _add_rank_parser(commands, add_device_argument, add_reading_arguments):
     """Register the ``rank`` subcommand on the ``commands`` subparsers of ``ganad``."""
     parser = commands.add_parser("rank", help="draw the most and least anomalous images of a data file",
                                  description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -23,6 +28,7 @@ def _add_rank_parser(commands, add_device_argument):
     parser.add_argument("--n-shown", type=int, default=16, metavar="N", help="images per grid (default 16)")
     parser.add_argument("--image-shape", type=int, nargs=3, metavar=("C", "H", "W"),
                         help="shape of one image (default: the model's image_shape)")
+    add_reading_arguments(parser)
     add_device_argument(parser)
     parser.set_defaults(command=rank)
 
@@ -30,12 +36,16 @@ def _add_rank_parser(commands, add_device_argument):
 def rank(args):
     from ..plots import plot_ranked_samples
 
+    check_output(args.out, [args.data, *(Path(args.model) / name for name in MODEL_FILES)])
     detector = load_model(args.model, device=args.device)
     image_shape = args.image_shape or detector.image_shape_
     if image_shape is None:
         raise ValueError(f"the model in {args.model} was fitted on tabular rows; pass --image-shape C H W")
-    X = read_array(args.data)
-    scores = detector.anomaly_score(X)
-    path = plot_ranked_samples(X, scores, args.out, image_shape=image_shape, n_shown=args.n_shown)
-    print(f"ranked {len(X)} rows of {args.data}; wrote {path}")
+    X = read_array(args.data, header=args.header, index_column=args.index_column,
+                   columns=getattr(detector, "feature_names_in_", None))
+    with plain_array_scoring():
+        scores = detector.anomaly_score(X)
+    with atomic_path(args.out, suffix=Path(args.out).suffix) as tmp:  # the suffix names the image format
+        plot_ranked_samples(X, scores, tmp, image_shape=image_shape, n_shown=args.n_shown)
+    print(f"ranked {len(X)} rows of {args.data}; wrote {args.out}")
     return 0
