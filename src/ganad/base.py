@@ -15,6 +15,7 @@ batch tensor -> a (B,) tensor); everything else -- validation, seeding, devices,
 scaling, chunked scoring, thresholds, saving -- lives here.
 """
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -26,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .utils.device import resolve_device
 from .utils.rng import torch_generator, torch_seed
 from .utils.scaling import SCALINGS, apply_scaler, fit_scaler
+from .utils.threads import choose_threads, torch_threads
 from .utils.validation import check_float32_range, check_image_shape, check_network_range, to_tensor
 from .fitted_state import check_finite_state, check_network_size, check_offset_scores, check_scores
 
@@ -36,6 +38,7 @@ BASE_PARAMETERS = {
     "device": "auto",
     "score_batch_size": 4096,
     "verbose": 0,
+    "n_threads": None,
 }
 
 BASE_CONSTRAINTS = {
@@ -45,6 +48,7 @@ BASE_CONSTRAINTS = {
     "device": [str, torch.device],
     "score_batch_size": [Interval(Integral, 1, None, closed="left")],
     "verbose": ["verbose"],
+    "n_threads": [Interval(Integral, 1, None, closed="left"), None],
 }
 
 
@@ -94,14 +98,21 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         self.scaler_ = fit_scaler(X, self.scaling)
         X_scaled = apply_scaler(X, self.scaler_)
         check_network_range(X_scaled)
-        check_network_size(self)
-        self._fit_model(to_tensor(X_scaled, self.device_, self.image_shape_))
-        check_finite_state(self)
-        train_scores = self._anomaly_scores(_offset_sample(X, self.offset_sample_size, self.seed_))
+        n_values = sum(math.prod(shape) for shape in check_network_size(self).values())
+        with torch_threads(self._threads(n_values)):
+            self._fit_model(to_tensor(X_scaled, self.device_, self.image_shape_))
+            check_finite_state(self)
+            train_scores = self._anomaly_scores(_offset_sample(X, self.offset_sample_size, self.seed_))
         check_offset_scores(train_scores)
         self.offset_ = self._fit_offset(-train_scores)
         check_finite_state(self)
         return self
+
+    def _threads(self, n_values=None):
+        """Torch threads for this model's fit or scoring (``ganad.utils.threads``)."""
+        if n_values is None:
+            n_values = sum(p.numel() for name in self.network_names for p in getattr(self, name).parameters())
+        return choose_threads(self.n_threads, convolutional=self.image_shape_ is not None, n_values=n_values)
 
     def _forget_fit(self):
         """Remove every fitted attribute (public names ending in ``_``)."""
@@ -127,7 +138,8 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         self._validate_params()
-        return check_scores(self._anomaly_scores(X))
+        with torch_threads(self._threads()):
+            return check_scores(self._anomaly_scores(X))
 
     def _scoring_input(self, X):
         """``X`` validated against the fitted shape, within float32 range, and scaled."""
@@ -187,7 +199,8 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         check_is_fitted(self)
         self._validate_params()
         X = self._scoring_input(X)
-        values = self._in_chunks(network, to_tensor(X, self.device_, self.image_shape_))
+        with torch_threads(self._threads()):
+            values = self._in_chunks(network, to_tensor(X, self.device_, self.image_shape_))
         return values.double().cpu().numpy()
 
     def _seeded_generator(self, phase=0):
