@@ -12,11 +12,13 @@ from ..scoring.latent_search import frozen
 from ..scoring.reconstruction import reconstruction_error
 from .batches import minibatches
 from .history import TrainingHistory, commit_epoch
+from .progress import EpochProgress
 
 
-def fit_encoder(encoder, generator, data, *, n_epochs, batch_size, learning_rate, rng, history=None):
+def fit_encoder(encoder, generator, data, *, n_epochs, batch_size, learning_rate, rng, history=None, verbose=0):
     """Train ``encoder`` so that ``generator(encoder(x))`` reconstructs ``data``."""
     history = history if history is not None else TrainingHistory()
+    progress = EpochProgress(n_epochs, desc="encoder", verbose=verbose, keys=("encoder_loss",))
     optimizer = torch.optim.Adam(encoder.parameters(), lr=learning_rate)
     encoder.train()
     with frozen(generator):
@@ -29,5 +31,7 @@ def fit_encoder(encoder, generator, data, *, n_epochs, batch_size, learning_rate
                 optimizer.step()
                 losses.append(loss.detach())
             commit_epoch(history, {"encoder_loss": losses}, epoch=epoch)
+            progress.update(history)
+    progress.close()
     encoder.eval()
     return history

@@ -5,7 +5,8 @@ import torch
 
 
 class TrainingDivergedError(RuntimeError):
-    """A training loss became NaN or infinite; no model is kept."""
+    """Fitting produced a NaN or an infinity (a loss, a network tensor, a fitted value or the
+    training scores that set ``offset_``); no model is kept."""
 
 
 class TrainingHistory:

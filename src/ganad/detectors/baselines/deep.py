@@ -16,6 +16,7 @@ from ...nets.dcgan import DCGANConfig, DCGANGenerator, _downsample
 from ...nets.mlp import _stack
 from ...training.batches import minibatches
 from ...training.history import TrainingHistory, commit_epoch
+from ...training.progress import EpochProgress
 from ...utils.rng import seeded_init
 from ...utils.validation import IMAGE_SHAPE, WIDTHS
 
@@ -93,6 +94,7 @@ class DeepBaseline(BaseGANDetector):
         optimizer = torch.optim.Adam(parameters, lr=self.learning_rate, weight_decay=self.weight_decay)
         rng = self._seeded_generator()
         self._before_training(X)
+        progress = EpochProgress(self.n_epochs, desc="training", verbose=self.verbose)
         for epoch in range(self.n_epochs):
             for net in self._networks():
                 net.train()
@@ -105,7 +107,9 @@ class DeepBaseline(BaseGANDetector):
                 for name, value in losses.items():
                     logs.setdefault(name, []).append(value.detach())
             commit_epoch(self.history_, logs, epoch=epoch)
+            progress.update(self.history_)
             self._after_epoch(X, epoch)
+        progress.close()
         for net in self._networks():
             net.eval()
         self._fit_scorer(X)

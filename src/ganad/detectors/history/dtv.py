@@ -9,13 +9,14 @@ import torch
 
 from ...training.batches import minibatches
 from ...training.history import commit_epoch
+from ...training.progress import EpochProgress
 from .losses import tv_loss
 
 TV_BETAS = (0.5, 0.9)  # Adam betas of the WGAN-GP phase: "D_TV is also optimized using Adam" (§4.4)
 
 
 def fit_tv_critic(network, data, draw_history, *, n_epochs, batch_size, learning_rate, bound_weight, rng,
-                  history):
+                  history, verbose=0):
     """Train ``network`` so that ``D_TV = -network`` minimises Eq. 10; logs into ``history``.
 
     ``network`` follows the WGAN critic's sign (high on real data, ``ganad.training.losses``),
@@ -24,6 +25,7 @@ def fit_tv_critic(network, data, draw_history, *, n_epochs, batch_size, learning
     """
     optimizer = torch.optim.Adam(network.parameters(), lr=learning_rate, betas=TV_BETAS)
     network.train()
+    progress = EpochProgress(n_epochs, desc="D_TV", verbose=verbose, keys=("tv_loss",))
     for epoch in range(n_epochs):
         fake = draw_history(len(data))  # (N, ...) in i.i.d. order, independent of the data order
         logs = {}
@@ -35,5 +37,7 @@ def fit_tv_critic(network, data, draw_history, *, n_epochs, batch_size, learning
             for name, value in values.items():
                 logs.setdefault(name, []).append(value)
         commit_epoch(history, logs, epoch=epoch)
+        progress.update(history)
+    progress.close()
     network.eval()
     return history

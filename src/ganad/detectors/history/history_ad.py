@@ -143,7 +143,7 @@ class HistoryAD(GANDetector):
         rng = self._seeded_generator(1)
         fit_tv_critic(self.tv_critic_, X, lambda n: self._draw_history(store, weights, n, rng),
                       n_epochs=self.tv_epochs, batch_size=self.batch_size, learning_rate=self.tv_learning_rate,
-                      bound_weight=self.bound_weight, rng=rng, history=self.history_)
+                      bound_weight=self.bound_weight, rng=rng, history=self.history_, verbose=self.verbose)
 
     def _wide_scale(self):
         return self.wide_prior_scale if self.case == 2 else None

@@ -39,7 +39,7 @@ class WGANEncoder(GANDetector):
     def _fit_scorer(self, X):
         fit_encoder(self.encoder_, self.generator_, X, n_epochs=self.encoder_epochs,
                     batch_size=self.batch_size, learning_rate=self.encoder_lr,
-                    rng=self._seeded_generator(1), history=self.history_)
+                    rng=self._seeded_generator(1), history=self.history_, verbose=self.verbose)
 
     def reconstruct(self, X):
         """G(E(x)) for a batch tensor."""

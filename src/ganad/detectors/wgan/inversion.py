@@ -44,6 +44,10 @@ class WGANInversion(GANDetector):
         "prior_weight": [Interval(Real, 0, None, closed="left")],
     }
     fitted_tensors = ("latent_starts_",)
+    # A search per row (n_restarts x inversion_steps generator passes): as for AnoGAN and ADGAN,
+    # the contamination quantile of offset_ is estimated on 1000 training rows, which bounds
+    # the threshold's cost; offset_ only sets predict's threshold, never the scores.
+    offset_sample_size = 1000
 
     def _fit_scorer(self, X):
         self.latent_starts_ = self.prior_.sample(self.n_restarts, generator=self._seeded_generator(1),
