@@ -9,13 +9,16 @@ Score convention (scikit-learn's, stated once here):
 * ``predict(X)``: -1 for outliers, +1 for inliers.
 
 ``offset_`` is set at the end of ``fit`` so that a fraction ``contamination`` of the
-training data is flagged (estimated on at most ``offset_sample_size`` training rows). Subclasses implement ``_fit_model(X)`` (X a float32
+training data is flagged (estimated on at most ``offset_sample_size`` training rows).
+Rows far outside the training data's range score above every training row
+(``support_rule``, ``ganad.utils.support``). Subclasses implement ``_fit_model(X)`` (X a float32
 tensor on ``device_``, already scaled and shaped) and ``_anomaly_score(X)`` (a
 batch tensor -> a (B,) tensor); everything else -- validation, seeding, devices,
 scaling, chunked scoring, thresholds, saving -- lives here.
 """
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -27,8 +30,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .utils.device import resolve_device
 from .utils.rng import torch_generator, torch_seed
 from .utils.scaling import SCALINGS, apply_scaler, fit_scaler
+from .utils.support import InvertedScoreWarning, apply_support, far_rows, fit_support
 from .utils.threads import choose_threads, torch_threads
-from .utils.validation import check_float32_range, check_image_shape, check_network_range, to_tensor
+from .utils.validation import FLOAT32_MAX, check_float32_range, check_image_shape, check_network_range, to_tensor
 from .fitted_state import check_finite_state, check_network_size, check_offset_scores, check_scores
 
 BASE_PARAMETERS = {
@@ -39,6 +43,7 @@ BASE_PARAMETERS = {
     "score_batch_size": 4096,
     "verbose": 0,
     "n_threads": None,
+    "support_rule": True,
 }
 
 BASE_CONSTRAINTS = {
@@ -49,6 +54,7 @@ BASE_CONSTRAINTS = {
     "score_batch_size": [Interval(Integral, 1, None, closed="left")],
     "verbose": ["verbose"],
     "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+    "support_rule": ["boolean"],
 }
 
 
@@ -102,11 +108,26 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         with torch_threads(self._threads(n_values)):
             self._fit_model(to_tensor(X_scaled, self.device_, self.image_shape_))
             check_finite_state(self)
-            train_scores = self._anomaly_scores(_offset_sample(X, self.offset_sample_size, self.seed_))
+            train_scores = self._method_scores(_offset_sample(X_scaled, self.offset_sample_size, self.seed_))
         check_offset_scores(train_scores)
+        self.support_ = None
+        if self.support_rule and self.image_shape_ is None:
+            self.support_ = {**fit_support(X_scaled), "score": float(train_scores.max())}
         self.offset_ = self._fit_offset(-train_scores)
         check_finite_state(self)
+        self._check_far_rows(X)
         return self
+
+    def _check_far_rows(self, X):
+        """Warn (``InvertedScoreWarning``) when rows 10 standard deviations from the training data
+        in every feature score as inliers: the detector's scores may be inverted away from the data."""
+        far = np.clip(far_rows(X, seed=self.seed_), -FLOAT32_MAX, FLOAT32_MAX)
+        with torch_threads(self._threads()):
+            n_inliers = int((self._anomaly_scores(far) <= -self.offset_).sum())  # a NaN score is no inlier
+        if n_inliers:
+            warnings.warn(f"{type(self).__name__} scores {n_inliers} of {len(far)} rows lying 10 standard "
+                          "deviations from the training data (in every feature) as inliers: its scores may rank "
+                          "data unlike the training rows as normal", InvertedScoreWarning, stacklevel=3)
 
     def _threads(self, n_values=None):
         """Torch threads for this model's fit or scoring (``ganad.utils.threads``)."""
@@ -148,7 +169,15 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         return apply_scaler(X, self.scaler_)
 
     def _anomaly_scores(self, X):
+        """The detector's scores of the rows of ``X``, with the support rule (``ganad.utils.support``)."""
         X = self._scoring_input(X)
+        scores = self._method_scores(X)
+        if self.support_ is None:
+            return scores
+        return apply_support(scores, X, self.support_, self.support_["score"])
+
+    def _method_scores(self, X):
+        """The method's own scores of the scaled rows ``X``, chunk by chunk."""
         # One preallocated output: a list of per-chunk arrays fragments the heap between
         # the chunks' activation buffers and makes memory grow with the number of rows.
         scores = np.empty(len(X), dtype=np.float64)

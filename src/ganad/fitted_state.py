@@ -71,6 +71,7 @@ def non_finite_names(detector, *, with_tensors=True):
              if value.is_floating_point() and not bool(torch.isfinite(value).all())]
     values = {name: getattr(detector, name) for name in detector.fitted_values}
     values.update({f"scaler_[{key!r}]": value for key, value in (detector.scaler_ or {}).items()})
+    values.update({f"support_[{key!r}]": value for key, value in (getattr(detector, "support_", None) or {}).items()})
     if hasattr(detector, "offset_"):
         values["offset_"] = detector.offset_
     return names + [name for name, value in values.items() if not _all_finite(value)]

@@ -139,6 +139,9 @@ def _detector_from_config(config, path, device):
     detector.seed_ = config["seed"]
     detector.offset_ = config["offset"]
     detector.scaler_ = None if config["scaler"] is None else {k: np.asarray(v) for k, v in config["scaler"].items()}
+    support = config.get("support")
+    detector.support_ = None if support is None else {k: v if k == "score" else np.asarray(v, dtype=np.float64)
+                                                       for k, v in support.items()}
     if config.get("feature_names") is not None:
         detector.feature_names_in_ = np.asarray(config["feature_names"], dtype=object)
     for name, value in config["fitted"].items():
@@ -165,6 +168,8 @@ def _config(detector):
         "seed": int(detector.seed_),
         "offset": float(detector.offset_),
         "scaler": scaler,
+        "support": None if detector.support_ is None else
+        {k: v if k == "score" else v.tolist() for k, v in detector.support_.items()},
         "feature_names": None if names is None else [str(name) for name in names],
         "fitted": {name: getattr(detector, name) for name in detector.fitted_values},
     }

@@ -45,6 +45,7 @@ def _check_fields(config):
     if not math.isfinite(offset):
         raise ValueError(f"offset={offset} is not finite")
     _check_scaler(_required(config, "scaler"), n_features)
+    _check_support(config.get("support"), n_features)
     names = config.get("feature_names")
     if names is not None and not (isinstance(names, list) and len(names) == n_features
                                   and all(isinstance(name, str) for name in names)):
@@ -92,7 +93,24 @@ def _check_scaler(scaler, n_features):
         raise ValueError("scaler must be null or {'shift': [...], 'scale': [...]}")
     for key, values in scaler.items():
         if not (isinstance(values, list) and len(values) == n_features
-                and all(isinstance(v, Real) and not isinstance(v, bool) and math.isfinite(v) for v in values)):
+                and all(_finite_number(v) for v in values)):
             raise ValueError(f"scaler {key!r} must be {n_features} finite numbers")
     if min(scaler["scale"]) <= 0:
         raise ValueError("scaler 'scale' must be positive")
+
+
+def _check_support(support, n_features):
+    if support is None:
+        return
+    if not isinstance(support, dict) or set(support) != {"low", "high", "margin", "score"}:
+        raise ValueError("support must be null or {'low', 'high', 'margin', 'score'}")
+    for key in ("low", "high", "margin"):
+        values = support[key]
+        if not (isinstance(values, list) and len(values) == n_features and all(_finite_number(v) for v in values)):
+            raise ValueError(f"support {key!r} must be {n_features} finite numbers")
+    if min(support["margin"]) <= 0 or not _finite_number(support["score"]):
+        raise ValueError("support 'margin' must be positive and 'score' a finite number")
+
+
+def _finite_number(value):
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)

@@ -139,7 +139,7 @@ CONFIG_EDITS = [
     (("method",), "no-such-method", "not a ganad method"),
     (("method",), "kde", "never saved"),
     (("method",), 3, "method must be str"),
-    (("n_features_in",), 4, "shape"),
+    (("n_features_in",), 4, "must be 4 finite numbers"),
     (("n_features_in",), -1, "n_features_in"),
     (("n_features_in",), "3", "n_features_in"),
     (("n_features_in",), 10**12, "n_features_in"),

@@ -19,14 +19,17 @@ last layer with parameters only) or ``"none"`` (a pure multi-seed latent search)
 (query, seed) pair has its own copy of the adapted parameters; ``latent_search`` batches
 them with ``torch.func`` in chunks of ``adapt_chunk`` pairs. ``score_type`` selects the
 score: ``"reconstruction"`` (Algorithm 1), or the two alternatives of §3.2 / §4.3:
-``"critic"`` (the discriminator's output, -d(x)) and ``"prior"`` (the negative prior
-log-likelihood of the final latents, averaged over the seeds).
+``"critic"`` (the discriminator's output, -d(x), within its range on the training rows:
+Haloui et al.'s §5.1 rule, ``ganad.scoring.critic_range``, so that rows where the critic
+extrapolates above its training maximum do not rank as the most normal) and ``"prior"``
+(the negative prior log-likelihood of the final latents, averaged over the seeds).
 """
 
 from numbers import Integral, Real
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ...scoring import range_score, training_range
 from ...utils.params import keyword_init
 from ..wgan.gan import GAN_PARAMETERS
 from .losses import squared_l2
@@ -68,8 +71,14 @@ class ADGAN(LatentSearchDetector):
         "score_type": [StrOptions({"reconstruction", "critic", "prior"})],
     }
 
+    fitted_values = ("critic_range_",)
+
     def _n_starts(self):
         return self.n_seeds
+
+    def _fit_scorer(self, X):
+        super()._fit_scorer(X)
+        self.critic_range_ = training_range(self._in_chunks(self.critic_, X))
 
     def _adapted_names(self):
         """Names of the generator parameters line 5 updates, per ``adapt``."""
@@ -90,7 +99,7 @@ class ADGAN(LatentSearchDetector):
 
     def _anomaly_score(self, X):
         if self.score_type == "critic":
-            return -self.critic_(X)
+            return range_score(self.critic_(X), self.critic_range_)
         losses, z = self.search(X)
         if self.score_type == "prior":
             return -self.prior_.log_prob(z).mean(dim=0)

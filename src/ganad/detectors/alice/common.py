@@ -35,6 +35,7 @@ from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
 from ...nets.joint import (JointConfig, build_discriminator_xx, build_discriminator_xz, build_discriminator_zz,
                            build_encoder, build_generator)
 from ...nets.prior import PRIORS, LatentPrior
+from ...scoring import range_score, training_range
 from ...utils.rng import seeded_init
 from ...utils.validation import IMAGE_SHAPE, WIDTHS
 from .trainer import JointTrainer
@@ -178,11 +179,18 @@ class CycleDetector(ALICEDetector):
 
     ``score_type="features"``: ``||l_xx(x, x) - l_xx(x, G(E(x)))||_p`` with ``p = score_norm``
     (RCGAN Eq. 12, ALAD's score). ``score_type="discriminator"``: ``1 - D_xx(x, G(E(x)))``
-    (RCGAN Eq. 11), computed as ``sigmoid(-logit)`` so it does not round to 0 in float32.
+    (RCGAN Eq. 11), computed as ``sigmoid(-logit)`` so it does not round to 0 in float32,
+    with the logit taken within its range on the training rows (Haloui et al.'s §5.1 rule,
+    ``ganad.scoring.critic_range``): D_xx only ever saw normal pairs, and far from the data
+    its logit can exceed every training value, which ranked far rows as the most normal. A
+    logit above the range is folded back below it, so such rows score above every training
+    row; in the range the score is Eq. 11's exactly.
     Parameters beyond the shared ones: ``discriminator_xx_hidden``, ``cycle_dropout``
     (D_xx's and D_zz's dropout), ``early_stopping``, ``validation_fraction``, ``patience``
     (see the module docstring).
     """
+
+    fitted_values = ("xx_logit_range_",)
 
     def _net_config(self):
         return dataclasses.replace(super()._net_config(), discriminator_xx_hidden=tuple(self.discriminator_xx_hidden),
@@ -212,7 +220,15 @@ class CycleDetector(ALICEDetector):
     def _anomaly_score(self, X):
         if self.score_type == "features":
             return self._matching_distance(X)
-        return torch.sigmoid(-self.discriminator_xx_(X, self.reconstruct(X)))
+        return torch.sigmoid(range_score(self._pair_logit(X), self.xx_logit_range_).double())
+
+    def _pair_logit(self, X):
+        """The logit of D_xx(x, G(E(x)))."""
+        return self.discriminator_xx_(X, self.reconstruct(X))
+
+    def _fit_model(self, X):
+        super()._fit_model(X)
+        self.xx_logit_range_ = training_range(self._in_chunks(self._pair_logit, X))
 
 
 def feature_distance(discriminator, pair, other_pair, norm):

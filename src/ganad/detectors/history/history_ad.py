@@ -14,7 +14,12 @@ detection" (2020), https://arxiv.org/abs/1912.11843. Three steps (§3, Fig. 2):
    separate P_data (-1) from P_G_hist (+1) under the soft bound of Eq. 9, lambda = 10.
 
 The anomaly score is ``D_TV(x)`` (about -1 normal, +1 anomalous; Fig. 1, 5), so
-``score_samples(x) = -D_TV(x)``. Paper settings for MNIST (Fig. 5-7): ``n_epochs = 5``,
+``score_samples(x) = -D_TV(x)``, within the range of D_TV on the training rows: D_TV is a
+critic, and far from the data it extrapolates below every training value, which would rank
+far rows as the most normal. Below that range the score follows Haloui et al.'s §5.1 rule
+(``ganad.scoring.critic_range``): ``max D_TV(train) + (min D_TV(train) - D_TV(x))``, above
+every training row. Chatillon & Ballester bound D_TV to [-1, 1] on the data and the history
+only (Eq. 9), so they give no rule for rows outside both; this is ours. Paper settings for MNIST (Fig. 5-7): ``n_epochs = 5``,
 ``alpha = 1``, ``beta = 3``; for SVHN (Fig. 1): 10, 1, 5. Choices where the paper is silent
 (the schedule of the learning-rate decay, P_Z', D_TV's epochs and learning rate, the
 networks) are listed in this folder's README.md under "Fidelity".
@@ -29,6 +34,7 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ...scoring import range_score, training_range
 from ...training.snapshots import SnapshotSchedule, SnapshotStore
 from ...utils.params import keyword_init
 from ...utils.rng import seeded_init, torch_generator, torch_seed
@@ -90,7 +96,7 @@ class HistoryAD(GANDetector):
     _parameter_constraints = HISTORY_CONSTRAINTS
     network_names = ("generator_", "critic_", "tv_critic_")
     network_sources = {"tv_critic_": "critic_"}  # D_TV has the critic's architecture (§4.1)
-    fitted_values = ("snapshot_times_", "snapshot_weights_")
+    fitted_values = ("snapshot_times_", "snapshot_weights_", "tv_range_")
 
     def _fit_model(self, X):
         if self.resume:
@@ -108,6 +114,7 @@ class HistoryAD(GANDetector):
             self.snapshot_weights_ = weights.tolist()
             self._init_tv_critic(store, weights)
             self._fit_tv_critic(X, store, weights)
+            self.tv_range_ = training_range(self._in_chunks(self.tv_critic_, X))
         finally:
             if self.keep_snapshots:
                 self.snapshots_ = store
@@ -153,7 +160,7 @@ class HistoryAD(GANDetector):
                               apply=self._in_chunks, wide_scale=self._wide_scale())
 
     def _anomaly_score(self, X):
-        return -self.tv_critic_(X)  # D_TV(x)
+        return range_score(self.tv_critic_(X), self.tv_range_)  # D_TV(x) = -tv_critic_(x) within the range
 
     # Inspection of the history (Fig. 3, 4, 8); the first three need keep_snapshots=True.
 

@@ -1,34 +1,31 @@
 """Anomaly detection with the WGAN critic (Haloui et al. 2018, §5.1, Fig. 13).
 
-The critic f_w is trained to be high on real data and low on generated data, so the
-normality score is the critic output itself: ``score_samples(x) = f_w(x)`` and
-``anomaly_score(x) = -f_w(x)``.
+The critic f_w is trained to be high on real data and low on generated data. The paper
+defines a confidence interval, "the interval between the minimum and the maximum value of
+the output on the training dataset", and flags "every point outside" it. The score puts
+that two-sided rule into the ranking (``ganad.scoring.critic_range``): inside the training
+range ``anomaly_score(x) = -f_w(x)``; below it likewise; above it ``-min + (f_w(x) - max)``,
+so a row beyond either end scores above every training row. (Before, the score was the
+one-sided ``-f_w(x)``, and rows far from the data, where the critic extrapolates above its
+training maximum, ranked as the most normal of all.)
 
-The paper flags "every point outside the confidence interval [...] between the minimum
-and the maximum value of the output on the training dataset". ``contamination="range"``
-(the default) thresholds at that minimum (``offset_ = min f_w(X_train)``). Deviation:
-the upper end of the interval cannot be part of a threshold on one monotone score; on
-the ring no test point exceeded it in our runs. The paper's two-sided rule is kept as
-``outside_training_range(X)``. A number for ``contamination`` flags that fraction of
-the training data instead.
+``contamination="range"`` (the default) thresholds at the training minimum
+(``offset_ = min f_w(X_train)``), which with this score flags exactly the rows outside the
+interval; ``outside_training_range(X)`` returns the same flags from the critic directly.
+A number for ``contamination`` flags that fraction of the training data instead.
 """
 
 from numbers import Real
 
-import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ...scoring.critic_range import range_score, training_range, with_slack
 from ...utils.params import keyword_init
 from .gan import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
 
 
-# float32 results differ in the last bits with the batch size; this slack keeps the
-# training minimum itself an inlier whatever chunks it is scored in.
-FLOAT32_SLACK = 8 * float(np.finfo(np.float32).eps)
-
-
 class WGANCritic(GANDetector):
-    """Scores samples by the trained critic's output (higher = more like the training data).
+    """Scores samples by the trained critic's output within its training range (§5.1).
 
     Parameters are those of the GAN phase (see ``ganad.detectors.wgan.gan``) and
     ``contamination``: ``"range"`` for the paper's training-range rule, or a fraction.
@@ -42,16 +39,15 @@ class WGANCritic(GANDetector):
     fitted_values = ("critic_range_",)
 
     def _fit_scorer(self, X):
-        values = self._in_chunks(self.critic_, X)
-        self.critic_range_ = (float(values.min()), float(values.max()))
+        self.critic_range_ = training_range(self._in_chunks(self.critic_, X))
 
     def _anomaly_score(self, X):
-        return -self.critic_(X)
+        return range_score(self.critic_(X), self.critic_range_)
 
     def _fit_offset(self, train_scores):
         if self.contamination == "range":
             low = self.critic_range_[0]
-            return low - FLOAT32_SLACK * max(1.0, abs(low))
+            return low - with_slack(low)
         return super()._fit_offset(train_scores)
 
     def outside_training_range(self, X):
