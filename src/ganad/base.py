@@ -27,6 +27,7 @@ from sklearn.base import BaseEstimator, OutlierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .training.budget import training_epochs
 from .utils.device import resolve_device
 from .utils.rng import torch_generator, torch_seed
 from .utils.scaling import SCALINGS, apply_scaler, fit_scaler
@@ -79,6 +80,7 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
     fitted_values = ()  # JSON-serialisable fitted attributes beyond the networks
     fitted_tensors = ()  # tensor fitted attributes beyond the networks
     offset_sample_size = 5000  # training rows scored to set offset_ (fewer where scoring is costly)
+    paper_epochs = None  # the paper's epochs: the floor of n_epochs="auto" (ganad.training.budget)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -134,6 +136,16 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         if n_values is None:
             n_values = sum(p.numel() for name in self.network_names for p in getattr(self, name).parameters())
         return choose_threads(self.n_threads, convolutional=self.image_shape_ is not None, n_values=n_values)
+
+    def _training_epochs(self, n_rows, n_epochs=None, paper_epochs=None):
+        """Epochs to train on ``n_rows`` rows for ``n_epochs`` (default the parameter), "auto" resolved."""
+        return training_epochs(self.n_epochs if n_epochs is None else n_epochs,
+                               paper_epochs=self.paper_epochs if paper_epochs is None else paper_epochs,
+                               n_rows=n_rows, batch_size=self.batch_size, updates_per_batch=self._updates_per_batch())
+
+    def _updates_per_batch(self):
+        """Updates of the fitted model per minibatch (a GAN's generator: 1 / n_critic)."""
+        return 1.0
 
     def _forget_fit(self):
         """Remove every fitted attribute (public names ending in ``_``)."""

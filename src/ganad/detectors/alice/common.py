@@ -36,6 +36,7 @@ from ...nets.joint import (JointConfig, build_discriminator_xx, build_discrimina
                            build_encoder, build_generator)
 from ...nets.prior import PRIORS, LatentPrior
 from ...scoring import range_score, training_range
+from ...training.budget import EPOCHS_CONSTRAINT
 from ...utils.rng import seeded_init
 from ...utils.validation import IMAGE_SHAPE, WIDTHS
 from .trainer import JointTrainer
@@ -51,7 +52,7 @@ ALICE_PARAMETERS = {
     "dropout": 0.5,
     "spectral_norm": "auto",
     "prior": "normal",
-    "n_epochs": 100,
+    "n_epochs": "auto",
     "batch_size": 50,
     "learning_rate": 1e-5,
     "ema_decay": 0.999,
@@ -73,7 +74,7 @@ ALICE_CONSTRAINTS = {
     "dropout": [Interval(Real, 0, 1, closed="left")],
     "spectral_norm": ["boolean", StrOptions({"auto"})],
     "prior": [StrOptions(set(PRIORS))],
-    "n_epochs": [Interval(Integral, 0, None, closed="left")],
+    "n_epochs": EPOCHS_CONSTRAINT,
     "batch_size": [Interval(Integral, 2, None, closed="left")],
     "learning_rate": [Interval(Real, 0, None, closed="neither")],
     "ema_decay": [Interval(Real, 0, 1, closed="left")],
@@ -111,6 +112,7 @@ class ALICEDetector(BaseGANDetector):
 
     _parameter_constraints = ALICE_CONSTRAINTS
     discriminators = ("xz",)
+    paper_epochs = 100
 
     def _net_config(self):
         convolutional = self.image_shape_ is not None
@@ -147,7 +149,8 @@ class ALICEDetector(BaseGANDetector):
                                n_critic=1, batch_size=self.batch_size, rng=self._seeded_generator(),
                                verbose=self.verbose)
         path = None if self.checkpoint_path is None else Path(self.checkpoint_path)
-        self.history_ = trainer.fit(X, self.n_epochs, checkpoint_path=path,
+        self.n_epochs_ = self._training_epochs(len(X))
+        self.history_ = trainer.fit(X, self.n_epochs_, checkpoint_path=path,
                                     checkpoint_every=self.checkpoint_every, resume=self.resume)
         trainer.final_weights()
         pair.eval()

@@ -24,7 +24,7 @@ DAGMM_PARAMETERS = {
     **BASELINE_PARAMETERS,
     "hidden": (60, 30, 10),
     "latent_dim": 1,
-    "n_epochs": 200,
+    "n_epochs": "auto",
     "batch_size": 1024,
     "learning_rate": 1e-4,
     "n_components": 4,
@@ -82,6 +82,7 @@ class DAGMM(DeepBaseline):
         "lambda_cov": [Interval(Real, 0, None, closed="left")],
     }
     network_names = ("encoder_", "decoder_", "estimation_")
+    paper_epochs = 200
     fitted_tensors = ("gmm_weights_", "gmm_means_", "gmm_covariances_")
 
     def _make_networks(self):

@@ -16,6 +16,7 @@ from ...nets.dcgan import DCGANConfig, DCGANGenerator, _downsample
 from ...nets.mlp import _stack
 from ...training.batches import minibatches
 from ...training.history import TrainingHistory, commit_epoch
+from ...training.budget import EPOCHS_CONSTRAINT
 from ...training.progress import EpochProgress
 from ...utils.rng import seeded_init
 from ...utils.validation import IMAGE_SHAPE, WIDTHS
@@ -25,7 +26,7 @@ BASELINE_PARAMETERS = {
     "latent_dim": 8,
     "image_shape": None,
     "conv_width": 32,
-    "n_epochs": 50,
+    "n_epochs": "auto",
     "batch_size": 64,
     "learning_rate": 1e-3,
     "weight_decay": 0.0,
@@ -38,7 +39,7 @@ BASELINE_CONSTRAINTS = {
     "latent_dim": [Interval(Integral, 1, None, closed="left")],
     "image_shape": [IMAGE_SHAPE, None],
     "conv_width": [Interval(Integral, 1, None, closed="left")],
-    "n_epochs": [Interval(Integral, 0, None, closed="left")],
+    "n_epochs": EPOCHS_CONSTRAINT,
     "batch_size": [Interval(Integral, 2, None, closed="left")],
     "learning_rate": [Interval(Real, 0, None, closed="neither")],
     "weight_decay": [Interval(Real, 0, None, closed="left")],
@@ -76,6 +77,7 @@ class DeepBaseline(BaseGANDetector):
     """
 
     _parameter_constraints = BASELINE_CONSTRAINTS
+    paper_epochs = 50
 
     def _build_networks(self):
         """Fresh networks on ``device_``, initialised from ``seed_`` (also used by ``load_model``)."""
@@ -94,8 +96,9 @@ class DeepBaseline(BaseGANDetector):
         optimizer = torch.optim.Adam(parameters, lr=self.learning_rate, weight_decay=self.weight_decay)
         rng = self._seeded_generator()
         self._before_training(X)
-        progress = EpochProgress(self.n_epochs, desc="training", verbose=self.verbose)
-        for epoch in range(self.n_epochs):
+        self.n_epochs_ = self._training_epochs(len(X))
+        progress = EpochProgress(self.n_epochs_, desc="training", verbose=self.verbose)
+        for epoch in range(self.n_epochs_):
             for net in self._networks():
                 net.train()
             logs = {}

@@ -23,7 +23,7 @@ from .losses import one_class_svdd_loss, soft_boundary_svdd_loss, squared_distan
 SVDD_PARAMETERS = {
     **BASELINE_PARAMETERS,
     "latent_dim": 32,
-    "n_epochs": 150,
+    "n_epochs": "auto",
     "batch_size": 200,
     "learning_rate": 1e-4,
     "weight_decay": 5e-7,
@@ -77,6 +77,7 @@ class DeepSVDD(DeepBaseline):
         "center_eps": [Interval(Real, 0, None, closed="left")],
     }
     network_names = ("network_",)
+    paper_epochs = 150
     fitted_values = ("radius_",)
     fitted_tensors = ("center_",)
 

@@ -34,7 +34,7 @@ GANOMALY_PARAMETERS = {
     "output_activation": None,
     "image_shape": None,
     "conv_width": 64,
-    "n_epochs": 15,
+    "n_epochs": "auto",
     "batch_size": 64,
     "learning_rate": 2e-4,
     "w_adv": 1.0,
@@ -72,6 +72,7 @@ class GANomaly(BaseGANDetector):
     __init__ = keyword_init(GANOMALY_PARAMETERS)
     _parameter_constraints = GANOMALY_CONSTRAINTS
     network_names = ("generator_", "discriminator_")
+    paper_epochs = 15
 
     def _net_config(self):
         return net_config(self)
@@ -101,7 +102,8 @@ class GANomaly(BaseGANDetector):
             rng=self._seeded_generator(), verbose=self.verbose,
         )
         path = None if self.checkpoint_path is None else Path(self.checkpoint_path)
-        self.history_ = trainer.fit(X, self.n_epochs, checkpoint_path=path,
+        self.n_epochs_ = self._training_epochs(len(X))
+        self.history_ = trainer.fit(X, self.n_epochs_, checkpoint_path=path,
                                     checkpoint_every=self.checkpoint_every, resume=self.resume)
         self.generator_.eval()
         self.discriminator_.eval()

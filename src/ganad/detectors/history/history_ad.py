@@ -3,7 +3,8 @@
 Chatillon & Ballester, "History-based anomaly detector: an adversarial approach to anomaly
 detection" (2020), https://arxiv.org/abs/1912.11843. Three steps (§3, Fig. 2):
 
-1. train a WGAN-GP (§3.1, Eq. 2) for ``n_epochs`` epochs with Adam, learning rate 5e-4
+1. train a WGAN-GP (§3.1, Eq. 2) for ``n_epochs`` epochs (5; "auto", the default, trains
+   more on a small data set, see ``_time_scale``) with Adam, learning rate 5e-4
    decreasing (§4.2), saving the generator and critic ``saves_per_epoch`` = 50 times per
    epoch (``ganad.training.snapshots``);
 2. P_G_hist (Eq. 3, 13): the saved generators between epochs ``alpha`` and ``n_epochs``
@@ -35,6 +36,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ...scoring import range_score, training_range
+from ...training.budget import EPOCHS_CONSTRAINT, training_epochs
 from ...training.snapshots import SnapshotSchedule, SnapshotStore
 from ...utils.params import keyword_init
 from ...utils.rng import seeded_init, torch_generator, torch_seed
@@ -44,7 +46,7 @@ from .hist import average_output, average_state, history_weights, sample_history
 
 HISTORY_PARAMETERS = {
     **GAN_PARAMETERS,
-    "n_epochs": 5,
+    "n_epochs": "auto",
     "learning_rate": 5e-4,
     "learning_rate_decay": True,
     "saves_per_epoch": 50,
@@ -53,7 +55,7 @@ HISTORY_PARAMETERS = {
     "case": 1,
     "wide_prior_scale": 2.0,
     "tv_init": "average",
-    "tv_epochs": 1,
+    "tv_epochs": "auto",
     "tv_learning_rate": 5e-4,
     "bound_weight": 10.0,
     "snapshot_memory_mb": 512.0,
@@ -70,7 +72,7 @@ HISTORY_CONSTRAINTS = {
     "case": [Interval(Integral, 1, 2, closed="both")],
     "wide_prior_scale": [Interval(Real, 1, None, closed="left")],
     "tv_init": [StrOptions({"average", "random"})],
-    "tv_epochs": [Interval(Integral, 0, None, closed="left")],
+    "tv_epochs": EPOCHS_CONSTRAINT,
     "tv_learning_rate": [Interval(Real, 0, None, closed="neither")],
     "bound_weight": [Interval(Real, 0, None, closed="left")],
     "snapshot_memory_mb": [Interval(Real, 0, None, closed="left")],
@@ -86,7 +88,8 @@ class HistoryAD(GANDetector):
     (linear decay of the GAN's learning rate to 0), ``saves_per_epoch``, ``alpha``,
     ``beta`` (Eq. 13), ``case`` (1, or 2 for half the latents from ``P_Z'`` =
     ``wide_prior_scale`` x ``P_Z``), ``tv_init`` (``"average"``: Eq. 14, ``"random"``),
-    ``tv_epochs`` (0 scores with the initialisation alone, the paper's "no training"),
+    ``tv_epochs`` (0 scores with the initialisation alone, the paper's "no training"; "auto":
+    1 epoch, or more until D_TV makes 2,000 updates),
     ``tv_learning_rate``, ``bound_weight`` (lambda of Eq. 9-10), and the snapshot store:
     ``snapshot_memory_mb`` in memory, the rest as safetensors files in ``snapshot_dir``
     (a temporary folder when None), deleted after fitting unless ``keep_snapshots``.
@@ -97,20 +100,23 @@ class HistoryAD(GANDetector):
     network_names = ("generator_", "critic_", "tv_critic_")
     network_sources = {"tv_critic_": "critic_"}  # D_TV has the critic's architecture (§4.1)
     fitted_values = ("snapshot_times_", "snapshot_weights_", "tv_range_")
+    paper_epochs = 5
+    paper_tv_epochs = 1  # our choice: the paper gives D_TV's schedule only as "trained"
 
     def _fit_model(self, X):
         if self.resume:
             raise ValueError("HistoryAD cannot resume from a checkpoint: the snapshots taken "
                              "before it are not in the checkpoint; refit from scratch")
-        if self.alpha > self.n_epochs:
-            raise ValueError(f"alpha={self.alpha} must not exceed n_epochs={self.n_epochs}: "
+        self.n_epochs_ = self._training_epochs(len(X))
+        if self.alpha > self._horizon():
+            raise ValueError(f"alpha={self.alpha} must not exceed n_epochs={self._horizon():g}: "
                              "P_G_hist (Eq. 13) uses the snapshots between them")
         self._build_networks()
         store = SnapshotStore(memory_budget=int(self.snapshot_memory_mb * 2**20), folder=self.snapshot_dir)
         try:
             self.history_ = self._train_gan(X, on_step_end=self._step_hook(store))
             self.snapshot_times_ = list(store.times)
-            weights = history_weights(store.times, alpha=self.alpha, beta=self.beta, n_epochs=self.n_epochs)
+            weights = history_weights(store.times, alpha=self.alpha, beta=self.beta, n_epochs=self._horizon())
             self.snapshot_weights_ = weights.tolist()
             self._init_tv_critic(store, weights)
             self._fit_tv_critic(X, store, weights)
@@ -122,16 +128,29 @@ class HistoryAD(GANDetector):
                 store.close()
                 self._snapshot_generator = None
 
+    def _time_scale(self):
+        """Eq. 13's time per training epoch: 1, or with ``n_epochs="auto"`` ``paper_epochs / n_epochs_``.
+
+        With "auto", a small table trains for more epochs than the paper's 5, and Eq. 13's
+        time (``alpha``, ``beta``, ``saves_per_epoch``) is measured in fifths of the run, so
+        that the history covers the same part of training as in the paper.
+        """
+        return 1.0 if self.n_epochs != "auto" else self.paper_epochs / self.n_epochs_
+
+    def _horizon(self):
+        """The end of training in Eq. 13's time: ``n_epochs``, or 5 with "auto"."""
+        return self.n_epochs_ * self._time_scale()
+
     def _step_hook(self, store):
-        """Snapshots from epoch ``alpha`` on (earlier ones have zero weight) and the learning-rate decay."""
+        """Snapshots from time ``alpha`` on (earlier ones have zero weight) and the learning-rate decay."""
         save = SnapshotSchedule(store, {"generator": self.generator_, "critic": self.critic_},
                                 saves_per_epoch=self.saves_per_epoch, start=self.alpha)
-        if not self.learning_rate_decay:
-            return save
+        scale = self._time_scale()
 
         def hook(progress, trainer):
-            _linear_decay(progress / self.n_epochs, trainer.generator_optimizer, trainer.critic_optimizer)
-            save(progress, trainer)
+            if self.learning_rate_decay:
+                _linear_decay(progress / self.n_epochs_, trainer.generator_optimizer, trainer.critic_optimizer)
+            save(progress * scale, trainer)
 
         return hook
 
@@ -149,7 +168,9 @@ class HistoryAD(GANDetector):
         self._snapshot_generator = copy.deepcopy(self.generator_).eval()
         rng = self._seeded_generator(1)
         fit_tv_critic(self.tv_critic_, X, lambda n: self._draw_history(store, weights, n, rng),
-                      n_epochs=self.tv_epochs, batch_size=self.batch_size, learning_rate=self.tv_learning_rate,
+                      n_epochs=training_epochs(self.tv_epochs, paper_epochs=self.paper_tv_epochs, n_rows=len(X),
+                                               batch_size=self.batch_size),
+                      batch_size=self.batch_size, learning_rate=self.tv_learning_rate,
                       bound_weight=self.bound_weight, rng=rng, history=self.history_, verbose=self.verbose)
 
     def _wide_scale(self):

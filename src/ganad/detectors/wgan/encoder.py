@@ -4,20 +4,24 @@ After the WGAN converges, an encoder E with a BatchNorm on its output is trained
 minimise ||G(E(x)) - x||^2 with the generator frozen (``ganad.training.encoder``). The
 anomaly score is the reconstruction MSE ``mean((x - G(E(x)))^2)`` (§5.3, Fig. 22).
 The paper gives neither the encoder's architecture nor its schedule: we mirror the
-critic's widths (a convolutional encoder for images) and train 10 epochs with Adam 1e-3.
+critic's widths (a convolutional encoder for images) and train 10 epochs with Adam 1e-3,
+or with ``encoder_epochs="auto"`` (the default) as many more as 2,000 encoder updates need
+(``ganad.training.budget``).
 """
 
-from numbers import Integral, Real
+from numbers import Real
 
 import torch
 from sklearn.utils._param_validation import Interval
 
 from ...scoring.reconstruction import reconstruction_error
+from ...training.budget import EPOCHS_CONSTRAINT, training_epochs
 from ...training.encoder import fit_encoder
 from ...utils.params import keyword_init
 from .gan import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
 
-ENCODER_PARAMETERS = {"encoder": None, "encoder_epochs": 10, "encoder_lr": 1e-3}
+ENCODER_PARAMETERS = {"encoder": None, "encoder_epochs": "auto", "encoder_lr": 1e-3}
+ENCODER_EPOCHS = 10  # our choice; the paper gives no schedule
 
 
 class WGANEncoder(GANDetector):
@@ -31,13 +35,15 @@ class WGANEncoder(GANDetector):
     _parameter_constraints = {
         **GAN_CONSTRAINTS,
         "encoder": [torch.nn.Module, None],
-        "encoder_epochs": [Interval(Integral, 0, None, closed="left")],
+        "encoder_epochs": EPOCHS_CONSTRAINT,
         "encoder_lr": [Interval(Real, 0, None, closed="neither")],
     }
     network_names = ("generator_", "critic_", "encoder_")
 
     def _fit_scorer(self, X):
-        fit_encoder(self.encoder_, self.generator_, X, n_epochs=self.encoder_epochs,
+        epochs = training_epochs(self.encoder_epochs, paper_epochs=ENCODER_EPOCHS, n_rows=len(X),
+                                 batch_size=self.batch_size)
+        fit_encoder(self.encoder_, self.generator_, X, n_epochs=epochs,
                     batch_size=self.batch_size, learning_rate=self.encoder_lr,
                     rng=self._seeded_generator(1), history=self.history_, verbose=self.verbose)
 

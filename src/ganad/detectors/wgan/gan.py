@@ -3,7 +3,9 @@
 Haloui, Sen Gupta & Feuillard, "Anomaly detection with Wasserstein GAN" (2018),
 https://arxiv.org/abs/1812.02463. Defaults are the paper's: fully connected
 2-128-128-2 generator and 2-128-128-1 critic with a 2-D N(0, 1) latent (§5.1), WGAN-GP
-with Algorithm 2's settings (§3.4), 30 epochs (Fig. 9/12). Setting ``image_shape``
+with Algorithm 2's settings (§3.4), 30 epochs (Fig. 9/12): ``n_epochs="auto"`` (the
+default) trains those 30 epochs, or more on a small data set until the generator has made
+2,000 steps (``ganad.training.budget``). Setting ``image_shape``
 switches to DCGAN-style convolutional networks (§5.1-5.3 use a convolutional WGAN on
 MNIST; its exact architecture, App. C, is not given in the text).
 """
@@ -22,6 +24,7 @@ from ...nets import (DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator, Lat
                      MLPConfig, MLPCritic, MLPEncoder, MLPGenerator)
 from ...nets.prior import PRIORS
 from ...training import TRAINERS
+from ...training.budget import EPOCHS_CONSTRAINT
 from ...utils.rng import seeded_init
 from ...utils.validation import IMAGE_SHAPE, WIDTHS
 
@@ -33,7 +36,7 @@ GAN_PARAMETERS = {
     "output_activation": None,
     "image_shape": None,
     "conv_width": 64,
-    "n_epochs": 30,
+    "n_epochs": "auto",
     "batch_size": 64,
     "n_critic": None,
     "learning_rate": None,
@@ -56,7 +59,7 @@ GAN_CONSTRAINTS = {
     "output_activation": [StrOptions({"tanh"}), None],
     "image_shape": [IMAGE_SHAPE, None],
     "conv_width": [Interval(Integral, 1, None, closed="left")],
-    "n_epochs": [Interval(Integral, 0, None, closed="left")],
+    "n_epochs": EPOCHS_CONSTRAINT,
     "batch_size": [Interval(Integral, 2, None, closed="left")],
     "n_critic": [Interval(Integral, 1, None, closed="left"), None],
     "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
@@ -95,10 +98,14 @@ class GANDetector(BaseGANDetector):
 
     _parameter_constraints = GAN_CONSTRAINTS
     network_names = ("generator_", "critic_")
+    paper_epochs = 30
     network_sources = {}  # fitted network -> the network whose parameter and architecture it copies
 
     def _net_config(self):
         return net_config(self)
+
+    def _updates_per_batch(self):
+        return 1.0 / (self.n_critic or TRAINERS[self.gan].default_n_critic)
 
     def _build_networks(self):
         """Fresh networks on ``device_``, initialised from ``seed_``; users' modules are copied."""
@@ -125,7 +132,8 @@ class GANDetector(BaseGANDetector):
             **{name: getattr(self, name) for name in TRAINER_OPTIONS[self.gan]},
         )
         path = None if self.checkpoint_path is None else Path(self.checkpoint_path)
-        history = trainer.fit(X, self.n_epochs, checkpoint_path=path,
+        self.n_epochs_ = self._training_epochs(len(X))
+        history = trainer.fit(X, self.n_epochs_, checkpoint_path=path,
                               checkpoint_every=self.checkpoint_every, resume=self.resume,
                               on_step_end=on_step_end)
         self.generator_.eval()

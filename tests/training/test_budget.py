@@ -1,0 +1,47 @@
+"""n_epochs="auto": the paper's epochs, raised until training makes 2,000 updates (issue 13)."""
+
+import numpy as np
+import pytest
+
+from ganad import WGANCritic
+from ganad.detectors.baselines import DCAE
+from ganad.training import budget
+from ganad.training.budget import MIN_UPDATES, training_epochs
+
+
+def test_an_integer_is_taken_as_it_is():
+    assert training_epochs(3, paper_epochs=30, n_rows=10, batch_size=64) == 3
+
+
+@pytest.mark.parametrize(("n_rows", "updates_per_batch", "expected"), [
+    (100_000, 0.2, 30),  # the ring: 1,563 batches x 30 epochs / 5 = 9,378 generator steps already
+    (300, 0.2, 2000),  # 5 batches / 5 = 1 generator step per epoch
+    (300, 1.0, 400),  # 5 updates per epoch
+    (64, 1.0, 2000),
+])
+def test_auto_reaches_the_minimum_number_of_updates(n_rows, updates_per_batch, expected):
+    epochs = training_epochs("auto", paper_epochs=30, n_rows=n_rows, batch_size=64,
+                             updates_per_batch=updates_per_batch)
+    assert epochs == expected
+    assert np.ceil(n_rows / 64) * updates_per_batch * epochs >= min(MIN_UPDATES, 30 * np.ceil(n_rows / 64))
+
+
+def test_detectors_resolve_auto_with_their_own_updates_per_batch(monkeypatch):
+    monkeypatch.setattr(budget, "MIN_UPDATES", 20)
+    rows = np.random.default_rng(0).normal(size=(64, 2))
+    critic = WGANCritic(hidden=(8,), batch_size=32, random_state=0).fit(rows)  # 2 batches = 0.4 G steps
+    dcae = DCAE(hidden=(8,), latent_dim=2, batch_size=32, random_state=0).fit(rows)  # 2 updates per epoch
+    assert critic.n_epochs_ == 50 and dcae.n_epochs_ == 50
+    assert len(critic.history_["generator_loss"]) == 20
+
+
+def test_history_ad_measures_eq_13_time_in_fifths_of_an_auto_run(monkeypatch):
+    """With "auto", alpha, beta and saves_per_epoch keep the paper's share of the run (epochs 1-5 of 5)."""
+    from ganad import HistoryAD
+
+    monkeypatch.setattr(budget, "MIN_UPDATES", 40)
+    rows = np.random.default_rng(0).normal(size=(64, 2))
+    model = HistoryAD(hidden=(8,), batch_size=32, saves_per_epoch=4, random_state=0).fit(rows)
+    assert model.n_epochs_ == 100  # 0.4 generator steps per epoch
+    times = np.asarray(model.snapshot_times_)
+    assert times.min() >= 1.0 and times.max() == pytest.approx(5.0) and len(times) == 4 * 4 + 1
