@@ -6,7 +6,9 @@ betas (0.5, 0.9), gradient-penalty weight 10. Both start from the same networks
 (``ganad.nets``, built under the same seed), the same optimisers and one seeded
 ``torch.Generator`` drawn in the same order (a random permutation per epoch, batches in
 order, one generator step after every 5 critic steps), so they compute the same
-numbers; the warm-up checks this (``max_param_diff``).
+numbers; the warm-up checks this (``max_param_diff``). ganad's loop can be faster with
+the same numbers where it skips work whose result is discarded or known to be zero
+(gradients no optimiser uses, the zero second derivative of the critic's activations).
 
 Each timing run trains fresh networks for one epoch of ``5 * 64 * generator_steps``
 rows, i.e. exactly ``generator_steps`` generator steps. After one warm-up of each

@@ -21,7 +21,7 @@ import sys
 import torch
 from tqdm.auto import tqdm
 
-from .batches import minibatches, n_minibatches
+from .batches import n_minibatches, shuffled_batches
 from .checkpoint import (architecture_digest, check_fingerprint, data_digest, describe, load_checkpoint,
                          optimizer_settings, save_checkpoint)
 from .history import TrainingDivergedError, TrainingHistory, commit_epoch
@@ -79,7 +79,7 @@ class AdversarialTrainer:
             fake = self.sample_fake(len(real))
         loss, logs = self.critic_loss(real, fake)
         self.critic_optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        _backward(loss, self.critic_optimizer)
         self.critic_optimizer.step()
         return logs
 
@@ -87,7 +87,7 @@ class AdversarialTrainer:
         """One generator update; ``real`` is the critic's last batch (its size sets the fakes')."""
         loss = self.generator_loss(self.critic(self.sample_fake(len(real))))
         self.generator_optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        _backward(loss, self.generator_optimizer)
         self.generator_optimizer.step()
         return {"generator_loss": loss.detach()}
 
@@ -176,11 +176,11 @@ class AdversarialTrainer:
     def _run_epoch(self, data, on_step_end=None):
         logs = {}
         n_batches = n_minibatches(len(data), self.batch_size)
-        for batch, index in enumerate(minibatches(len(data), self.batch_size, self.rng), start=1):
-            _log(logs, self.critic_step(data[index]))
+        for batch, real in enumerate(shuffled_batches(data, self.batch_size, self.rng), start=1):
+            _log(logs, self.critic_step(real))
             self.critic_steps += 1
             if self.critic_steps % self.n_critic == 0:
-                _log(logs, self.generator_step(data[index]))
+                _log(logs, self.generator_step(real))
             if on_step_end is not None:
                 on_step_end(self.epoch + batch / n_batches, self)
         return logs
@@ -211,6 +211,17 @@ class AdversarialTrainer:
         self.critic_steps = int(state["critic_steps"])
         self.stopped = bool(state.get("stopped", False))
         self.history = TrainingHistory.from_tensors(state)
+
+
+def _backward(loss, optimizer):
+    """Gradients of ``loss`` for the parameters ``optimizer`` updates, and for no other tensor.
+
+    The same values as ``loss.backward()`` gives them; the other side's parameter
+    gradients (the critic's in a generator step) and the gradient penalty's input
+    gradient are not computed, as the step would discard them.
+    """
+    params = [p for group in optimizer.param_groups for p in group["params"] if p.requires_grad]
+    loss.backward(inputs=params or None)
 
 
 def _log(logs, values):
