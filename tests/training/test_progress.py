@@ -17,9 +17,10 @@ def _epoch_lines(text, phase):
 def test_one_line_per_epoch_when_stderr_is_not_a_terminal(capsys):
     rows = np.random.default_rng(0).normal(size=(64, 3))
     DCAE(**{**TINY, "n_epochs": 3}, latent_dim=2, verbose=1).fit(rows)
-    WGANEncoder(**TINY, encoder_epochs=2, verbose=1).fit(rows)
+    WGANEncoder(**TINY, encoder_epochs=2, verbose=1).fit(rows)  # n_epochs=1 (TINY)
     err = capsys.readouterr().err
     assert _epoch_lines(err, "training")[:3] == [("1", "3"), ("2", "3"), ("3", "3")]
+    assert _epoch_lines(err, "training")[3:] == [("1", "1")]  # the WGAN's epoch, then its encoder's
     assert _epoch_lines(err, "encoder") == [("1", "2"), ("2", "2")]
     assert "encoder_loss=" in err
 

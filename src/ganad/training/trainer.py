@@ -16,15 +16,14 @@ weight, loss weights) return them from ``training_options`` so checkpoints recor
 """
 
 import logging
-import sys
 
 import torch
-from tqdm.auto import tqdm
 
 from .batches import n_minibatches, shuffled_batches
 from .checkpoint import (architecture_digest, check_fingerprint, data_digest, describe, load_checkpoint,
                          optimizer_settings, save_checkpoint)
 from .history import TrainingDivergedError, TrainingHistory, commit_epoch
+from .progress import EpochProgress
 
 logger = logging.getLogger(__name__)
 
@@ -110,19 +109,17 @@ class AdversarialTrainer:
             self._resume(checkpoint_path, fingerprint, n_epochs)
         self.generator.train()
         self.critic.train()
-        bar = tqdm(total=n_epochs, initial=self.epoch, desc="training", unit="epoch",
-                   disable=self.verbose == 0 or not sys.stderr.isatty())
+        progress = EpochProgress(n_epochs, desc="training", verbose=self.verbose, initial=self.epoch)
         while self.epoch < n_epochs and not self.stopped:
             commit_epoch(self.history, self._run_epoch(data, on_step_end), epoch=self.epoch)
             self.epoch += 1
-            bar.update()
-            bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in self.history.series.items() if v})
+            progress.update(self.history)
             last = self.epoch == n_epochs or self.stopped
             if checkpoint_path is not None and (self.epoch % checkpoint_every == 0 or last):
                 self._save(checkpoint_path, fingerprint)
             if on_epoch_end is not None:
                 on_epoch_end(self.epoch, self)
-        bar.close()
+        progress.close()
         return self.history
 
     def training_options(self):
