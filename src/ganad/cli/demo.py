@@ -109,7 +109,7 @@ def _run_wgan(args, out):
     detectors, timings = _fit_detectors(args, X_train)
     encoder = detectors["wgan-encoder"]
     generated = generate(encoder.generator_, encoder.prior_, N_GENERATED, args.seed, encoder.device_)
-    print(f"  device {encoder.device_}; GAN ({args.epochs} epochs) + encoder ({encoder.encoder_epochs} epochs) "
+    print(f"  device {encoder.device_}; GAN ({args.epochs} epochs) + encoder "
           f"training: {timings['wgan-encoder']:.1f} s")
     print(f"  reusing the trained networks: wgan-critic fit {timings['wgan-critic']:.1f} s, "
           f"wgan-inversion fit {timings['wgan-inversion']:.1f} s (its threshold from "
