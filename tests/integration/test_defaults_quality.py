@@ -1,0 +1,80 @@
+"""``benchmarks/defaults_quality.py``: issue 13's acceptance criteria (slow) and the script's machinery."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from ganad.registry import DETECTORS
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "benchmarks"))
+import defaults_quality as dq  # noqa: E402  (a script folder, not a package)
+
+SHARED_DATA = Path(os.environ.get("GANAD_DATA") or REPO.parent / "shared" / "data")
+
+
+@pytest.mark.slow
+def test_defaults_meet_issue_13(tmp_path):
+    """Every detector, with its defaults, on every cell whose data is here: AUROC >= 0.70 and
+    >= IForest's - 0.10 on each cell, and the best GAN detector's mean >= IForest's and KDE's.
+    Cells without data are recorded as missing and left out (the synthetic cells always run)."""
+    cells = dq.expand_cells(dq.DEFAULT_CELLS)
+    rows = dq.run(list(DETECTORS), cells, [0], tmp_path, data_dir=SHARED_DATA)
+    assert {row["method"] for row in rows if row["status"] == dq.OK} >= {"iforest", "kde"}
+    problems = dq.acceptance(rows)
+    assert not problems, f"{len(problems)} violations:\n" + "\n".join(problems) + "\n\n" + dq.render(rows)
+
+
+def test_defaults_quality_machinery(tmp_path, capsys):
+    """Jobs, rows, resume, one-line failures, data missing and the table, with two cheap detectors."""
+    out = tmp_path / "out"
+    argv = ["--methods", "iforest", "wgan-critic", "--cells", "ring", "normal_1d", "thyroid", "--out", str(out),
+            "--data-dir", str(tmp_path / "no-data"), "--param", "iforest:n_estimators=10",
+            "--param", "n_epochs=1", "--param", "wgan-critic:hidden=(16, 16)"]
+    assert dq.main(argv) == 0
+    printed = capsys.readouterr()
+    rows = dq.read_rows(out / "results.jsonl")
+    assert [(r["method"], r["cell"]) for r in rows] == [(m, c) for c in ("ring", "normal_1d", "thyroid")
+                                                        for m in ("iforest", "wgan-critic")]
+    for row in rows[:4]:
+        assert row["status"] == "ok" and 0 <= row["auroc"] <= 1 and row["fit_s"] >= 0 and row["score_s"] >= 0
+        assert (row["n_train"], row["n_test"], row["n_test_anomalies"]) == (2000, 2000, 1000)
+        assert row["torch"] == torch.__version__ and "git_sha" in row and row["seed"] == 0
+    assert rows[0]["params"] == {"n_estimators": 10}
+    assert rows[1]["params"] == {"n_epochs": 1, "hidden": [16, 16]}  # JSON gives the tuple back as a list
+    assert rows[0]["auroc"] > 0.9  # IForest on the ring: easy data
+    assert all(r["status"] == "data missing" and "thyroid" in r["error"] for r in rows[4:])
+    assert "[6/6] wgan-critic | thyroid | seed 0: data missing" in printed.err
+    table = (out / "table.md").read_text()
+    assert printed.out == table
+    assert "| detector | ring | normal_1d | thyroid | mean |" in table
+    assert f"| iforest | {rows[0]['auroc']:.3f} | {rows[2]['auroc']:.3f} | n/a | " in table
+
+    assert dq.main(argv) == 0  # resume: ok rows are skipped, data missing is checked again but not re-logged
+    assert "6 jobs, 4 already in" in capsys.readouterr().err
+    assert len(dq.read_rows(out / "results.jsonl")) == 6
+
+    assert dq.main(["--methods", "iforest", "--cells", "ring", "--out", str(out), "--param", "n_estimators=-1"]) == 0
+    failed = dq.read_rows(out / "results.jsonl")[-1]
+    assert failed["status"] == "failed" and "n_estimators" in failed["error"] and "\n" not in failed["error"]
+    assert failed["key"] == 'iforest|ring|0|{"n_estimators": -1}'
+
+    # Without --param a detector is exactly what a user builds.
+    assert dq.build("alad", 3, None).get_params() == DETECTORS["alad"](random_state=3, scaling="standard").get_params()
+    assert dq.build("dcae", 3, (1, 28, 28)).get_params() == DETECTORS["dcae"](random_state=3, image_shape=(1, 28, 28)).get_params()
+    assert dq.build("kde", 3, (1, 28, 28)).get_params() == DETECTORS["kde"](random_state=3).get_params()
+
+    # The acceptance criteria on hand-made rows: the floor, IForest's margin, the means.
+    def row(method, cell, value, status="ok"):
+        return {"method": method, "cell": cell, "seed": 0, "status": status, "auroc": value, "error": "E: boom"}
+    good = [row("iforest", "a", 0.90), row("kde", "a", 0.80), row("alad", "a", 0.95)]
+    assert dq.acceptance(good) == []
+    assert dq.acceptance(good + [row("bigan", "a", 0.79)]) == ["bigan on a: AUROC 0.790 < IForest's 0.900 - 0.10"]
+    assert dq.acceptance([row("iforest", "a", 0.65)]) == ["iforest on a: AUROC 0.650 < 0.70"]
+    assert dq.acceptance(good[:2] + [row("alad", "a", 0.85)]) == [
+        "best GAN detector alad: mean AUROC 0.850 < iforest's 0.900"]
+    assert dq.acceptance(good + [row("rcgan", "a", None, "failed")]) == ["rcgan on a (seed 0) failed: E: boom"]
+    assert dq.acceptance(good + [row("rcgan", "b", None, "data missing")]) == []
