@@ -6,12 +6,11 @@ which differs from Eq. 23's sum only by a constant factor. The paper does not gi
 the encoder's optimiser; we use Adam (1e-3, betas (0.9, 0.999)).
 """
 
-import torch
-
 from ..scoring.latent_search import frozen
 from ..scoring.reconstruction import reconstruction_error
 from .batches import minibatches
 from .history import TrainingHistory, commit_epoch
+from .optim import adam
 from .progress import EpochProgress
 
 
@@ -19,7 +18,7 @@ def fit_encoder(encoder, generator, data, *, n_epochs, batch_size, learning_rate
     """Train ``encoder`` so that ``generator(encoder(x))`` reconstructs ``data``."""
     history = history if history is not None else TrainingHistory()
     progress = EpochProgress(n_epochs, desc="encoder", verbose=verbose, keys=("encoder_loss",))
-    optimizer = torch.optim.Adam(encoder.parameters(), lr=learning_rate)
+    optimizer = adam(encoder.parameters(), lr=learning_rate)
     encoder.train()
     with frozen(generator):
         for epoch in range(n_epochs):

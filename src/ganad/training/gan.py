@@ -5,15 +5,14 @@ paper does not name an optimiser for its vanilla GAN; we use the DCGAN setting
 (Adam, 2e-4, betas (0.5, 0.999)). ``saturating=True`` is Eq. 1 as written.
 """
 
-import torch
-
 from .losses import discriminator_loss, generator_loss
+from .optim import adam
 from .trainer import AdversarialTrainer
 
 
 class GANTrainer(AdversarialTrainer):
     default_n_critic = 1
-    optimizer = torch.optim.Adam
+    optimizer = staticmethod(adam)
     optimizer_defaults = {"lr": 2e-4, "betas": (0.5, 0.999)}
 
     def __init__(self, generator, critic, prior, *, saturating=True, **kwargs):

@@ -23,6 +23,7 @@ from .batches import n_minibatches, shuffled_batches
 from .checkpoint import (architecture_digest, check_fingerprint, data_digest, describe, load_checkpoint,
                          optimizer_settings, save_checkpoint)
 from .history import TrainingDivergedError, TrainingHistory, commit_epoch
+from .optim import adam
 from .progress import EpochProgress
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class AdversarialTrainer:
         self.stopped = False
 
     default_n_critic = 1
-    optimizer = torch.optim.Adam
+    optimizer = staticmethod(adam)
     optimizer_defaults = {}
 
     @classmethod
@@ -77,7 +78,6 @@ class AdversarialTrainer:
         with torch.no_grad():
             fake = self.sample_fake(len(real))
         loss, logs = self.critic_loss(real, fake)
-        self.critic_optimizer.zero_grad(set_to_none=True)
         _backward(loss, self.critic_optimizer)
         self.critic_optimizer.step()
         return logs
@@ -85,7 +85,6 @@ class AdversarialTrainer:
     def generator_step(self, real):
         """One generator update; ``real`` is the critic's last batch (its size sets the fakes')."""
         loss = self.generator_loss(self.critic(self.sample_fake(len(real))))
-        self.generator_optimizer.zero_grad(set_to_none=True)
         _backward(loss, self.generator_optimizer)
         self.generator_optimizer.step()
         return {"generator_loss": loss.detach()}
@@ -213,11 +212,14 @@ class AdversarialTrainer:
 def _backward(loss, optimizer):
     """Gradients of ``loss`` for the parameters ``optimizer`` updates, and for no other tensor.
 
-    The same values as ``loss.backward()`` gives them; the other side's parameter
+    Replaces their previous gradients, as ``optimizer.zero_grad()`` then
+    ``loss.backward()`` would, with the same values; the other side's parameter
     gradients (the critic's in a generator step) and the gradient penalty's input
     gradient are not computed, as the step would discard them.
     """
     params = [p for group in optimizer.param_groups for p in group["params"] if p.requires_grad]
+    for param in params:
+        param.grad = None
     loss.backward(inputs=params or None)
 
 

@@ -6,16 +6,15 @@ lambda = 10, m = 64, n_critic = 5. The critic minimises
 with the opposite sign, a typo against Gulrajani et al.'s Algorithm 1, which we follow.
 """
 
-import torch
-
 from .losses import wasserstein_estimate, wasserstein_generator_loss
+from .optim import adam
 from .penalties import gradient_penalty
 from .trainer import AdversarialTrainer
 
 
 class WGANGPTrainer(AdversarialTrainer):
     default_n_critic = 5
-    optimizer = torch.optim.Adam
+    optimizer = staticmethod(adam)
     optimizer_defaults = {"lr": 1e-4, "betas": (0.5, 0.9)}
 
     def __init__(self, generator, critic, prior, *, gp_weight=10.0, **kwargs):

@@ -34,6 +34,7 @@ from ...training.checkpoint import describe
 from ...training.early_stopping import EarlyStopping
 from ...training.ema import WeightAverage
 from ...training.losses import discriminator_loss, generator_loss
+from ...training.optim import adam
 from ...training.trainer import AdversarialTrainer
 from .losses import joint_discriminator_loss, joint_generator_loss
 
@@ -48,7 +49,7 @@ class JointTrainer(AdversarialTrainer):
     """
 
     default_n_critic = 1
-    optimizer = torch.optim.Adam
+    optimizer = staticmethod(adam)
     optimizer_defaults = {"lr": 1e-5, "betas": (0.5, 0.999)}  # ALAD's tabular settings
 
     def __init__(self, pair, discriminators, prior, *, penalty=None, ema_decay=0.0, validation=None, patience=10,

@@ -7,7 +7,6 @@ in ``history_`` and a divergence check per epoch through ``commit_epoch``.
 
 from numbers import Integral, Real
 
-import torch
 from sklearn.utils._param_validation import Interval
 from torch import nn
 
@@ -15,8 +14,9 @@ from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
 from ...nets.dcgan import DCGANConfig, DCGANGenerator, _downsample
 from ...nets.mlp import _stack
 from ...training.batches import minibatches
-from ...training.history import TrainingHistory, commit_epoch
 from ...training.budget import EPOCHS_CONSTRAINT
+from ...training.history import TrainingHistory, commit_epoch
+from ...training.optim import adam
 from ...training.progress import EpochProgress
 from ...utils.rng import seeded_init
 from ...utils.validation import IMAGE_SHAPE, WIDTHS
@@ -93,7 +93,7 @@ class DeepBaseline(BaseGANDetector):
         self._build_networks()
         self.history_ = TrainingHistory()
         parameters = [p for net in self._networks() for p in net.parameters()]
-        optimizer = torch.optim.Adam(parameters, lr=self.learning_rate, weight_decay=self.weight_decay)
+        optimizer = adam(parameters, lr=self.learning_rate, weight_decay=self.weight_decay)
         rng = self._seeded_generator()
         self._before_training(X)
         self.n_epochs_ = self._training_epochs(len(X))

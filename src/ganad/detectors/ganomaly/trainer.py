@@ -16,6 +16,7 @@ Adam, learning rate 2e-4, betas (0.5, 0.999) for both networks (reference ``opti
 
 import torch
 
+from ...training.optim import adam
 from ...training.trainer import AdversarialTrainer
 from ...utils.rng import seeded_init
 from .losses import adversarial_loss, contextual_loss, discriminator_loss, encoder_loss, generator_loss
@@ -29,7 +30,7 @@ class GANomalyTrainer(AdversarialTrainer):
     """
 
     default_n_critic = 1
-    optimizer = torch.optim.Adam
+    optimizer = staticmethod(adam)
     optimizer_defaults = {"lr": 2e-4, "betas": (0.5, 0.999)}
 
     def __init__(self, generator, critic, *, initialize, weights=(1.0, 50.0, 1.0), reinit_threshold=1e-5,

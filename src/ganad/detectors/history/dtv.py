@@ -5,10 +5,9 @@ pass over the data; each epoch draws a fresh set of P_G_hist samples as large as
 data, so every snapshot's generator is loaded once per epoch (not once per minibatch).
 """
 
-import torch
-
 from ...training.batches import minibatches
 from ...training.history import commit_epoch
+from ...training.optim import adam
 from ...training.progress import EpochProgress
 from .losses import tv_loss
 
@@ -23,7 +22,7 @@ def fit_tv_critic(network, data, draw_history, *, n_epochs, batch_size, learning
     so that Eq. 14's average of the saved critics initialises it as is; D_TV is its negation.
     ``draw_history(n)`` returns ``n`` samples of P_G_hist.
     """
-    optimizer = torch.optim.Adam(network.parameters(), lr=learning_rate, betas=TV_BETAS)
+    optimizer = adam(network.parameters(), lr=learning_rate, betas=TV_BETAS)
     network.train()
     progress = EpochProgress(n_epochs, desc="D_TV", verbose=verbose, keys=("tv_loss",))
     for epoch in range(n_epochs):
