@@ -122,6 +122,20 @@ def test_summary_gives_mean_std_and_difference(tiny_spec):
     assert line["diff"] == pytest.approx(0.0) and "wgan-critic" in DETECTORS
 
 
+def test_class_means_follow_the_classes(tiny_spec):
+    rows = [{"cell": f"tiny:{c}", "method": "wgan-critic", "status": "ok", "auroc": v, "auprc": 0.5}
+            for c, v in ((0, 0.8), (2, 0.6))]
+    lines = summarize(rows + [{"cell": "tiny:2", "method": "wgan-critic", "status": "failed"}], tiny_spec)
+    mean = next(l for l in lines if l["cell"] == "tiny (mean)" and l["metric"] == "auroc")
+    assert lines[-2:] == [mean, next(l for l in lines if l["cell"] == "tiny (mean)" and l["metric"] == "auprc")]
+    assert mean["mean"] == pytest.approx(0.7) and mean["n_seeds"] == 2 and mean["status"] == "ok"
+    assert mean["published"] is None  # the paper prints tiny:0 only: no mean of its classes
+    tiny_spec.published["values"]["auroc"]["wgan-critic"]["tiny"] = 0.75  # a printed mean
+    mean = next(l for l in summarize(rows[:1], tiny_spec) if l["cell"] == "tiny (mean)" and l["metric"] == "auroc")
+    assert mean["published"] == pytest.approx(0.75) and mean["diff"] == pytest.approx(0.05)
+    assert mean["status"] == "ok"
+
+
 def _shared_gan_spec(share):
     gan = {"gan": "wgan-gp", "n_epochs": 2, "hidden": [8, 8], "latent_dim": 2, "device": "cpu"}
     methods = {"adgan": {"init_args": {**gan, "n_seeds": 2}},

@@ -45,6 +45,18 @@ def test_critic_range_rule(ring, ring_detectors):
     assert critic.outside_training_range(far).all()
 
 
+def test_critic_predict_is_the_two_sided_range_rule(ring_detectors):
+    # contamination="range" (the default): predict flags exactly the rows whose critic output
+    # leaves [min, max] of the training outputs, at either end (within the support rule's
+    # margin, which is 3 training standard deviations beyond the ring)
+    critic = ring_detectors["wgan-critic"]
+    axis = np.linspace(-6.0, 6.0, 61)
+    grid = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
+    outside = critic.outside_training_range(grid)
+    assert 0 < outside.sum() < len(grid)
+    np.testing.assert_array_equal(critic.predict(grid) == -1, outside)
+
+
 @pytest.mark.parametrize("name", GAN_METHODS)
 def test_score_convention(blobs, name):
     model = tiny(name, contamination=0.1).fit(blobs)

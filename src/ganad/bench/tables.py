@@ -3,7 +3,11 @@
 ``ours`` is the mean over the seeds whose job finished (``± std``, the sample standard
 deviation, ddof=1, shown with two or more seeds); ``published`` is the spec's transcribed
 number, scaled to a fraction; ``diff = ours - published``. A cell without a finished job shows
-the status of its rows instead ("not implemented", "data missing", "failed").
+the status of its rows instead ("not implemented", "data missing", "failed"). For one-class
+protocols ("dataset:class" cells) a "dataset (mean)" line follows each data set's classes: the
+mean and standard deviation over the classes with a result (their count in the seeds
+column), beside the paper's printed mean (a "dataset" cell of the spec's published values)
+or, where it prints none, the mean of its class values.
 """
 
 import statistics
@@ -29,7 +33,30 @@ def summarize(rows, spec):
                           "diff": None if mean is None or published is None else mean - published,
                           "status": "ok" if not statuses else ", ".join(statuses),
                           "hint": next((row.get("hint") for row in group if row.get("hint")), None)})
-    return lines
+    return lines + class_means(lines, spec)
+
+
+def class_means(lines, spec):
+    """One "dataset (mean)" line per data set, method and metric over its "dataset:class" lines."""
+    groups = {}
+    for line in lines:
+        if ":" in line["cell"]:
+            dataset = line["cell"].split(":")[0]
+            groups.setdefault((dataset, line["method"], line["metric"]), []).append(line)
+    means = []
+    for (dataset, method, metric), group in groups.items():
+        values = [line["mean"] for line in group if line["mean"] is not None]
+        published = spec.published_value(metric, method, dataset)
+        if published is None and all(line["published"] is not None for line in group):
+            published = statistics.fmean(line["published"] for line in group)
+        mean = statistics.fmean(values) if values else None
+        means.append({"cell": f"{dataset} (mean)", "method": method, "metric": metric, "mean": mean,
+                      "std": statistics.stdev(values) if len(values) > 1 else (0.0 if values else None),
+                      "n_seeds": len(values), "seeds_planned": len(group), "published": published,
+                      "published_std": None, "diff": None if mean is None or published is None else mean - published,
+                      "status": "ok" if len(values) == len(group) else f"{len(values)} of {len(group)} classes",
+                      "hint": None})
+    return means
 
 
 def render_markdown(summary, spec):
