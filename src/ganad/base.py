@@ -235,6 +235,16 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
                 out[start:start + self.score_batch_size] = function(X[start:start + self.score_batch_size])
             return out
 
+    def reconstruction(self, X):
+        """The detector's reconstruction of each row of ``X`` (``reconstruct``: G(E(x)), D(E(x)),
+        G(z*) of a latent search), as flat rows in the scaled space the networks see.
+
+        For the detectors that reconstruct their input; others raise ``AttributeError``.
+        """
+        if not hasattr(self, "reconstruct"):
+            raise AttributeError(f"{type(self).__name__} does not reconstruct its input")
+        return self._map_rows(lambda x: self.reconstruct(x).flatten(1), X)
+
     def _map_rows(self, network, X):
         """Validate, scale and shape ``X`` like the scoring path, then apply ``network`` (numpy out)."""
         check_is_fitted(self)

@@ -12,6 +12,7 @@ import ganad
 from ganad.metrics import auroc
 from ganad.registry import DETECTORS
 from ganad.training import TrainingDivergedError
+from ganad.utils.scaling import apply_scaler
 
 from ..conftest import GAN_METHODS, QUICK_PARAMS, reseal
 
@@ -201,3 +202,18 @@ def test_pyod_adapter_speaks_pyod(blobs):
     assert adapter.labels_.mean() == pytest.approx(0.2, abs=0.01)
     assert set(np.unique(adapter.predict(blobs))) <= {0, 1}
     assert np.all((adapter.predict_proba(blobs) >= 0) & (adapter.predict_proba(blobs) <= 1))
+
+
+@pytest.mark.parametrize("name", ["wgan-inversion", "wgan-encoder"])
+def test_reconstruction_is_what_the_score_measures(blobs, name):
+    model = tiny(name).fit(blobs)
+    reconstruction = model.reconstruction(blobs[:10])
+    assert reconstruction.shape == (10, blobs.shape[1])
+    scaled = apply_scaler(blobs[:10], model.scaler_)
+    np.testing.assert_allclose(((scaled - reconstruction) ** 2).mean(axis=1), model.anomaly_score(blobs[:10]),
+                               rtol=1e-4, atol=1e-6)
+
+
+def test_critic_does_not_reconstruct(blobs):
+    with pytest.raises(AttributeError, match="does not reconstruct"):
+        tiny("wgan-critic").fit(blobs).reconstruction(blobs)

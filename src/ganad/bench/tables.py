@@ -4,7 +4,7 @@
 deviation, ddof=1, shown with two or more seeds); ``published`` is the spec's transcribed
 number, scaled to a fraction; ``diff = ours - published``. A cell without a finished job shows
 the status of its rows instead ("not implemented", "data missing", "failed"). For one-class
-protocols ("dataset:class" cells) a "dataset (mean)" line follows each data set's classes: the
+protocols ("dataset:class" cells) with two or more classes, a "dataset (mean)" line follows: the
 mean and standard deviation over the classes with a result (their count in the seeds
 column), beside the paper's printed mean (a "dataset" cell of the spec's published values)
 or, where it prints none, the mean of its class values.
@@ -45,6 +45,8 @@ def class_means(lines, spec):
             groups.setdefault((dataset, line["method"], line["metric"]), []).append(line)
     means = []
     for (dataset, method, metric), group in groups.items():
+        if len(group) < 2:
+            continue
         values = [line["mean"] for line in group if line["mean"] is not None]
         published = spec.published_value(metric, method, dataset)
         if published is None and all(line["published"] is not None for line in group):

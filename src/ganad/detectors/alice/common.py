@@ -168,10 +168,6 @@ class ALICEDetector(BaseGANDetector):
         """G(E(x)) for a batch tensor."""
         return self.generator_(self.encoder_(X))
 
-    def reconstruction(self, X):
-        """G(E(x)) for each row of ``X``, as flat rows in the scaled space the networks see (RCGAN Fig. 1)."""
-        return self._map_rows(lambda x: self.reconstruct(x).flatten(1), X)
-
     def discriminator_xz(self, X):
         """D_xz(x, E(x)) as a probability for each row of ``X`` (RCGAN Fig. 3, left panels)."""
         return self._map_rows(lambda x: torch.sigmoid(self.discriminator_xz_(x, self.encoder_(x))), X)

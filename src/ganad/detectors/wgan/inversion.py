@@ -66,6 +66,10 @@ class WGANInversion(GANDetector):
         columns = torch.arange(len(X), device=X.device)
         return z[best, columns], losses[best, columns]
 
-    def _anomaly_score(self, X):
+    def reconstruct(self, X):
+        """G(z*) for a batch tensor, z* the best latent of Eq. 22's search (Fig. 15's reconstitutions)."""
         z, _ = self.invert(X)
-        return reconstruction_error(X, self.generator_(z))
+        return self.generator_(z)
+
+    def _anomaly_score(self, X):
+        return reconstruction_error(X, self.reconstruct(X))
