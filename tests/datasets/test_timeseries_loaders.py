@@ -5,32 +5,12 @@ import numpy as np
 import pytest
 
 from ganad.data import distance_plot, load_uci_har
-from ganad.data.timeseries import HAR_SIGNALS, TOTAL_ACC
-
-
-def _matlab_e(value):
-    """A number as the upstream text files write it: '  2.8858451e-001' (3-digit exponent)."""
-    mantissa, exponent = f"{value:.7e}".split("e")
-    return f"{mantissa:>11}e{int(exponent):+04d}"
-
-
-def _write_har(root, split, activities, seed=0):
-    """Upstream layout: one 128-value window per line, space-separated, under 'Inertial Signals'."""
-    rng = np.random.default_rng(seed)
-    base = root / "uci_har" / "UCI HAR Dataset" / split
-    (base / "Inertial Signals").mkdir(parents=True)
-    (base / f"y_{split}.txt").write_text("".join(f"{a}\n" for a in activities))
-    signals = {}
-    for signal in HAR_SIGNALS:
-        values = rng.normal(size=(len(activities), 128)).astype(np.float32)
-        lines = ("".join(_matlab_e(v) for v in row) for row in values)
-        (base / "Inertial Signals" / f"{signal}_{split}.txt").write_text("\n".join(lines) + "\n")
-        signals[signal] = values
-    return signals
+from ganad.data.timeseries import TOTAL_ACC
+from tests.uci_har_files import write_har
 
 
 def test_all_nine_channels(tmp_path):
-    signals = _write_har(tmp_path, "train", [1, 5, 6, 3])
+    signals = write_har(tmp_path, "train", [1, 5, 6, 3])
     ds = load_uci_har("train", data_dir=tmp_path)
     assert ds.X.shape == (4, 9 * 128) and ds.X.dtype == np.float32
     assert ds.image_shape == (9, 128)
@@ -41,7 +21,7 @@ def test_all_nine_channels(tmp_path):
 
 
 def test_total_acceleration_channels(tmp_path):
-    signals = _write_har(tmp_path, "test", [2, 2])
+    signals = write_har(tmp_path, "test", [2, 2])
     ds = load_uci_har("test", data_dir=tmp_path, signals=TOTAL_ACC)
     assert ds.X.shape == (2, 3 * 128) and ds.meta["signals"] == TOTAL_ACC
     np.testing.assert_allclose(ds.X[:, :128], signals["total_acc_x"], rtol=1e-6)
@@ -51,7 +31,7 @@ def test_total_acceleration_channels(tmp_path):
 def test_inconsistent_or_missing_files(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"y_train\.txt.*UCI%20HAR%20Dataset\.zip"):
         load_uci_har("train", data_dir=tmp_path)
-    _write_har(tmp_path, "train", [1, 2, 3])
+    write_har(tmp_path, "train", [1, 2, 3])
     (tmp_path / "uci_har" / "UCI HAR Dataset" / "train" / "y_train.txt").write_text("1\n2\n")
     with pytest.raises(ValueError, match=r"expected \(2, 128\)"):
         load_uci_har("train", data_dir=tmp_path)

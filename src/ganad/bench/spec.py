@@ -34,7 +34,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..data import (load_cifar10, load_fashion_mnist, load_kddcup99, load_kmnist, load_mnist,
-                    load_odds, load_svhn, load_uci_har)
+                    load_odds, load_svhn, load_uci_har, load_uci_har_distance_plots)
 from ..data.fetch import how_to_get
 from ..data.timeseries import TOTAL_ACC
 from ..protocols import PROTOCOLS
@@ -57,6 +57,7 @@ LOADERS = {
     "svhn": (_split_loader(load_svhn), "svhn"),
     "uci_har_total_acc": (lambda d: (load_uci_har("train", data_dir=d, signals=TOTAL_ACC),
                                      load_uci_har("test", data_dir=d, signals=TOTAL_ACC)), "uci_har"),
+    "uci_har_distance_plots": (load_uci_har_distance_plots, "uci_har"),  # 9 x 128 x 128 images, Eq. 24
     "kddcup99": (lambda d: (load_kddcup99(data_dir=d), None), "kddcup99"),
     **{name: ((lambda d, name=name: (load_odds(name, data_dir=d), None)), name)
        for name in ("thyroid", "arrhythmia", "musk")},

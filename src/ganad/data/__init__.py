@@ -33,7 +33,7 @@ from ganad.data.image import (
     load_svhn,
 )
 from ganad.data.tabular import load_kddcup99, load_odds, scale_on_train
-from ganad.data.timeseries import distance_plot, load_uci_har
+from ganad.data.timeseries import distance_plot, load_uci_har, load_uci_har_distance_plots
 
 __all__ = [
     "SYNTHETIC_SETS",
@@ -65,5 +65,6 @@ __all__ = [
     "load_kddcup99",
     "scale_on_train",
     "load_uci_har",
+    "load_uci_har_distance_plots",
     "distance_plot",
 ]

@@ -10,8 +10,9 @@ with the activity of each window (1..6) in ``UCI HAR Dataset/{split}/y_<split>.t
 Haloui, Sen Gupta & Feuillard, "Anomaly detection with Wasserstein GAN" (arXiv:1812.02463,
 2018), §2.3 and §6 use these signals twice: as 9-channel images through the distance plot of
 Eq. 24, ``R_ij = ||s_i - s_j||`` (:func:`distance_plot`, taken per channel, so each channel's
-norm is the absolute difference), and as the raw total-acceleration channels
-(``signals=TOTAL_ACC``) for a fully connected WGAN.
+norm is the absolute difference; :func:`load_uci_har_distance_plots` gives them as scaled
+9 x 128 x 128 images), and as the raw total-acceleration channels (``signals=TOTAL_ACC``) for
+a fully connected WGAN.
 """
 
 import io
@@ -78,6 +79,41 @@ def distance_plot(series):
     if not np.issubdtype(series.dtype, np.floating):
         series = series.astype(np.float64)
     return np.abs(series[..., :, None] - series[..., None, :])  # (n, C, T, 1) - (n, C, 1, T)
+
+
+def load_uci_har_distance_plots(data_dir=None, *, batch_size=256):
+    """``(train, test)`` distance-plot images of the 9 UCI HAR signals (Haloui et al. §6, Eq. 24).
+
+    Each window becomes a 9-channel 128 x 128 image ``R[c, i, j] = |s[c, i] - s[c, j]|``,
+    scaled per channel to ``2 R / r_c - 1`` so that the train split lies in [-1, 1], the range
+    of the generator's tanh: ``r_c`` is the largest distance of channel c over the train
+    split's windows (every class; the test split never enters), the smallest is 0 (the
+    diagonal). Test images may exceed 1. ``X`` is float32 of shape ``(n, 9 * 128 * 128)``
+    with ``image_shape = (9, 128, 128)``; ``meta["channel_range"]`` holds ``r``.
+
+    Memory: 589,824 bytes per window, so the full train split (7,352 windows) costs 4.3 GB
+    and the test split (2,947) 1.7 GB, float32 (float64 would double it); the plots are built
+    ``batch_size`` windows at a time, so the peak adds only a few batches (150 MB each).
+    """
+    train, test = (load_uci_har(split, data_dir=data_dir) for split in ("train", "test"))
+    train_series = train.X.reshape(-1, *train.image_shape)  # (n, 9, 128)
+    channel_range = (train_series.max(axis=2) - train_series.min(axis=2)).max(axis=0)  # (9,)
+    channel_range = np.where(channel_range > 0, channel_range, 1.0).astype(np.float32)
+    return tuple(_distance_plot_dataset(ds, channel_range, batch_size) for ds in (train, test))
+
+
+def _distance_plot_dataset(series_dataset, channel_range, batch_size):
+    """The windows of ``series_dataset`` as scaled distance-plot rows, batch by batch."""
+    series = series_dataset.X.reshape(-1, *series_dataset.image_shape)  # (n, C, T)
+    n, channels, steps = series.shape
+    scale = (2.0 / channel_range)[:, None, None]  # (C, 1, 1)
+    X = np.empty((n, channels * steps * steps), dtype=np.float32)
+    for start in range(0, n, batch_size):
+        plots = distance_plot(series[start:start + batch_size]) * scale - 1.0  # (b, C, T, T)
+        X[start:start + batch_size] = plots.reshape(len(plots), -1)
+    return Dataset(X=X, y=series_dataset.y, name="uci_har_distance_plots",
+                   image_shape=(channels, steps, steps), classes=series_dataset.classes,
+                   meta={**series_dataset.meta, "channel_range": channel_range})
 
 
 def _read_table(path, dtype):

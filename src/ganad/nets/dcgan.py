@@ -1,8 +1,10 @@
 """DCGAN-style convolutional generator and critic (Radford et al. 2016).
 
 Used by Haloui et al. 2018 (§5.1-5.3, MNIST) and ADGAN (Deecke et al. 2018, §4.1).
-Supported image sizes: 28x28 (two up-sampling stages from 7x7) and 32x32 (three
-stages from 4x4), any channel count. Pixel data are expected in [-1, 1] (tanh output).
+Square images of any channel count whose side halves at least once to 4 or more: the
+networks use one stride-2 stage per halving, down to a base of at least 4x4 (28x28: two
+stages from 7x7; 32x32: three from 4x4; the 128x128 distance plots of Haloui et al. §6,
+Eq. 24: five from 4x4). Pixel data are expected in [-1, 1] (tanh output).
 The critic has no batch normalisation by default, as WGAN-GP requires (Gulrajani et
 al. 2017, §4); ``critic_batch_norm=True`` gives the original DCGAN discriminator.
 """
@@ -11,27 +13,36 @@ from dataclasses import dataclass
 
 from torch import nn
 
-_STAGES = {28: (7, 2), 32: (4, 3)}
+MIN_BASE = 4  # the smallest feature map a stride-2 stage may halve to
+
+
+def image_stages(size):
+    """``(base, n_stages)`` for a ``size`` x ``size`` image: halve while even and >= ``MIN_BASE``."""
+    base, n_stages = size, 0
+    while base % 2 == 0 and base // 2 >= MIN_BASE:
+        base, n_stages = base // 2, n_stages + 1
+    return base, n_stages
 
 
 @dataclass(frozen=True)
 class DCGANConfig:
     """Shapes of the convolutional networks."""
 
-    image_shape: tuple  # (C, H, W) with H == W in {28, 32}
+    image_shape: tuple  # (C, H, W) with H == W, e.g. 28, 32, 64 or 128
     latent_dim: int = 100
     width: int = 64  # channels of the last generator / first critic stage
     critic_batch_norm: bool = False
 
     def __post_init__(self):
         channels, height, width = self.image_shape
-        if height != width or height not in _STAGES:
-            raise ValueError(f"DCGAN nets support 28x28 and 32x32 images, got {self.image_shape}")
+        if height != width or image_stages(height)[1] == 0:
+            raise ValueError("DCGAN nets need square images whose side halves at least once to "
+                             f"{MIN_BASE} or more (28, 32, 64, 128, ...), got {self.image_shape}")
 
     @property
     def stages(self):
         """(base spatial size, number of stride-2 stages)."""
-        return _STAGES[self.image_shape[1]]
+        return image_stages(self.image_shape[1])
 
 
 class DCGANGenerator(nn.Module):
