@@ -1,12 +1,10 @@
 """Image loaders: the shared MNIST / Fashion-MNIST files, and small files written here in the
-exact upstream formats for KMNIST (IDX gzip and npz), CIFAR-10 (python 2 pickle batches) and
-SVHN (MATLAB .mat)."""
+exact upstream formats (writers in tests/fake_data.py) for KMNIST (IDX gzip and npz), CIFAR-10
+(python 2 pickle batches) and SVHN (MATLAB .mat)."""
 
 import builtins
 import gzip
-import io
 import pickle
-import struct
 
 import numpy as np
 import pytest
@@ -21,6 +19,7 @@ from ganad.data import (
     load_svhn,
 )
 from ganad.data.image import parse_idx
+from tests.fake_data import cifar_batch, idx_bytes
 
 # Label counts from shared/data/SOURCES.md.
 MNIST_COUNTS = {
@@ -44,12 +43,6 @@ def test_shared_idx_sets(shared_data, loader, counts, split):
     assert np.bincount(ds.y).tolist() == counts[split]
 
 
-def _idx(array):
-    """Raw IDX bytes of a uint8 array (magic 0x0000080N, big-endian sizes)."""
-    header = bytes([0, 0, 8, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
-    return header + array.tobytes()
-
-
 def _random_images(n, shape, seed=0):
     rng = np.random.default_rng(seed)
     images = rng.integers(0, 256, size=(n, *shape), dtype=np.uint8)
@@ -59,8 +52,8 @@ def _random_images(n, shape, seed=0):
 def test_kmnist_idx_gzip(tmp_path):
     images, labels = _random_images(5, (28, 28))
     (tmp_path / "kmnist").mkdir()
-    (tmp_path / "kmnist" / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(_idx(images)))
-    (tmp_path / "kmnist" / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(_idx(labels)))
+    (tmp_path / "kmnist" / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(idx_bytes(images)))
+    (tmp_path / "kmnist" / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(labels)))
     ds = load_kmnist("test", data_dir=tmp_path)
     np.testing.assert_array_equal(ds.X, images.reshape(5, -1) / np.float32(127.5) - 1)
     np.testing.assert_array_equal(ds.y, labels)
@@ -80,49 +73,24 @@ def test_kmnist_npz(tmp_path):
 
 def test_idx_validation():
     images, _ = _random_images(2, (3, 3))
-    assert parse_idx(_idx(images), 3).shape == (2, 3, 3)
+    assert parse_idx(idx_bytes(images), 3).shape == (2, 3, 3)
     with pytest.raises(ValueError, match="not an IDX file"):
-        parse_idx(b"\x1f\x8b" + _idx(images)[2:], 3)
+        parse_idx(b"\x1f\x8b" + idx_bytes(images)[2:], 3)
     with pytest.raises(ValueError, match="expected 00000801"):
-        parse_idx(_idx(images), 1)
+        parse_idx(idx_bytes(images), 1)
     with pytest.raises(ValueError, match="expected 00000803"):
-        parse_idx(bytes([0, 0, 0x0D, 3]) + _idx(images)[4:], 3)  # float32 type code
+        parse_idx(bytes([0, 0, 0x0D, 3]) + idx_bytes(images)[4:], 3)  # float32 type code
     with pytest.raises(ValueError, match="bytes, expected"):
-        parse_idx(_idx(images)[:-1], 3)
+        parse_idx(idx_bytes(images)[:-1], 3)
 
 
 def test_image_label_count_mismatch(tmp_path):
     images, labels = _random_images(3, (28, 28))
     (tmp_path / "mnist").mkdir()
-    (tmp_path / "mnist" / "train-images-idx3-ubyte.gz").write_bytes(gzip.compress(_idx(images)))
-    (tmp_path / "mnist" / "train-labels-idx1-ubyte.gz").write_bytes(gzip.compress(_idx(labels[:2])))
+    (tmp_path / "mnist" / "train-images-idx3-ubyte.gz").write_bytes(gzip.compress(idx_bytes(images)))
+    (tmp_path / "mnist" / "train-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(labels[:2])))
     with pytest.raises(ValueError, match="3 images"):
         load_mnist(data_dir=tmp_path)
-
-
-class _Py2Pickler(pickle._Pickler):
-    """Pickles like Python 2's cPickle protocol 2: every string is a byte string (BINSTRING)."""
-
-    dispatch = dict(pickle._Pickler.dispatch)
-
-    def _save_py2_str(self, obj):
-        data = obj.encode("latin-1") if isinstance(obj, str) else obj
-        if len(data) < 256:
-            self.write(pickle.SHORT_BINSTRING + bytes([len(data)]) + data)
-        else:
-            self.write(pickle.BINSTRING + struct.pack("<i", len(data)) + data)
-        self.memoize(obj)
-
-    dispatch[bytes] = _save_py2_str
-    dispatch[str] = _save_py2_str
-
-
-def _cifar_batch(data, labels, label):
-    buffer = io.BytesIO()
-    _Py2Pickler(buffer, protocol=2).dump({"batch_label": label, "labels": list(map(int, labels)),
-                                          "data": data, "filenames": ["x.png"] * len(labels)})
-    # The upstream batches name numpy 1.x's module, which numpy 2 calls numpy._core.
-    return buffer.getvalue().replace(b"cnumpy._core.multiarray\n", b"cnumpy.core.multiarray\n")
 
 
 @pytest.fixture
@@ -134,7 +102,7 @@ def cifar_dir(tmp_path):
     for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
         data = rng.integers(0, 256, size=(2, 3072), dtype=np.uint8)
         labels = rng.integers(0, 10, 2)
-        (folder / name).write_bytes(_cifar_batch(data, labels, name))
+        (folder / name).write_bytes(cifar_batch(data, labels, name))
         batches[name] = (data, labels)
     return tmp_path, batches
 

@@ -10,6 +10,7 @@ import scipy.io
 
 from ganad.data import load_kddcup99, load_odds, scale_on_train
 from ganad.data.tabular import KDD_COLUMNS, KDD_SYMBOLIC
+from tests.fake_data import kdd_row
 
 
 @pytest.mark.parametrize("name, n, d, n_outliers", [
@@ -49,17 +50,10 @@ def test_kdd_columns_match_the_names_file(shared_data):
     assert tuple(name for name, kind in features if "symbolic" in kind) == KDD_SYMBOLIC
 
 
-def _kdd_row(protocol, service, flag, land, logged_in, label, duration=0):
-    values = dict.fromkeys(KDD_COLUMNS, "0")
-    values.update(duration=str(duration), protocol_type=protocol, service=service, flag=flag,
-                  land=str(land), logged_in=str(logged_in), src_bytes="181")
-    return ",".join(values[c] for c in KDD_COLUMNS) + f",{label}."
-
-
 def test_kdd_encoding_by_hand(tmp_path):
-    rows = [_kdd_row("tcp", "http", "SF", 0, 1, "normal", duration=2),
-            _kdd_row("icmp", "ecr_i", "SF", 0, 0, "smurf"),
-            _kdd_row("udp", "private", "REJ", 1, 0, "neptune")]
+    rows = [kdd_row("tcp", "http", "SF", 0, 1, "normal", duration=2),
+            kdd_row("icmp", "ecr_i", "SF", 0, 0, "smurf"),
+            kdd_row("udp", "private", "REJ", 1, 0, "neptune")]
     (tmp_path / "kddcup99").mkdir()
     (tmp_path / "kddcup99" / "kddcup.data_10_percent.gz").write_bytes(
         gzip.compress(("\n".join(rows) + "\n").encode()))

@@ -1,7 +1,8 @@
 """Run a benchmark spec: jobs -> one row each -> a JSONL log (resumable) -> JSON, CSV, Markdown.
 
-Each job loads its data, builds its split with the spec's protocol and its own seed, fits a
-fresh detector from :data:`ganad.registry.DETECTORS` with ``random_state=seed``, scores the
+Each job loads its data, builds its split with the spec's protocol and its own seed, builds a
+fresh detector from :data:`ganad.registry.DETECTORS` with ``random_state=seed`` and checks it
+against the training rows as ``fit`` would (:func:`build_detector`), fits it, scores the
 test rows and returns one flat row: the job's configuration, seed, git SHA, durations,
 metrics and a status -- ``ok``, ``failed`` (with the error), ``not implemented`` (method not
 in the registry yet) or ``data missing`` (with the fetch hint). Jobs run through
@@ -22,12 +23,18 @@ from pathlib import Path
 
 import numpy as np
 from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.utils.validation import validate_data
 
+from ..fitted_state import check_network_size
 from ..metrics import evaluate
 from ..protocols import (contamination_split, leave_one_class_out_default_splits, leave_one_class_out_split,
                          noise_split, novelty_split, one_class_split)
 from ..registry import DETECTORS
 from ..data.tabular import scale_on_train
+from ..utils.device import resolve_device
+from ..utils.rng import torch_seed
+from ..utils.validation import check_image_shape
 from .shared_gan import keep_gan, reuse_gan
 from .results import append_row, latest_rows, read_jsonl, write_outputs
 from .spec import LOADERS, expand, fetch_hint, load_spec
@@ -140,11 +147,7 @@ def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
     try:
         X_train, X_test, y_test, k_percent = make_split(job, None if data_dir is None else str(data_dir))
         row.update(n_train=len(X_train), n_test=len(X_test), n_test_anomalies=int(y_test.sum()), k_percent=k_percent)
-        cls = DETECTORS[job.detector]
-        params = dict(job.init_args)
-        if "random_state" in cls().get_params():
-            params["random_state"] = job.seed
-        detector = cls(**params)
+        detector = build_detector(job, X_train)
         if gan_dir is not None and job.gan_from is not None:
             row["gan_from"] = job.gan_from if reuse_gan(detector, gan_dir, job) else None
         fit_start = time.perf_counter()
@@ -159,12 +162,48 @@ def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
         row["status"] = OK
         if figures_dir is not None:
             _figures(job, y_test, scores, Path(figures_dir))
+            if getattr(detector, "image_shape_", None) is not None and hasattr(detector, "reconstruct"):
+                _reconstruction_figure(job, detector, X_test, y_test, Path(figures_dir))
     except Exception as error:  # one failed job must not stop the grid; the row says why
         logger.warning("%s failed: %s", job.key, error)
         row.update(status=FAILED, error=f"{type(error).__name__}: {error}",
                    traceback=traceback.format_exc(limit=5))
     row["total_s"] = time.perf_counter() - start
     return row
+
+
+def build_detector(job, X_train):
+    """The unfitted detector of ``job``, checked against its training rows ``X_train`` without training.
+
+    ``DETECTORS[job.detector](**job.init_args)``, with ``random_state=job.seed`` where the class
+    takes one. A clone of it goes through the checks ``fit`` makes before training
+    (:func:`_check_before_fit`), so a job that cannot train fails here, before any training,
+    with the error ``fit`` would raise. ``tests/bench/test_spec_jobs.py`` builds every job of
+    every bundled spec this way.
+    """
+    cls = DETECTORS[job.detector]
+    params = dict(job.init_args)
+    if "random_state" in cls().get_params():
+        params["random_state"] = job.seed
+    detector = cls(**params)
+    _check_before_fit(clone(detector), X_train)
+    return detector
+
+
+def _check_before_fit(detector, X):
+    """The checks of ``BaseGANDetector._fit`` before training, through the functions it calls.
+
+    The parameters, the rows (2-D, finite, two or more), ``image_shape`` against the feature
+    count, the device, and the size of the networks, built on torch's meta device (no memory).
+    The checks of the values' ranges (float32, after scaling) are left to ``fit``. They set
+    fitted attributes, so ``detector`` is a clone.
+    """
+    detector._validate_params()
+    X = validate_data(detector, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+    detector.image_shape_ = check_image_shape(detector.image_shape, X.shape[1])
+    detector.device_ = resolve_device(detector.device)
+    detector.seed_ = torch_seed(detector.random_state)
+    check_network_size(detector)
 
 
 def base_row(job):
@@ -193,6 +232,20 @@ def _figures(job, y_test, scores, folder):
                        folder / f"{stem}_scores.png")
     plot_score_densities({"normal": scores[y_test == 0], "anomalous": scores[y_test == 1]},
                          folder / f"{stem}_densities.png", xlabel=f"{job.method} anomaly score")
+
+
+def _reconstruction_figure(job, detector, X_test, y_test, folder, n_images=8):
+    """The first ``n_images`` normal and anomalous test images above their reconstructions."""
+    from ..plots.alice import plot_reconstructions
+
+    stem = job.key.replace("|", "_").replace(":", "-")
+    rows = []
+    for label, kind in (("normal", 0), ("anomalous", 1)):
+        images = X_test[np.flatnonzero(y_test == kind)[:n_images]]
+        if len(images) == n_images:
+            rows += [(f"{label} test", images), ("reconstruction", detector.reconstruction(images))]
+    if rows:
+        plot_reconstructions(rows, folder / f"{stem}_reconstructions.png", image_shape=detector.image_shape_)
 
 
 @functools.lru_cache(maxsize=1)
