@@ -1,6 +1,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+EXTRAS_STAMP := $(VENV)/.installed-extras
 
 .PHONY: demo test install clean
 
@@ -13,12 +14,17 @@ $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install -q -e ".[test]"
 	touch $(STAMP)
 
+# the optional extras whose tests skip without them (compare: PyOD, for PyODAdapter's equality tests)
+$(EXTRAS_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e ".[test,compare]"
+	touch $(EXTRAS_STAMP)
+
 install: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/ganad demo --out demo_output
 
-test: $(STAMP)
+test: $(EXTRAS_STAMP)
 	$(PY) -m pytest -m "not slow"
 
 clean:

@@ -1,44 +1,230 @@
 """PyOD's dialect for ganad detectors, for users of PyOD's tooling.
 
-PyOD detectors expose, after ``fit``: ``decision_scores_`` (training anomaly scores,
-higher = more abnormal), ``threshold_`` and ``labels_`` (0 inlier, 1 outlier); and
-``decision_function(X)`` returns anomaly scores, ``predict(X)`` 0/1 labels.
+The reference behaviour is ``pyod.models.base.BaseDetector`` (PyOD 3.6.7): after ``fit``,
+``decision_scores_`` (training anomaly scores, higher = more abnormal), ``threshold_`` (their
+``1 - contamination`` quantile) and ``labels_`` (0 inlier, 1 outlier); then
+``decision_function``, ``fit_predict``, ``predict``, ``predict_proba`` ("linear" or "unify")
+and ``predict_confidence`` (Perini et al.'s ExCeeD). ``PyODAdapter`` computes the same
+formulas with numpy, scipy and scikit-learn, so ganad does not need PyOD;
+``tests/detectors/test_pyod_adapter.py`` compares every output with PyOD's own methods.
+
+In a scikit-learn ``Pipeline`` the adapter is the last step,
+``make_pipeline(StandardScaler(), PyODAdapter(WGANEncoder()))``: ``pipeline.decision_function(X)``
+is then the anomaly score, and ``predict``, ``predict_proba`` and ``fit_predict`` pass their
+keywords through. A pipeline that ends in a ganad detector itself gives anomaly scores as
+``-pipeline.score_samples(X)`` (a Pipeline has no ``anomaly_score``).
 """
 
+from numbers import Real
+
 import numpy as np
-from sklearn.base import BaseEstimator, clone
+from scipy.special import erf
+from scipy.stats import binom
+from sklearn.base import BaseEstimator, _fit_context, clone
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler
+from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 
 class PyODAdapter(BaseEstimator):
-    """Wrap a ganad detector so that it speaks PyOD.
+    """Wrap a ganad detector so that it speaks PyOD (``pyod.models.base.BaseDetector``).
 
-    ``threshold_ = -detector.offset_``, so ``labels_`` and ``predict`` flag exactly
-    the samples the wrapped detector's ``predict`` marks -1.
+    Parameters
+    ----------
+    detector : estimator
+        A ganad detector, or any scikit-learn outlier detector or Pipeline ending in one:
+        its ``score_samples`` (higher = more normal) is negated into PyOD's anomaly score.
+        It is cloned at ``fit``.
+    contamination : float in (0, 0.5] or None, default=0.1
+        As in PyOD, the fraction of outliers in the training data: ``threshold_`` is the
+        ``100 * (1 - contamination)`` percentile of ``decision_scores_`` (numpy's linear
+        interpolation). ``None`` keeps the wrapped detector's own threshold,
+        ``threshold_ = -offset_``, so that ``labels_`` and ``predict`` flag exactly the rows its
+        ``predict`` marks -1 (for ``WGANCritic``, the paper's training-range rule);
+        ``predict_confidence`` then takes the flagged fraction of the training data as the
+        contamination, as PyOD does for a threshold object.
+
+    Attributes
+    ----------
+    detector_ : estimator
+        The fitted clone of ``detector``.
+    decision_scores_ : ndarray of shape (n_samples,)
+        Anomaly scores of the training data (higher = more abnormal).
+    threshold_ : float
+        Rows scoring above it are outliers.
+    labels_ : ndarray of shape (n_samples,)
+        1 for the training rows above ``threshold_``, 0 for the others.
+
+    Notes
+    -----
+    Deviations from ``BaseDetector``: ``contamination`` is validated at ``fit`` (scikit-learn's
+    convention) rather than in ``__init__``; ``y`` is ignored, so ``predict_proba`` always has two
+    columns; ``fit_predict`` is not deprecated; ``predict_with_rejection`` and
+    ``compute_rejection_stats`` are not provided.
     """
 
-    def __init__(self, detector):
-        self.detector = detector
+    _parameter_constraints = {
+        "detector": [HasMethods(["fit", "score_samples"])],
+        "contamination": [Interval(Real, 0, 0.5, closed="right"), None],
+    }
 
+    def __init__(self, detector, *, contamination=0.1):
+        self.detector = detector
+        self.contamination = contamination
+
+    @_fit_context(prefer_skip_nested_validation=False)  # the detector validates its own parameters
     def fit(self, X, y=None):
+        """Fit a clone of the detector on ``X`` and threshold its training scores.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : PyODAdapter
+            The fitted adapter.
+        """
         self.detector_ = clone(self.detector).fit(X)
-        self.threshold_ = -self.detector_.offset_
-        self.decision_scores_ = self.detector_.anomaly_score(X)
-        self.labels_ = (self.decision_scores_ > self.threshold_).astype(int)
+        self.decision_scores_ = -self.detector_.score_samples(X)
+        if self.contamination is None:
+            final = self.detector_[-1] if isinstance(self.detector_, Pipeline) else self.detector_
+            self.threshold_ = -final.offset_
+        else:
+            self.threshold_ = np.percentile(self.decision_scores_, 100 * (1 - self.contamination))
+        self.labels_ = self._labels(self.decision_scores_)
         return self
 
     def decision_function(self, X):
-        """Anomaly scores, higher = more abnormal (PyOD's convention)."""
+        """Anomaly scores, higher = more abnormal (PyOD's convention).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            ``-detector_.score_samples(X)``.
+        """
         check_is_fitted(self)
-        return self.detector_.anomaly_score(X)
+        return -self.detector_.score_samples(X)
 
-    def predict(self, X):
-        """1 for outliers, 0 for inliers."""
-        return (self.decision_function(X) > self.threshold_).astype(int)
+    def fit_predict(self, X, y=None):
+        """``fit(X).labels_``, as ``BaseDetector.fit_predict``.
 
-    def predict_proba(self, X):
-        """PyOD's "linear" conversion: training scores min-max scaled to [0, 1], clipped."""
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            1 for outliers, 0 for inliers.
+        """
+        return self.fit(X, y).labels_
+
+    def predict(self, X, return_confidence=False):
+        """Outlier labels of ``X``, as ``BaseDetector.predict``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to label.
+        return_confidence : bool, default=False
+            Also return ``predict_confidence(X)`` (from the same scores).
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            1 where the anomaly score exceeds ``threshold_``, else 0.
+        confidence : ndarray of shape (n_samples,)
+            Only if ``return_confidence``.
+        """
         scores = self.decision_function(X)
-        low, high = self.decision_scores_.min(), self.decision_scores_.max()
-        outlier = np.clip((scores - low) / max(high - low, np.finfo(float).tiny), 0, 1)
-        return np.column_stack([1 - outlier, outlier])
+        if return_confidence:
+            return self._labels(scores), self._confidence(scores)
+        return self._labels(scores)
+
+    def predict_proba(self, X, method="linear", return_confidence=False):
+        """Probabilities of [inlier, outlier], as ``BaseDetector.predict_proba``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score.
+        method : {"linear", "unify"}, default="linear"
+            "linear": the scores min-max scaled by the training scores' range (scikit-learn's
+            ``MinMaxScaler``, as PyOD), clipped to [0, 1]. "unify": Kriegel et al.'s Gaussian
+            unification, ``erf((s - mean) / (std * sqrt(2)))`` over the training scores
+            (population std), clipped to [0, 1].
+        return_confidence : bool, default=False
+            Also return ``predict_confidence(X)`` (from the same scores).
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, 2)
+            Column 1 the outlier probability, column 0 one minus it.
+        confidence : ndarray of shape (n_samples,)
+            Only if ``return_confidence``.
+        """
+        if method not in ("linear", "unify"):
+            raise ValueError(f"method must be 'linear' or 'unify', got {method!r}")
+        scores = self.decision_function(X)
+        train = self.decision_scores_
+        if method == "linear":
+            outlier = MinMaxScaler().fit(train.reshape(-1, 1)).transform(scores.reshape(-1, 1)).ravel()
+        else:
+            outlier = erf((scores - train.mean()) / (train.std() * np.sqrt(2)))
+        proba = np.empty((len(scores), 2))
+        proba[:, 1] = outlier.clip(0, 1)
+        proba[:, 0] = 1 - proba[:, 1]
+        if return_confidence:
+            return proba, self._confidence(scores)
+        return proba
+
+    def predict_confidence(self, X):
+        """Confidence that each label stays the same under a resampled training set.
+
+        ``BaseDetector.predict_confidence``: ExCeeD (Perini, Vercruyssen & Davis 2020,
+        "Quantifying the confidence of anomaly detectors in their example-wise predictions",
+        ECML PKDD). With ``n`` training scores, ``k`` of them at most a row's score and
+        ``p = (1 + k) / (2 + n)``, the confidence of an outlier label is
+        ``1 - BinomCDF(n - int(n * contamination); n, p)``, and one minus that of an inlier label.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score.
+
+        Returns
+        -------
+        confidence : ndarray of shape (n_samples,)
+            Values in [0, 1].
+        """
+        return self._confidence(self.decision_function(X))
+
+    def _labels(self, scores):
+        return (scores > self.threshold_).astype(int).ravel()
+
+    def _confidence(self, scores):
+        train = self.decision_scores_
+        n = len(train)
+        n_at_most = np.searchsorted(np.sort(train), scores, side="right")  # training scores <= each score
+        posterior = (1 + n_at_most) / (2 + n)
+        contamination = self.labels_.sum() / n if self.contamination is None else self.contamination
+        confidence = 1 - binom.cdf(n - int(n * contamination), n, posterior)
+        return np.where(self._labels(scores) == 1, confidence, 1 - confidence)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "outlier_detector"  # as PyOD's BaseDetector
+        return tags
