@@ -1,55 +1,15 @@
-"""Name -> detector class, driving the CLI, ``ganad.load``, benchmarks and the common tests."""
+"""Name -> detector class, driving the CLI, ``ganad.load``, benchmarks and the common tests.
 
-from .detectors.adgan import ADGAN, AnoGAN
-from .detectors.alice import ALAD, RCGAN, BiGAN
-from .detectors.baselines import DAGMM, DCAE, DSEBM, GMM, KDE, OCSVM, VAE, DeepSVDD, IForest
-from .detectors.ganomaly import GANomaly
-from .detectors.history import HistoryAD
-from .detectors.wgan import WGANCritic, WGANEncoder, WGANInversion
+The names, modules and papers are listed in ``ganad.catalog``; this module imports them.
+"""
 
-DETECTORS = {
-    "history-ad": HistoryAD,
-    "wgan-critic": WGANCritic,
-    "wgan-inversion": WGANInversion,
-    "wgan-encoder": WGANEncoder,
-    "kde": KDE,
-    "ocsvm": OCSVM,
-    "iforest": IForest,
-    "gmm": GMM,
-    "dcae": DCAE,
-    "vae": VAE,
-    "deep-svdd": DeepSVDD,
-    "dagmm": DAGMM,
-    "dsebm": DSEBM,
-    "bigan": BiGAN,
-    "alad": ALAD,
-    "rcgan": RCGAN,
-    "ganomaly": GANomaly,
-    "anogan": AnoGAN,
-    "adgan": ADGAN,
-}
+import importlib
 
-PAPERS = {
-    "history-ad": "Chatillon & Ballester 2020, History-based anomaly detector: an adversarial approach to anomaly detection, Eq. 3, 10, 13-14",
-    "wgan-critic": "Haloui et al. 2018, Anomaly detection with Wasserstein GAN, §5.1",
-    "wgan-inversion": "Haloui et al. 2018, Anomaly detection with Wasserstein GAN, §5.2 (Eq. 21-22)",
-    "wgan-encoder": "Haloui et al. 2018, Anomaly detection with Wasserstein GAN, §5.3 (Eq. 23)",
-    "kde": "Deecke et al. 2018, Image anomaly detection with generative adversarial networks (ADGAN), §4.2 (i), Table 1",
-    "ocsvm": "Deecke et al. 2018, ADGAN, §4.2 (ii), Table 1",
-    "iforest": "Deecke et al. 2018, ADGAN, §4.2 (iii), Table 1",
-    "gmm": "Deecke et al. 2018, ADGAN, §4.2 (iv), Table 1",
-    "dcae": "Masci et al. 2011; Deecke et al. 2018 (ADGAN) §4.2, Table 2",
-    "vae": "Kingma & Welling 2014, Eq. 10 (negative ELBO); Deecke et al. 2018 (ADGAN) §4.2, Table 2",
-    "deep-svdd": "Ruff et al. 2018, Deep One-Class Classification, Eq. 3-5; Yang et al. 2020 (RCGAN) §5.2",
-    "dagmm": "Zong et al. 2018, Deep Autoencoding Gaussian Mixture Model, Eq. 1-7; Yang et al. 2020 (RCGAN) §5.2",
-    "dsebm": "Zhai et al. 2016, Deep Structured Energy Based Models, Eq. 3, 7-8; Yang et al. 2020 (RCGAN) §5.2",
-    "bigan": "Zenati et al. 2018, Efficient GAN-Based Anomaly Detection (EGBAD, on Donahue et al.'s BiGAN); Thimmaraju 2022 Eq. 3; Haloui et al. 2018 Eq. 16-20",
-    "alad": "Zenati et al. 2018, Adversarially Learned Anomaly Detection (ICDM); Yang et al. 2020 (RCGAN) Eq. 2-3, 12",
-    "rcgan": "Yang, Bozchalooi & Darve 2020, Regularized Cycle Consistent GAN for Anomaly Detection (ECAI), Eq. 4, 9-12",
-    "ganomaly": "Akcay et al. 2018, GANomaly: Semi-Supervised Anomaly Detection via Adversarial Training; Thimmaraju 2022 §3.3 (Eq. 8-13)",
-    "anogan": "Schlegl et al. 2017, Unsupervised anomaly detection with GANs to guide marker discovery (AnoGAN); Thimmaraju 2022 §3.1 (Eq. 4-7); Deecke et al. 2018 §3.2",
-    "adgan": "Deecke et al. 2018, Image anomaly detection with generative adversarial networks (ADGAN), Algorithm 1, §3-4",
-}
+from .catalog import METHODS, PAPERS
+
+DETECTORS = {name: getattr(importlib.import_module(module), cls) for name, (module, cls) in METHODS.items()}
+
+__all__ = ["DETECTORS", "PAPERS", "get_detector", "method_name"]
 
 
 def get_detector(name):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import ganad
-from ganad.cli.demo import modes_covered
+from ganad.cli.ring_demo import modes_covered
 from ganad.cli.main import main, top_fraction_labels
 from ganad.data import read_array
 from ganad.registry import DETECTORS, PAPERS

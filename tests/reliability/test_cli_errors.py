@@ -13,6 +13,7 @@ import shutil
 import numpy as np
 import pytest
 
+import ganad.io
 from ganad.cli.main import main
 from ganad.registry import DETECTORS
 
@@ -97,7 +98,7 @@ def test_fit_refuses_an_unsavable_method_before_reading_data(tmp_path, capsys):
 def test_unexpected_errors_are_one_line_and_exit_1(model, tmp_path, capsys, monkeypatch, error):
     def load_model(*args, **kwargs):
         raise error
-    monkeypatch.setattr(cli, "load_model", load_model)
+    monkeypatch.setattr(ganad.io, "load_model", load_model)
     data = tmp_path / "d.csv"
     np.savetxt(data, np.zeros((3, 3)), delimiter=",")
     assert run(["score", model, data, "--out", tmp_path / "s.csv", "--device", "cpu"]) == 1

@@ -13,6 +13,7 @@ import shutil
 import numpy as np
 import pytest
 
+import ganad.io
 from ganad.cli.main import main
 from ganad.registry import DETECTORS
 
@@ -130,8 +131,8 @@ def test_ctrl_c_while_scoring_exits_130_and_keeps_the_previous_file(model, tmp_p
         detector.anomaly_score = anomaly_score
         return detector
 
-    load_model = cli.load_model
-    monkeypatch.setattr(cli, "load_model", interrupted_on_the_second_chunk)
+    load_model = ganad.io.load_model
+    monkeypatch.setattr(ganad.io, "load_model", interrupted_on_the_second_chunk)
     out = tmp_path / "scores.csv"
     out.write_text("previous\n")
     data = write_csv(tmp_path / "d.csv", X)

@@ -2,12 +2,19 @@
 
     from ganad.bench import run_spec
     rows, paths = run_spec("haloui-t1", budget="smoke", out="bench_out")
+
+Names are imported on first use, so that ``ganad bench --list`` loads no torch.
 """
 
-from .results import read_jsonl, write_csv, write_outputs
-from .runner import run_job, run_spec
-from .spec import BUDGETS, LOADERS, Job, Spec, expand, list_specs, load_spec
-from .tables import render_markdown, summarize
+from ..utils.lazy import lazy_attributes
 
-__all__ = ["BUDGETS", "LOADERS", "Job", "Spec", "expand", "list_specs", "load_spec", "run_spec", "run_job",
-           "read_jsonl", "write_csv", "write_outputs", "summarize", "render_markdown"]
+_EXPORTS = {
+    **{name: ("ganad.bench.results", name) for name in ("read_jsonl", "write_csv", "write_outputs")},
+    **{name: ("ganad.bench.runner", name) for name in ("run_job", "run_spec")},
+    **{name: ("ganad.bench.spec", name) for name in ("BUDGETS", "LOADERS", "Job", "Spec", "expand", "list_specs",
+                                                    "load_spec")},
+    **{name: ("ganad.bench.tables", name) for name in ("render_markdown", "summarize")},
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)

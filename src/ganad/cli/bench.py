@@ -34,7 +34,7 @@ def _add_bench_parser(commands):
 
 
 def bench(args):
-    from ..bench import list_specs, load_spec, run_spec
+    from ..bench.spec import list_specs, load_spec
 
     if args.list:
         for name in list_specs():
@@ -43,6 +43,8 @@ def bench(args):
         return 0
     if not args.table:
         raise ValueError("bench: give a TABLE (see `ganad bench --list`)")
+    from ..bench.runner import run_spec
+
     spec = load_spec(args.table)
     rows, paths = run_spec(spec, args.budget, args.out, jobs=args.jobs, data_dir=args.data_dir,
                            seeds=args.seeds, figures=args.figures)

@@ -18,6 +18,9 @@ No command writes over its input: an ``--out`` that is an input file (by path, s
 hard link), or for ``fit`` a folder holding the data file, is refused before anything is
 read or written. Score files and figures are written to a temporary file and renamed, so
 an error or Ctrl-C leaves the previous file, if any, as it was.
+
+The listing, ``--help`` and ``bench --list`` load neither torch nor scikit-learn: the
+modules that need them are imported by the commands that use them.
 """
 
 import argparse
@@ -29,13 +32,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..catalog import METHODS, NOT_SAVABLE as NOT_SAVABLE_METHODS, PAPERS
 from ..data import ScoreWriter, iter_array_chunks, read_array
 from ..data.fetch import DATASETS, fetch
 from ..data.files import HEADER_CHOICES, INDEX_COLUMN_CHOICES, check_output, column_names, plain_array_scoring
-from ..io import MODEL_FILES, USER_MODULE_PARAMS, check_model_destination, load_model
-from ..registry import DETECTORS, PAPERS, get_detector
-from ..training import TrainingDivergedError
-from ..utils.device import resolve_device
+from ..errors import TrainingDivergedError
 from ..utils.scaling import SCALINGS
 from . import demo
 from .bench import _add_bench_parser
@@ -130,7 +131,7 @@ def fetch_data(args):
 def _add_fit_parser(commands):
     parser = commands.add_parser("fit", help="fit a detector on normal data and save it")
     parser.add_argument("data", help="training data: .csv (optional header line), .npy or .npz")
-    parser.add_argument("--method", required=True, metavar="NAME", help=f"one of: {', '.join(DETECTORS)}")
+    parser.add_argument("--method", required=True, metavar="NAME", help=f"one of: {', '.join(METHODS)}")
     parser.add_argument("--out", required=True, metavar="MODEL_DIR",
                         help="folder to save the model in: new, empty, or a model folder (replaced)")
     _add_reading_arguments(parser)
@@ -186,15 +187,18 @@ def _add_reading_arguments(parser):
 
 def list_methods(args):
     """Print each method and its paper, marking those ``ganad fit`` cannot save."""
-    width = max(map(len, DETECTORS))
-    for name, cls in DETECTORS.items():
-        note = "" if cls.savable else f"  [{NOT_SAVABLE}: `ganad fit` cannot save it]"
+    width = max(map(len, METHODS))
+    for name in METHODS:
+        note = f"  [{NOT_SAVABLE}: `ganad fit` cannot save it]" if name in NOT_SAVABLE_METHODS else ""
         print(f"{name:<{width}}  {PAPERS[name]}{note}")
     return 0
 
 
 def fit(args):
     """Check the method, parameters and destination, then read, fit and save; print the seed."""
+    from ..io import check_model_destination
+    from ..registry import get_detector
+
     cls = get_detector(args.method)
     if not cls.savable:
         raise ValueError(f"{args.method} cannot be saved as a model file (its fitted state needs pickle, "
@@ -219,6 +223,8 @@ def fit(args):
 
 def score(args):
     """Score every row of the data file into ``--out``, written whole or not at all."""
+    from ..io import load_model
+
     out = Path(args.out)
     check_output(out, [args.data, *_model_files(args.model)])
     detector = load_model(args.model, device=args.device)
@@ -233,6 +239,8 @@ def score(args):
 
 def _model_files(model_dir):
     """The files of the model folder ``model_dir`` that a command reads."""
+    from ..io import MODEL_FILES
+
     return [Path(model_dir) / name for name in MODEL_FILES]
 
 
@@ -265,6 +273,8 @@ def top_fraction_labels(scores, fraction):
 
 def _detector_params(cls, args, seed):
     """The keyword arguments of ``cls``: the flags plus every ``--param``, checked by name."""
+    from ..io import USER_MODULE_PARAMS
+
     params = parse_params(args.param)
     flagged = sorted(set(params) & set(FLAG_PARAMETERS))
     if flagged:
@@ -323,6 +333,8 @@ def _literal_or_string(raw):
 
 def _device(name):
     """``name`` if it names a usable device."""
+    from ..utils.device import resolve_device
+
     try:
         resolve_device(name)
     except ValueError as error:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from ..data import read_array
 from ..data.files import check_output, plain_array_scoring
-from ..io import MODEL_FILES, load_model
 from ..utils.atomic import atomic_path
 
 
@@ -34,6 +33,7 @@ def _add_rank_parser(commands, add_device_argument, add_reading_arguments):
 
 
 def rank(args):
+    from ..io import MODEL_FILES, load_model
     from ..plots import plot_ranked_samples
 
     check_output(args.out, [args.data, *(Path(args.model) / name for name in MODEL_FILES)])

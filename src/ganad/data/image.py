@@ -27,7 +27,6 @@ import struct
 from io import BytesIO
 
 import numpy as np
-import scipy.io
 
 from ._cache import Dataset, file_pieces, read_bytes, require_file
 from ._cache import data_dir as resolve_data_dir
@@ -99,6 +98,8 @@ def load_svhn(split="train", *, data_dir=None):
     """SVHN cropped digits, 73 257 train / 26 032 test images of shape (3, 32, 32)."""
     _check_split(split)
     path = require_file(resolve_data_dir(data_dir), f"svhn/{split}_32x32.mat", how_to_get("svhn"))
+    import scipy.io  # loaded with the first .mat file: the command line's help must stay light
+
     mat = scipy.io.loadmat(BytesIO(read_bytes(path)))
     images, labels = mat.get("X"), mat.get("y")
     if images is None or labels is None or images.ndim != 4 or images.shape[:3] != (32, 32, 3):

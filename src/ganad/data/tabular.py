@@ -28,7 +28,6 @@ import io
 from pathlib import Path
 
 import numpy as np
-import scipy.io
 
 from ..utils.scaling import SCALINGS, apply_scaler, fit_scaler
 from ._cache import Dataset, read_bytes, require_file
@@ -122,6 +121,8 @@ def scale_on_train(X_train, *X_others, kind="minmax"):
 
 
 def _read_mat_xy(path):
+    import scipy.io  # loaded with the first .mat file: the command line's help must stay light
+
     source = io.BytesIO(read_bytes(path))
     if scipy.io.matlab.matfile_version(source)[0] == _MAT_V73:
         try:

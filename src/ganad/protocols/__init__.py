@@ -7,7 +7,6 @@ deviation of the metrics.
 
 import numpy as np
 
-from ..metrics import evaluate
 from .contamination import ContaminationSplit, contamination_split
 from .leave_one_class_out import leave_one_class_out_default_splits, leave_one_class_out_split
 from .noise import noise_split
@@ -31,6 +30,8 @@ def repeat(protocol, seeds, fit_score, **options):
     F1 at ``k_percent`` when the protocol returns one. Returns ``{"runs": [...], "mean": {...},
     "std": {...}}``; ``std`` is the sample standard deviation (ddof=1), 0 for a single seed.
     """
+    from ..metrics import evaluate  # scikit-learn, loaded when a protocol is scored, not to list specs
+
     runs = []
     for seed in seeds:
         split = protocol(**options, random_state=seed)

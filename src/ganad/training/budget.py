@@ -10,7 +10,7 @@ steps for a GAN, whose critic takes ``n_critic`` steps per generator step). An i
 trains exactly that.
 
 ``MIN_UPDATES = 2000``: the ring demo's budget, 1,878 generator steps, chosen by the MMD
-between generated and held-out normal points (``ganad.cli.demo``), rounded up.
+between generated and held-out normal points (``ganad.cli.demo``, ``ganad.cli.ring_demo``), rounded up.
 """
 
 import math

@@ -3,10 +3,7 @@
 import numpy as np
 import torch
 
-
-class TrainingDivergedError(RuntimeError):
-    """Fitting produced a NaN or an infinity (a loss, a network tensor, a fitted value or the
-    training scores that set ``offset_``); no model is kept."""
+from ..errors import TrainingDivergedError
 
 
 class TrainingHistory:
