@@ -27,6 +27,8 @@ from sklearn.base import BaseEstimator, OutlierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .data.files import plain_array_scoring
+from .explanation import add_support_raise, check_contributions, if_explained
 from .training.budget import training_epochs
 from .utils.device import resolve_device
 from .utils.rng import torch_generator, torch_seed
@@ -124,7 +126,7 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         """Warn (``InvertedScoreWarning``) when rows 10 standard deviations from the training data
         in every feature score as inliers: the detector's scores may be inverted away from the data."""
         far = np.clip(far_rows(X, seed=self.seed_), -FLOAT32_MAX, FLOAT32_MAX)
-        with torch_threads(self._threads()):
+        with torch_threads(self._threads()), plain_array_scoring():  # far rows are built in X's column order
             n_inliers = int((self._anomaly_scores(far) <= -self.offset_).sum())  # a NaN score is no inlier
         if n_inliers:
             warnings.warn(f"{type(self).__name__} scores {n_inliers} of {len(far)} rows lying 10 standard "
@@ -244,6 +246,67 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         if not hasattr(self, "reconstruct"):
             raise AttributeError(f"{type(self).__name__} does not reconstruct its input")
         return self._map_rows(lambda x: self.reconstruct(x).flatten(1), X)
+
+    @if_explained
+    def explain(self, X):
+        """Per-feature contributions to each row's anomaly score: which features made it anomalous.
+
+        Offered where the score is a residual of the input or of a latent search (the table
+        in ``ganad.explanation``, and each detector's README); elsewhere
+        ``hasattr(detector, "explain")`` is False and the attribute raises ``AttributeError``
+        saying why. ``X`` is validated, scaled, chunked (``score_batch_size``) and threaded
+        as ``anomaly_score`` does it, and latent searches run once, as for scoring.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to explain; images as flat C*H*W rows, as for ``fit``.
+
+        Returns
+        -------
+        contributions : ndarray of shape (n_samples, n_features), float64
+            In score units and in the original feature order (for images, reshape with
+            ``image_shape``): the detector's per-feature terms of the residual in the
+            scaled space (``scaler_``), e.g. ``(x_j - G(E(x))_j)^2 / n_features`` where the
+            score is a mean squared error. ``anomaly_score(X) - contributions.sum(axis=1)``
+            is the part of the score with no per-feature form: 0 where the score is exactly
+            a sum over features, a documented term elsewhere (BiGAN's and AnoGAN's feature
+            terms, VAE's KL). Where the support rule (``ganad.utils.support``) raised a
+            row's score, the raise is added to the feature farthest outside its training
+            range.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` has the wrong number of features or non-finite values, or a row's
+            contributions are NaN.
+        """
+        check_is_fitted(self)
+        self._validate_params()
+        with torch_threads(self._threads()):
+            X = self._scoring_input(X)
+            terms = np.empty(X.shape, dtype=np.float64)
+            remainder = np.empty(len(X), dtype=np.float64)
+            for start in range(0, len(X), self.score_batch_size):
+                rows = slice(start, start + self.score_batch_size)
+                terms[rows], remainder[rows] = self._explain_chunk(X[rows])
+        if self.support_ is not None:
+            terms = add_support_raise(terms, terms.sum(axis=1) + remainder, X, self.support_)
+        return check_contributions(terms)
+
+    @torch.no_grad()
+    def _explain_chunk(self, X):
+        terms, remainder = self._feature_terms(to_tensor(X, self.device_, self.image_shape_))
+        return terms.flatten(1).double().cpu().numpy(), remainder.double().cpu().numpy()
+
+    def _why_not_explained(self):
+        """Why ``explain`` is not offered, a sentence; None where it is. Detectors whose score is a
+        residual return None and implement ``_feature_terms``."""
+        return "its anomaly score is not built from residuals of the input features"
+
+    def _feature_terms(self, X):
+        """``(terms (B, n_features), remainder (B,))`` of a batch tensor, score = terms.sum(1) + remainder."""
+        raise NotImplementedError
 
     def _map_rows(self, network, X):
         """Validate, scale and shape ``X`` like the scoring path, then apply ``network`` (numpy out)."""

@@ -27,8 +27,10 @@ extrapolates above its training maximum do not rank as the most normal) and ``"p
 
 from numbers import Integral, Real
 
+import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ...explanation import exact
 from ...scoring import range_score, training_range
 from ...utils.params import keyword_init
 from ..wgan.gan import GAN_PARAMETERS
@@ -93,8 +95,11 @@ class ADGAN(LatentSearchDetector):
 
     def search(self, X):
         """Algorithm 1 for a scaled, shaped batch tensor: final losses (n_seeds, B), latents (n_seeds, B, d)."""
+        return self._adapted_search(X, lambda x, x_hat, z: squared_l2(x, x_hat))
+
+    def _adapted_search(self, targets, loss_fn):
         adapted = self._adapted_names()
-        return self._search(X, lambda x, x_hat, z: squared_l2(x, x_hat), adapt=adapted, adapt_lr=self.adapt_lr,
+        return self._search(targets, loss_fn, adapt=adapted, adapt_lr=self.adapt_lr,
                             chunk_size=self.adapt_chunk if adapted else None)
 
     def _anomaly_score(self, X):
@@ -104,3 +109,34 @@ class ADGAN(LatentSearchDetector):
         if self.score_type == "prior":
             return -self.prior_.log_prob(z).mean(dim=0)
         return losses.mean(dim=0)
+
+    def _why_not_explained(self):
+        if self.score_type == "reconstruction":
+            return None
+        kind = "the discriminator's output" if self.score_type == "critic" else "a prior log-density of the latents"
+        return (f"score_type={self.score_type!r} scores {kind}, not a residual per input feature; "
+                "score_type='reconstruction' (Algorithm 1) is explained")
+
+    def _feature_terms(self, X):
+        """``explain`` (score_type="reconstruction"): the mean over seeds of ``(x_j - g_theta_s(z_s)_j)^2`` at
+        the end of Algorithm 1, from one search (exact: the score is the mean over seeds of their sums).
+
+        Each seed's generator copy theta_s lives only inside the search, so the loss records the
+        squared residuals of its final evaluation, the one ``latent_search`` makes without
+        gradients at the returned point; the query index travels with the targets.
+        """
+        terms = X.new_zeros(len(X), X[0].numel())  # (B, n_features), summed over seeds
+        recorded = []
+
+        def loss(targets, x_hat, z):
+            x, query = targets
+            squared = (x - x_hat).pow(2).flatten(1)  # (N, n_features)
+            if not torch.is_grad_enabled():
+                terms.index_add_(0, query, squared)
+                recorded.append(len(query))
+            return squared.sum(dim=1)  # squared_l2
+
+        losses, _ = self._adapted_search((X, torch.arange(len(X), device=X.device)), loss)
+        if sum(recorded) != losses.numel():
+            raise RuntimeError(f"recorded {sum(recorded)} final residuals for {losses.numel()} (seed, query) pairs")
+        return exact(terms / self.n_seeds)

@@ -29,7 +29,7 @@ from ...nets import DCGANConfig
 from ...scoring import frozen
 from ...utils.params import keyword_init
 from ..wgan.gan import GAN_PARAMETERS
-from .losses import anogan_loss
+from .losses import anogan_loss, discrimination_loss
 from .search import SEARCH_CONSTRAINTS, LatentSearchDetector
 
 ANOGAN_PARAMETERS = {
@@ -71,7 +71,23 @@ class AnoGAN(LatentSearchDetector):
         x, features_x = targets
         return anogan_loss(x, x_hat, features_x, self.critic_.features(x_hat), weight=self.feature_weight)
 
-    def _anomaly_score(self, X):
+    def _map_back(self, X):
+        """Gamma search steps from the shared start: (the mapping loss A(x) (B,), z_Gamma (B, d))."""
         with frozen(self.critic_):
-            losses, _ = self._search((X, self.critic_.features(X)), self._mapping_loss)
-        return losses[0]
+            losses, z = self._search((X, self.critic_.features(X)), self._mapping_loss)
+        return losses[0], z[0]
+
+    def _anomaly_score(self, X):
+        return self._map_back(X)[0]
+
+    def _why_not_explained(self):
+        return None
+
+    def _feature_terms(self, X):
+        """``explain``: the residual part ``(1 - lambda) |x_j - G(z_Gamma)_j|`` (Eq. 4), from one search;
+        the remainder is the feature part ``lambda ||f(x) - f(G(z_Gamma))||_1`` (Eq. 5)."""
+        _, z = self._map_back(X)
+        x_hat = self.generator_(z)  # G(z_Gamma)
+        with frozen(self.critic_):
+            features = discrimination_loss(self.critic_.features(X), self.critic_.features(x_hat))
+        return (1 - self.feature_weight) * (X - x_hat).abs().flatten(1), self.feature_weight * features

@@ -17,6 +17,7 @@ from numbers import Real
 
 from sklearn.utils._param_validation import Interval
 
+from ...explanation import norm_shares
 from ...utils.params import keyword_init
 from .common import ALICE_CONSTRAINTS, ALICE_PARAMETERS, CYCLE_CONSTRAINTS, ALICEDetector, feature_distance
 
@@ -43,3 +44,15 @@ class BiGAN(ALICEDetector):
         residual = (X - x_rec).flatten(1).norm(p=self.score_norm, dim=1)  # L_G, Eq. 18
         features = feature_distance(self.discriminator_xz_, (X, z), (x_rec, z), self.score_norm)  # L_D, Eq. 19
         return self.alpha * residual + (1 - self.alpha) * features
+
+    def _why_not_explained(self):
+        return None
+
+    def _feature_terms(self, X):
+        """``explain``: the residual part ``alpha L_G`` split over features, ``alpha |r_j|^p / ||r||_p^(p-1)``
+        with r = x - G(E(x)) (``alpha |r_j|`` for the default p = 1); the remainder is the
+        feature-matching part ``(1 - alpha) L_D``, a distance in D's hidden features."""
+        z = self.encoder_(X)
+        x_rec = self.generator_(z)
+        features = feature_distance(self.discriminator_xz_, (X, z), (x_rec, z), self.score_norm)  # L_D, Eq. 19
+        return self.alpha * norm_shares(X - x_rec, self.score_norm), (1 - self.alpha) * features

@@ -221,6 +221,12 @@ class CycleDetector(ALICEDetector):
             return self._matching_distance(X)
         return torch.sigmoid(range_score(self._pair_logit(X), self.xx_logit_range_).double())
 
+    def _why_not_explained(self):
+        kind = ("a distance in D_xx's hidden features" if self.score_type == "features"
+                else "D_xx's output on the pair (x, G(E(x)))")
+        return (f"its score (score_type={self.score_type!r}) is {kind}, not a residual per input feature; "
+                "reconstruction(X) gives G(E(x)) for a residual map")
+
     def _pair_logit(self, X):
         """The logit of D_xx(x, G(E(x)))."""
         return self.discriminator_xx_(X, self.reconstruct(X))

@@ -58,6 +58,10 @@ class ClassicalDetector(BaseGANDetector):
 
     savable = False
 
+    def _why_not_explained(self):
+        return ("its score is a scikit-learn model's value of the whole row (a density, an SVM decision, "
+                "an isolation depth), not a residual per input feature")
+
     def _fit_model(self, X):
         # scikit-learn runs on the CPU whatever ``device`` says; scoring then stays there too.
         self.device_ = torch.device("cpu")

@@ -119,3 +119,7 @@ class DAGMM(DeepBaseline):
     def _anomaly_score(self, X):
         _, z = self._compress(X)
         return sample_energy(z, self.gmm_weights_, self.gmm_means_, self.gmm_covariances_)
+
+    def _why_not_explained(self):
+        return ("its score is a Gaussian mixture's sample energy of the compressed code (Eq. 6), "
+                "not a residual per input feature")

@@ -5,6 +5,7 @@ encoder and decoder with batch normalisation, trained to reconstruct normal data
 anomaly score is the reconstruction loss. Tabular rows use fully connected networks.
 """
 
+from ...explanation import exact, mean_squared_terms
 from ...scoring.reconstruction import reconstruction_error
 from ...utils.params import keyword_init
 from .deep import BASELINE_PARAMETERS, DeepBaseline, conv_decoder, conv_encoder, mlp_decoder, mlp_encoder
@@ -38,3 +39,10 @@ class DCAE(DeepBaseline):
 
     def _anomaly_score(self, X):
         return reconstruction_error(X, self.reconstruct(X))
+
+    def _why_not_explained(self):
+        return None
+
+    def _feature_terms(self, X):
+        """``explain``: ``(x_j - D(E(x))_j)^2 / n_features``, the score's MSE feature by feature (exact)."""
+        return exact(mean_squared_terms(X, self.reconstruct(X)))

@@ -110,3 +110,6 @@ class DeepSVDD(DeepBaseline):
 
     def _anomaly_score(self, X):
         return squared_distance(self.network_(X), self.center_) - self.radius_**2
+
+    def _why_not_explained(self):
+        return "its score is the distance of the row's embedding phi(x) to the centre c, not a residual per input feature"

@@ -17,6 +17,7 @@ from torch import nn
 from ...nets.dcgan import DCGANConfig, _downsample
 from ...utils.params import keyword_init
 from .deep import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline
+from ...explanation import exact
 from .losses import dsebm_energy, score_matching_error
 
 DSEBM_PARAMETERS = {**BASELINE_PARAMETERS, "noise_std": 0.1, "score_type": "energy"}
@@ -102,3 +103,14 @@ class DSEBM(DeepBaseline):
             return self.energy_(X)
         _, grad = energy_gradient(self.energy_, X, create_graph=False)
         return score_matching_error(X, X, grad)
+
+    def _why_not_explained(self):
+        if self.score_type == "reconstruction":
+            return None
+        return (f"score_type={self.score_type!r} scores the energy E(x) of the whole row, not a residual per "
+                "input feature; score_type='reconstruction' (||x - f(x)||^2) is explained")
+
+    def _feature_terms(self, X):
+        """``explain`` (score_type="reconstruction"): ``(x_j - f(x)_j)^2 = (dE/dx_j)^2`` (exact)."""
+        _, grad = energy_gradient(self.energy_, X, create_graph=False)
+        return exact((X - (X - grad)).pow(2).flatten(1))  # as score_matching_error(X, X, grad), unsummed

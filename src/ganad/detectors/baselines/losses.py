@@ -26,6 +26,14 @@ def negative_elbo(x, x_hat, mu, logvar):
     return nll + gaussian_kl(mu, logvar)
 
 
+def gaussian_nll_terms(x, x_hat):
+    """``-log N(x_j; x_hat_j, 1) = (x_j - x_hat_j)^2 / 2 + log(2 pi) / 2`` per feature, (B, ...) -> (B, d).
+
+    The per-feature terms of ``negative_elbo``'s reconstruction part (``VAE.explain``).
+    """
+    return 0.5 * (x - x_hat).pow(2).flatten(1) + 0.5 * math.log(2 * math.pi)
+
+
 def squared_distance(features, center):
     """Deep SVDD's ``||phi(x) - c||^2`` per sample (Ruff et al. 2018, Eq. 3 and 4): (B, k) -> (B,)."""
     return (features - center).pow(2).sum(dim=1)

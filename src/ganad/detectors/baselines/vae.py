@@ -14,7 +14,7 @@ from sklearn.utils._param_validation import Interval
 from ...utils.params import keyword_init
 from .deep import (BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline, conv_decoder, conv_encoder,
                    mlp_decoder, mlp_encoder)
-from .losses import gaussian_kl, negative_elbo
+from .losses import gaussian_kl, gaussian_nll_terms, negative_elbo
 
 
 class VAE(DeepBaseline):
@@ -62,3 +62,17 @@ class VAE(DeepBaseline):
         rng = self._seeded_generator(1)
         draws = [negative_elbo(X, *self._elbo_terms(X, rng)) for _ in range(self.n_score_samples)]
         return torch.stack(draws).mean(dim=0)
+
+    def _why_not_explained(self):
+        return None
+
+    def _feature_terms(self, X):
+        """``explain``: ``-log N(x_j; x_hat_j, 1) = (x_j - x_hat_j)^2 / 2 + log(2 pi) / 2`` per feature,
+        x_hat = D(mu(x)) (averaged over the score's own draws of z when ``n_score_samples`` > 0);
+        the remainder is ``KL(q(z|x) || p(z))``, a term of the whole row."""
+        mu, logvar = self.encode(X)
+        if self.n_score_samples == 0:
+            return gaussian_nll_terms(X, self.decoder_(mu)), gaussian_kl(mu, logvar)
+        rng = self._seeded_generator(1)  # the draws of _anomaly_score, in the same order
+        draws = [gaussian_nll_terms(X, self._elbo_terms(X, rng)[0]) for _ in range(self.n_score_samples)]
+        return torch.stack(draws).mean(dim=0), gaussian_kl(mu, logvar)

@@ -111,3 +111,7 @@ class GANomaly(BaseGANDetector):
     def _anomaly_score(self, X):
         _, z, z_hat = self.generator_(X)
         return latent_distance(z, z_hat)
+
+    def _why_not_explained(self):
+        return ("its score is the latent distance ||G_E(x) - E(G(x))||_2 (Eq. 12), measured in the latent space, "
+                "not a residual per input feature")

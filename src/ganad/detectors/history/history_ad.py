@@ -183,6 +183,9 @@ class HistoryAD(GANDetector):
     def _anomaly_score(self, X):
         return range_score(self.tv_critic_(X), self.tv_range_)  # D_TV(x) = -tv_critic_(x) within the range
 
+    def _why_not_explained(self):
+        return "its score is the critic D_TV's output, a value of the whole row, not a residual per input feature"
+
     # Inspection of the history (Fig. 3, 4, 8); the first three need keep_snapshots=True.
 
     def sample_history(self, n, *, random_state=None):

@@ -44,6 +44,9 @@ class WGANCritic(GANDetector):
     def _anomaly_score(self, X):
         return range_score(self.critic_(X), self.critic_range_)
 
+    def _why_not_explained(self):
+        return "its score is the critic's output (§5.1), a value of the whole row, not a residual per input feature"
+
     def _fit_offset(self, train_scores):
         if self.contamination == "range":
             low = self.critic_range_[0]

@@ -14,6 +14,7 @@ from numbers import Real
 import torch
 from sklearn.utils._param_validation import Interval
 
+from ...explanation import exact, mean_squared_terms
 from ...scoring.reconstruction import reconstruction_error
 from ...training.budget import EPOCHS_CONSTRAINT, training_epochs
 from ...training.encoder import fit_encoder
@@ -53,3 +54,10 @@ class WGANEncoder(GANDetector):
 
     def _anomaly_score(self, X):
         return reconstruction_error(X, self.reconstruct(X))
+
+    def _why_not_explained(self):
+        return None
+
+    def _feature_terms(self, X):
+        """``explain``: ``(x_j - G(E(x))_j)^2 / n_features``, the score's MSE feature by feature (exact)."""
+        return exact(mean_squared_terms(X, self.reconstruct(X)))
