@@ -14,9 +14,10 @@ $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install -q -e ".[test]"
 	touch $(STAMP)
 
-# the optional extras whose tests skip without them (compare: PyOD, for PyODAdapter's equality tests)
+# the optional extras whose tests skip without them (compare: PyOD, for PyODAdapter's equality tests;
+# parquet: pyarrow)
 $(EXTRAS_STAMP): $(STAMP)
-	$(PY) -m pip install -q -e ".[test,compare]"
+	$(PY) -m pip install -q -e ".[test,compare,parquet]"
 	touch $(EXTRAS_STAMP)
 
 install: $(STAMP)

@@ -142,7 +142,7 @@ def _detector_from_config(config, path, device):
     support = config.get("support")
     detector.support_ = None if support is None else {k: v if k == "score" else np.asarray(v, dtype=np.float64)
                                                        for k, v in support.items()}
-    if config.get("feature_names") is not None:
+    if config.get("feature_names") is not None:  # strings, checked by check_config
         detector.feature_names_in_ = np.asarray(config["feature_names"], dtype=object)
     for name, value in config["fitted"].items():
         setattr(detector, name, tuple(value) if isinstance(value, list) else value)
@@ -156,7 +156,6 @@ def _detector_from_config(config, path, device):
 def _config(detector):
     params = {k: v for k, v in detector.get_params().items() if k not in USER_MODULE_PARAMS}
     scaler = None if detector.scaler_ is None else {k: v.tolist() for k, v in detector.scaler_.items()}
-    names = getattr(detector, "feature_names_in_", None)
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -170,9 +169,27 @@ def _config(detector):
         "scaler": scaler,
         "support": None if detector.support_ is None else
         {k: v if k == "score" else v.tolist() for k, v in detector.support_.items()},
-        "feature_names": None if names is None else [str(name) for name in names],
+        "feature_names": _feature_names(detector),
         "fitted": {name: getattr(detector, name) for name in detector.fitted_values},
     }
+
+
+def _feature_names(detector):
+    """``feature_names_in_`` as a list of str for ``config.json``, None when the model has none.
+
+    scikit-learn sets ``feature_names_in_`` only from column names that are all strings, and
+    checks the columns of every scored DataFrame against it; loaded, the list becomes the
+    same object array, so the loaded model accepts, warns and refuses exactly as the saved
+    one. Anything else (numbers, a wrong count) would load as other names: refused.
+    """
+    names = getattr(detector, "feature_names_in_", None)
+    if names is None:
+        return None
+    names = list(np.asarray(names, dtype=object).ravel())
+    if len(names) != detector.n_features_in_ or not all(isinstance(name, str) for name in names):
+        raise ValueError(f"cannot save {type(detector).__name__}: feature_names_in_ must hold "
+                         f"{detector.n_features_in_} strings, as scikit-learn sets it, got {names[:5]!r}")
+    return [str(name) for name in names]
 
 
 def _params_to_json(params):

@@ -130,7 +130,7 @@ def fetch_data(args):
 
 def _add_fit_parser(commands):
     parser = commands.add_parser("fit", help="fit a detector on normal data and save it")
-    parser.add_argument("data", help="training data: .csv (optional header line), .npy or .npz")
+    parser.add_argument("data", help="training data: .csv (optional header line), .npy, .npz or .parquet")
     parser.add_argument("--method", required=True, metavar="NAME", help=f"one of: {', '.join(METHODS)}")
     parser.add_argument("--out", required=True, metavar="MODEL_DIR",
                         help="folder to save the model in: new, empty, or a model folder (replaced)")
@@ -153,10 +153,11 @@ def _add_score_parser(commands):
     parser = commands.add_parser("score", help="write the anomaly score of every row of a data file",
                                  epilog=SCORE_LABELS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("model", metavar="MODEL_DIR", help="a folder written by `ganad fit`")
-    parser.add_argument("data", help="data to score: .csv, .npy or .npz with the training features; a CSV "
-                                     "header's columns are matched by name to the training file's")
+    parser.add_argument("data", help="data to score: .csv, .npy, .npz or .parquet with the training features; "
+                                     "named columns (a CSV header, Parquet) are matched by name to the training file's")
     parser.add_argument("--out", required=True, metavar="SCORES.csv",
-                        help="CSV with an anomaly_score column (higher = more anomalous), one row per data row")
+                        help="CSV (Parquet when it ends in .parquet) with an anomaly_score column (higher = more "
+                             "anomalous), one row per data row")
     _add_reading_arguments(parser)
     labels = parser.add_mutually_exclusive_group()
     labels.add_argument("--threshold", type=_finite_float, metavar="T", help="label 1 where anomaly_score > T")

@@ -22,7 +22,7 @@ def _add_rank_parser(commands, add_device_argument, add_reading_arguments):
     parser = commands.add_parser("rank", help="draw the most and least anomalous images of a data file",
                                  description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("model", metavar="MODEL_DIR", help="a folder written by `ganad fit`")
-    parser.add_argument("data", help="images to rank, one flattened image per row: .csv, .npy or .npz")
+    parser.add_argument("data", help="images to rank, one flattened image per row: .csv, .npy, .npz or .parquet")
     parser.add_argument("--out", required=True, metavar="FIGURE.png", help="the figure to write")
     parser.add_argument("--n-shown", type=int, default=16, metavar="N", help="images per grid (default 16)")
     parser.add_argument("--image-shape", type=int, nargs=3, metavar=("C", "H", "W"),

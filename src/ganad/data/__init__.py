@@ -1,12 +1,7 @@
 """Data: synthetic benchmarks with labelled anomalies, and reading/writing the user's files."""
 
-from ganad.data.files import (
-    SUPPORTED_SUFFIXES,
-    ScoreWriter,
-    iter_array_chunks,
-    read_array,
-    write_scores_csv,
-)
+from ganad.data.files import SUPPORTED_SUFFIXES, column_names, iter_array_chunks, read_array
+from ganad.data.scores import ScoreWriter, write_scores_csv
 from ganad.data.synthetic import (
     SYNTHETIC_SETS,
     make_anomaly_benchmark,
@@ -51,6 +46,7 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "read_array",
     "iter_array_chunks",
+    "column_names",
     "ScoreWriter",
     "write_scores_csv",
     "Dataset",

@@ -1,11 +1,12 @@
-"""Reading the user's data and writing anomaly scores, for the command line.
+"""Reading the user's data files, and the checks around writing results, for the command line.
 
-Inputs are ``.csv`` (comma-delimited, optional header line), ``.npy`` or ``.npz``; every array
-comes back as a 2-D float64 array of shape ``(n_samples, n_features)``, a 1-D array becoming a
-single column. :func:`iter_array_chunks` streams a CSV or ``.npy`` without loading it whole.
-Scores are written as CSV with an ``anomaly_score`` column (and ``label`` when labels are
-given), one row per sample, by :class:`ScoreWriter` or :func:`write_scores_csv`; the file
-appears only once complete.
+Inputs are ``.csv`` (comma-delimited, optional header line), ``.npy``, ``.npz`` or ``.parquet``
+(numeric columns; needs pyarrow, ``pip install ganad[parquet]``, see :mod:`ganad.data.parquet`);
+every array comes back as a 2-D float64 array of shape ``(n_samples, n_features)``, a 1-D array
+becoming a single column. :func:`iter_array_chunks` streams a CSV, ``.npy`` or ``.parquet``
+without loading it whole. A cell that is not a number -- text, or a missing (empty or null)
+cell -- is refused with the file, row and column named (:func:`ganad.data.columns.cell_error`).
+Scores are written by :mod:`ganad.data.scores`.
 
 CSV header (``header="auto"``). The first non-blank line is a header when
 
@@ -27,13 +28,14 @@ integers (digits only, in the first 100 rows) is a row index written by pandas' 
 not a feature: ``index_column="refuse"`` (the default) raises :class:`ValueError`, ``"drop"``
 removes that column, ``"keep"`` reads it as a feature.
 
-Column names. :func:`column_names` gives a CSV header's names. Given ``columns``,
-:func:`read_array` and :func:`iter_array_chunks` return a CSV with a header in that column
-order, matched by name, and refuse a header that lacks one of them or has others; a file
-without names (no header, ``.npy``, ``.npz``) is read as it is.
+Column names. :func:`column_names` gives a CSV header's names, or a Parquet file's column
+names (``header`` and ``index_column`` apply to CSV only; a pandas index stored in a Parquet
+file is never a feature). Given ``columns``, :func:`read_array` and :func:`iter_array_chunks`
+return a CSV with a header, or a Parquet file, in that column order, matched by name, and
+refuse a file that lacks one of them or has others; a file without names (no header,
+``.npy``, ``.npz``) is read as it is.
 """
 
-import collections
 import contextlib
 import csv
 import itertools
@@ -45,9 +47,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..utils.atomic import atomic_path
+from .columns import cell_error, match_columns
+from .parquet import iter_parquet, parquet_layout
 
-SUPPORTED_SUFFIXES = (".csv", ".npy", ".npz")
+SUPPORTED_SUFFIXES = (".csv", ".npy", ".npz", ".parquet")
 HEADER_CHOICES = ("auto", "yes", "no")
 INDEX_COLUMN_CHOICES = ("refuse", "drop", "keep")
 _NPZ_KEYS = ("X", "data")
@@ -55,22 +58,24 @@ _SNIFF_LINES = 100  # data lines after the first line that header and index dete
 _DIGITS = re.compile(r"\d+")
 _INTEGER = re.compile(r"[+-]?\d+")
 _INDEX_NAMES = ("", "Unnamed: 0")
+_PARQUET_READ_ROWS = 2**16  # rows per batch when a whole Parquet file is read
 
 
 def read_array(path, *, header="auto", index_column="refuse", columns=None):
-    """Read a whole ``.csv``, ``.npy`` or ``.npz`` file as a 2-D float64 array.
+    """Read a whole ``.csv``, ``.npy``, ``.npz`` or ``.parquet`` file as a 2-D float64 array.
 
-    ``header`` (``"auto"``, ``"yes"``, ``"no"``), ``index_column`` (``"refuse"``, ``"drop"``,
-    ``"keep"``) and ``columns`` (expected names, in order) apply to a CSV, as the module
-    docstring says. From an ``.npz`` the single array is taken, or the one named ``X`` or
-    ``data`` when there are several.
+    ``header`` (``"auto"``, ``"yes"``, ``"no"``) and ``index_column`` (``"refuse"``, ``"drop"``,
+    ``"keep"``) apply to a CSV, ``columns`` (expected names, in order) to a CSV or Parquet
+    file, as the module docstring says. From an ``.npz`` the single array is taken, or the
+    one named ``X`` or ``data`` when there are several.
     """
     path, suffix = _check_path(path)
-    if suffix == ".csv":
-        blocks = list(_iter_csv(path, None, _csv_layout(path, header, index_column, columns)))
+    if suffix in (".csv", ".parquet"):
+        chunk_rows = None if suffix == ".csv" else _PARQUET_READ_ROWS
+        blocks = list(_iter_named(path, suffix, chunk_rows, header, index_column, columns))
         if not blocks:
             raise ValueError(f"{path}: no data rows")
-        return blocks[0]
+        return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
     if suffix == ".npy":
         return _as_float_2d(_load_npy(path, mmap_mode=None), path)
     return _as_float_2d(_load_npz(path), path)
@@ -79,17 +84,18 @@ def read_array(path, *, header="auto", index_column="refuse", columns=None):
 def iter_array_chunks(path, chunk_rows, *, header="auto", index_column="refuse", columns=None):
     """Yield consecutive 2-D float64 blocks of at most ``chunk_rows`` rows of a data file.
 
-    A CSV is read ``chunk_rows`` lines at a time and a ``.npy`` is memory-mapped, so neither is
-    loaded whole; an ``.npz`` is compressed and is loaded whole, then sliced. Concatenating the
-    blocks gives :func:`read_array` with the same keywords. The path, ``chunk_rows`` and the
-    CSV's header are checked at the call.
+    A CSV is read ``chunk_rows`` lines at a time, a Parquet file in batches of ``chunk_rows``
+    rows (fewer at the end of a row group) and a ``.npy`` is memory-mapped, so none is loaded
+    whole; an ``.npz`` is compressed and is loaded whole, then sliced. Concatenating the
+    blocks gives :func:`read_array` with the same keywords. The path, ``chunk_rows``, the
+    CSV's header and the Parquet file's columns and their types are checked at the call.
     """
     path, suffix = _check_path(path)
     is_integer = isinstance(chunk_rows, (int, np.integer)) and not isinstance(chunk_rows, bool)
     if not is_integer or chunk_rows < 1:
         raise ValueError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
-    if suffix == ".csv":
-        return _iter_csv(path, chunk_rows, _csv_layout(path, header, index_column, columns))
+    if suffix in (".csv", ".parquet"):
+        return _iter_named(path, suffix, chunk_rows, header, index_column, columns)
     data = _load_npy(path, mmap_mode="r") if suffix == ".npy" else _load_npz(path)
     _check_array(data, path)  # a memory map's dtype and shape are read without loading it
     return (_as_float_2d(data[start:start + chunk_rows], path)
@@ -97,64 +103,23 @@ def iter_array_chunks(path, chunk_rows, *, header="auto", index_column="refuse",
 
 
 def column_names(path, *, header="auto", index_column="refuse"):
-    """The column names of a CSV's header line as a tuple of str, else None.
+    """The column names of a CSV's header line or of a Parquet file as a tuple of str, else None.
 
     None for a CSV without a header and for ``.npy`` and ``.npz``. A dropped index column
     has no name in the tuple; a kept one is named as in the file (``""`` or ``Unnamed: 0``).
+    A Parquet file's names leave out a pandas index stored in it.
     """
     path, suffix = _check_path(path)
+    if suffix == ".parquet":
+        return parquet_layout(path).names
     return _csv_layout(path, header, index_column, None).names if suffix == ".csv" else None
 
 
-class ScoreWriter:
-    """Context manager writing anomaly scores to CSV: the header once, then chunk after chunk.
-
-    ``with ScoreWriter(path, with_labels=True) as writer: writer.write(scores, labels)``.
-    The rows go to a temporary file beside ``path`` that replaces ``path`` when the block
-    ends without an exception; otherwise it is removed and ``path`` is left as it was.
-    Scores are written with Python's shortest round-trip ``repr``, so reading them back
-    gives the same float64 values.
-    """
-
-    def __init__(self, path, *, with_labels=False):
-        self.path = Path(path)
-        self.with_labels = with_labels
-        self._handle = None
-        self._stack = None
-
-    def __enter__(self):
-        with contextlib.ExitStack() as stack:
-            tmp = stack.enter_context(atomic_path(self.path))
-            self._handle = stack.enter_context(open(tmp, "w", encoding="utf-8", newline=""))
-            self._handle.write("anomaly_score,label\n" if self.with_labels else "anomaly_score\n")
-            self._stack = stack.pop_all()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._handle = None
-        return self._stack.__exit__(*exc_info)
-
-    def write(self, scores, labels=None):
-        """Append one row per score (with its label when the writer has labels)."""
-        if self._handle is None:
-            raise RuntimeError("ScoreWriter.write must be called inside its `with` block")
-        scores = np.asarray(scores, dtype=np.float64)
-        if scores.ndim != 1:
-            raise ValueError(f"scores must be 1-D, got shape {scores.shape}")
-        if (labels is not None) != self.with_labels:
-            raise ValueError("labels must be given exactly when the writer has with_labels=True")
-        if labels is None:
-            rows = [f"{score!r}\n" for score in scores.tolist()]
-        else:
-            labels = _check_labels(labels, len(scores))
-            rows = [f"{score!r},{label}\n" for score, label in zip(scores.tolist(), labels)]
-        self._handle.write("".join(rows))
-
-
-def write_scores_csv(path, scores, labels=None):
-    """Write ``scores`` (and ``labels``) to a CSV with header ``anomaly_score[,label]``."""
-    with ScoreWriter(path, with_labels=labels is not None) as writer:
-        writer.write(scores, labels)
+def _iter_named(path, suffix, chunk_rows, header, index_column, columns):
+    """The blocks of a file that may name its columns (CSV, Parquet), layout checked now."""
+    if suffix == ".parquet":
+        return iter_parquet(path, chunk_rows, parquet_layout(path, columns))
+    return _iter_csv(path, chunk_rows, _csv_layout(path, header, index_column, columns))
 
 
 def check_output(output, inputs, *, folder=False):
@@ -240,7 +205,7 @@ class _CsvLayout:
 
     has_header: bool
     names: tuple | None = None  # the header's names of the columns returned
-    n_header_cells: int | None = None
+    header_names: tuple | None = None  # all the header's names, as in the file
     select: list | None = None  # column indices to return, in order; None: all as they are
 
 
@@ -262,9 +227,9 @@ def _csv_layout(path, header, index_column, columns):
         if index_column == "drop":
             select = select[1:]
     if columns is not None:
-        select = [select[i] for i in _column_order([names[i] for i in select], list(columns), path)]
+        select = [select[i] for i in match_columns([names[i] for i in select], list(columns), path)]
     identity = select == list(range(len(names)))
-    return _CsvLayout(True, tuple(names[i] for i in select), len(names), None if identity else select)
+    return _CsvLayout(True, tuple(names[i] for i in select), tuple(names), None if identity else select)
 
 
 def _check_choice(name, value, choices):
@@ -314,38 +279,15 @@ def _has_index_column(names, following):
         _DIGITS.fullmatch(_cells(line)[0]) for line in following)
 
 
-def _column_order(found, expected, path):
-    """Indices into ``found`` (the file's names) giving the ``expected`` names in order."""
-    position = {name: i for i, name in enumerate(found)}
-    if len(position) < len(found):
-        repeated = sorted(name for name, n in collections.Counter(found).items() if n > 1)
-        raise ValueError(f"{path}: the header repeats the column name(s) {_few(repeated)}; "
-                         "columns cannot be matched by name")
-    missing = [name for name in expected if name not in position]
-    unknown = sorted(set(found) - set(expected), key=position.get)
-    if missing or unknown:
-        problems = [f"{what} {_few(names)}" for what, names in (("missing", missing), ("not expected", unknown))
-                    if names]
-        raise ValueError(f"{path}: the header's columns are not the {len(expected)} expected ones "
-                         f"(the training file's): {'; '.join(problems)}")
-    return [position[name] for name in expected]
-
-
-def _few(names, shown=5):
-    """``names`` for a message: the first ``shown`` of them and how many in all."""
-    listed = ", ".join(repr(name) for name in names[:shown])
-    return f"[{listed}, ... ({len(names)} in all)]" if len(names) > shown else f"[{listed}]"
-
-
 def _iter_csv(path, chunk_rows, layout):
     """Yield float64 blocks of ``chunk_rows`` lines (all lines when ``None``) of a CSV."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         numbered = ((number, line) for number, line in enumerate(handle, start=1) if _content(line))
         if layout.has_header:
             next(numbered)
-        n_columns = layout.n_header_cells
+        n_columns = None if layout.header_names is None else len(layout.header_names)
         while chunk := list(itertools.islice(numbered, chunk_rows)):
-            block = _parse_csv_lines(chunk, path)
+            block = _parse_csv_lines(chunk, path, layout.header_names)
             if n_columns is not None and block.shape[1] != n_columns:
                 raise ValueError(f"{path}: the rows from line {chunk[0][0]} have "
                                  f"{block.shape[1]} columns, expected {n_columns}")
@@ -353,25 +295,25 @@ def _iter_csv(path, chunk_rows, layout):
             yield block if layout.select is None else block[:, layout.select]
 
 
-def _parse_csv_lines(chunk, path):
+def _parse_csv_lines(chunk, path, names):
     try:
         return np.loadtxt([line for _, line in chunk], delimiter=",", ndmin=2, dtype=np.float64)
     except ValueError as error:
-        raise ValueError(_describe_bad_row(chunk, path, error)) from None
+        raise _bad_row_error(chunk, path, error, names) from None
 
 
-def _describe_bad_row(chunk, path, error):
-    """Name the file line of the first non-numeric cell or ragged row in ``chunk``."""
+def _bad_row_error(chunk, path, error, names):
+    """The error naming the first non-numeric or missing cell, or ragged row, in ``chunk``."""
     width = None
     for number, line in chunk:
         cells = _cells(line)
-        bad = [cell for cell in cells if not _is_number(cell)]
+        bad = [column for column, cell in enumerate(cells) if not _is_number(cell)]
         if bad:
-            return f"{path}: non-numeric cell {bad[0]!r} in the row at line {number}"
+            return cell_error(path, cells[bad[0]], f"the row at line {number}", bad[0], names)
         if width is not None and len(cells) != width:
-            return f"{path}: the row at line {number} has {len(cells)} columns, expected {width}"
+            return ValueError(f"{path}: the row at line {number} has {len(cells)} columns, expected {width}")
         width = len(cells)
-    return f"{path}: {error}"
+    return ValueError(f"{path}: {error}")
 
 
 def _content(line):
@@ -390,14 +332,3 @@ def _is_number(cell):
     except ValueError:
         return False
     return True
-
-
-def _check_labels(labels, n_scores):
-    labels = np.asarray(labels)
-    if labels.shape != (n_scores,):
-        raise ValueError(f"labels have shape {labels.shape}, expected ({n_scores},)")
-    integral = labels.dtype.kind in "biu" or (
-        labels.dtype.kind == "f" and np.array_equal(labels, np.floor(labels)))
-    if not integral:
-        raise ValueError("labels must be integers")
-    return labels.astype(np.int64).tolist()
