@@ -14,7 +14,15 @@ Rows far outside the training data's range score above every training row
 (``support_rule``, ``ganad.utils.support``). Subclasses implement ``_fit_model(X)`` (X a float32
 tensor on ``device_``, already scaled and shaped) and ``_anomaly_score(X)`` (a
 batch tensor -> a (B,) tensor); everything else -- validation, seeding, devices,
-scaling, chunked scoring, thresholds, saving -- lives here.
+imputation, scaling, chunked scoring, thresholds, saving -- lives here.
+
+Missing values. ``impute=None`` (the default) refuses a NaN in ``X``, at fit and at scoring,
+with scikit-learn's message. ``impute="median"`` or ``"mean"`` lets NaN through (an infinity
+is still refused): ``fit`` stores each feature's median or mean of the training rows, NaN
+ignored, as ``imputer_`` (float64, one value per feature; a feature missing in every row
+is refused, named) and fills every NaN with it before scaling, in ``fit`` and in every path
+that scores or maps rows (``anomaly_score``, ``explain``, ``reconstruction``...), which all
+see the filled rows (``ganad.utils.impute``).
 """
 
 import math
@@ -31,6 +39,7 @@ from .data.files import plain_array_scoring
 from .explanation import add_support_raise, check_contributions, if_explained
 from .training.budget import training_epochs
 from .utils.device import resolve_device
+from .utils.impute import IMPUTATIONS, fill_missing, finite_check, fit_imputer
 from .utils.rng import torch_generator, torch_seed
 from .utils.scaling import SCALINGS, apply_scaler, fit_scaler
 from .utils.support import InvertedScoreWarning, apply_support, far_rows, fit_support
@@ -40,6 +49,7 @@ from .fitted_state import check_finite_state, check_network_size, check_offset_s
 
 BASE_PARAMETERS = {
     "scaling": None,
+    "impute": None,
     "contamination": 0.1,
     "random_state": None,
     "device": "auto",
@@ -51,6 +61,7 @@ BASE_PARAMETERS = {
 
 BASE_CONSTRAINTS = {
     "scaling": [StrOptions(set(SCALINGS)), None],
+    "impute": [StrOptions(set(IMPUTATIONS)), None],
     "contamination": [Interval(Real, 0, 0.5, closed="right")],
     "random_state": ["random_state"],
     "device": [str, torch.device],
@@ -73,7 +84,13 @@ def _offset_sample(X, size, seed):
 
 
 class BaseGANDetector(OutlierMixin, BaseEstimator):
-    """Base class: a scikit-learn outlier detector backed by torch networks."""
+    """Base class: a scikit-learn outlier detector backed by torch networks.
+
+    Every detector takes the shared parameters of ``BASE_PARAMETERS``, among them
+    ``scaling`` (None, "standard", "minmax", "minmax01": fitted as ``scaler_``) and
+    ``impute`` (None, "median", "mean": missing values, fitted as ``imputer_``; see the
+    module docstring).
+    """
 
     _parameter_constraints = BASE_CONSTRAINTS
     image_shape = None
@@ -100,7 +117,10 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
             raise
 
     def _fit(self, X):
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2,
+                          ensure_all_finite=finite_check(self.impute))
+        self.imputer_ = fit_imputer(X, self.impute, getattr(self, "feature_names_in_", None))
+        X = fill_missing(X, self.imputer_)
         check_float32_range(X)
         self.image_shape_ = check_image_shape(self.image_shape, X.shape[1])
         self.device_ = resolve_device(self.device)
@@ -154,6 +174,11 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         for name in [name for name in vars(self) if name.endswith("_") and not name.startswith("_")]:
             delattr(self, name)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = self.impute is not None
+        return tags
+
     def __sklearn_is_fitted__(self):
         """Fitted only once ``fit`` completed (``offset_`` is set last)."""
         return hasattr(self, "offset_")
@@ -177,8 +202,10 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
             return check_scores(self._anomaly_scores(X))
 
     def _scoring_input(self, X):
-        """``X`` validated against the fitted shape, within float32 range, and scaled."""
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        """``X`` validated against the fitted shape, NaN filled (``imputer_``), within float32 range, and scaled."""
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False,
+                          ensure_all_finite=finite_check(self.imputer_))
+        X = fill_missing(X, self.imputer_)
         check_float32_range(X)
         return apply_scaler(X, self.scaler_)
 
@@ -278,8 +305,8 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         Raises
         ------
         ValueError
-            If ``X`` has the wrong number of features or non-finite values, or a row's
-            contributions are NaN.
+            If ``X`` has the wrong number of features or non-finite values (NaN allowed, and
+            filled, with ``impute``), or a row's contributions are NaN.
         """
         check_is_fitted(self)
         self._validate_params()

@@ -1,7 +1,7 @@
 """Checks on a detector's fitted state: network sizes before allocation, finiteness after fitting.
 
 A detector's fitted state is its networks (``network_names``), its fitted tensors
-(``fitted_tensors``), its JSON values (``fitted_values``), ``scaler_`` and ``offset_``.
+(``fitted_tensors``), its JSON values (``fitted_values``), ``imputer_``, ``scaler_`` and ``offset_``.
 ``fit``, ``save_model`` and ``load_model`` all check it here, so that no path keeps, writes
 or reads a model with a NaN or an infinity in it, and no path allocates networks beyond
 ``MAX_NETWORK_PARAMETERS``.
@@ -66,10 +66,13 @@ def fitted_tensors(detector):
 
 
 def non_finite_names(detector, *, with_tensors=True):
-    """Names of the fitted tensors (unless not ``with_tensors``), values, scaler and offset holding a NaN or inf."""
+    """Names of the fitted tensors (unless not ``with_tensors``), values, imputer, scaler and offset
+    holding a NaN or inf."""
     names = [name for name, value in (fitted_tensors(detector) if with_tensors else {}).items()
              if value.is_floating_point() and not bool(torch.isfinite(value).all())]
     values = {name: getattr(detector, name) for name in detector.fitted_values}
+    if getattr(detector, "imputer_", None) is not None:
+        values["imputer_"] = detector.imputer_
     values.update({f"scaler_[{key!r}]": value for key, value in (detector.scaler_ or {}).items()})
     values.update({f"support_[{key!r}]": value for key, value in (getattr(detector, "support_", None) or {}).items()})
     if hasattr(detector, "offset_"):

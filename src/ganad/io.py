@@ -14,7 +14,10 @@ A model is trusted only once it is whole and consistent:
 * ``config.json`` is validated against the detector's parameter constraints, and the
   networks it describes are sized on torch's ``meta`` device (no allocation) and checked
   against the tensor file's names and shapes before any tensor is loaded;
-* no tensor, fitted value, scaler or offset may hold a NaN or an infinity, on save or load.
+* no tensor, fitted value, imputer, scaler or offset may hold a NaN or an infinity, on save or load.
+
+A folder written before ``impute`` existed has no ``imputer`` field: it loads with
+``impute=None`` and ``imputer_ = None``, refusing NaN as it did.
 
 Folders of format version 1 (before manifests) still load, with every check but the hash.
 """
@@ -138,6 +141,8 @@ def _detector_from_config(config, path, device):
     detector.image_shape_ = None if config["image_shape"] is None else tuple(config["image_shape"])
     detector.seed_ = config["seed"]
     detector.offset_ = config["offset"]
+    imputer = config.get("imputer")
+    detector.imputer_ = None if imputer is None else np.asarray(imputer, dtype=np.float64)
     detector.scaler_ = None if config["scaler"] is None else {k: np.asarray(v) for k, v in config["scaler"].items()}
     support = config.get("support")
     detector.support_ = None if support is None else {k: v if k == "score" else np.asarray(v, dtype=np.float64)
@@ -166,6 +171,7 @@ def _config(detector):
         "image_shape": None if detector.image_shape_ is None else list(detector.image_shape_),
         "seed": int(detector.seed_),
         "offset": float(detector.offset_),
+        "imputer": None if detector.imputer_ is None else detector.imputer_.tolist(),
         "scaler": scaler,
         "support": None if detector.support_ is None else
         {k: v if k == "score" else v.tolist() for k, v in detector.support_.items()},

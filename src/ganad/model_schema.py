@@ -2,7 +2,8 @@
 
 ``check_config`` refuses, with ``ValueError`` naming the field, every value a ganad save
 cannot have written: a wrong type, a missing or unknown key, a feature count that does not
-match the image shape or the scaler, a non-finite offset. The detector's own parameters are
+match the image shape, the imputer or the scaler, a non-finite offset, an imputer without
+``impute`` (or the reverse). The detector's own parameters are
 checked afterwards by its ``_parameter_constraints`` (``ganad.io``).
 """
 
@@ -44,6 +45,7 @@ def _check_fields(config):
     offset = _field(config, "offset", Real)
     if not math.isfinite(offset):
         raise ValueError(f"offset={offset} is not finite")
+    _check_imputer(config.get("imputer"), config["params"].get("impute"), n_features)
     _check_scaler(_required(config, "scaler"), n_features)
     _check_support(config.get("support"), n_features)
     names = config.get("feature_names")
@@ -84,6 +86,16 @@ def _check_image_shape(shape, n_features):
         raise ValueError(f"image_shape must be null or three positive integers, got {shape!r}")
     if math.prod(shape) != n_features:
         raise ValueError(f"image_shape {shape} does not hold n_features_in={n_features} values")
+
+
+def _check_imputer(imputer, impute, n_features):
+    """``imputer``: null (always, without ``impute``: folders older than it have no field) or
+    ``n_features`` finite numbers (always, with ``impute``)."""
+    if (imputer is None) != (impute is None):
+        raise ValueError(f"imputer must be given exactly when params impute is set (impute={impute!r})")
+    if imputer is not None and not (isinstance(imputer, list) and len(imputer) == n_features
+                                    and all(_finite_number(v) for v in imputer)):
+        raise ValueError(f"imputer must be null or {n_features} finite numbers")
 
 
 def _check_scaler(scaler, n_features):

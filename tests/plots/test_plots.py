@@ -220,3 +220,21 @@ def test_ranked_samples_draws_both_grids(tmp_path):
         plot_ranked_samples(X, X.sum(axis=1), tmp_path / "bad.png", image_shape=(1, 4, 4))
     with pytest.raises(ValueError, match="one row per score"):
         plot_ranked_samples(X, X.sum(axis=1)[:-1], tmp_path / "bad.png", image_shape=(3, 4, 4))
+
+
+def test_ranked_samples_draw_a_map_under_each_image(tmp_path, monkeypatch):
+    drawn = []
+    monkeypatch.setattr("ganad.plots.ranking.save_figure", lambda fig, path: drawn.append(fig) or path)
+    X = np.random.default_rng(0).uniform(-1, 1, size=(30, 3 * 4 * 4))
+    plot_ranked_samples(X, X.sum(axis=1), tmp_path / "plain.png", image_shape=(3, 4, 4), n_shown=5)
+    plot_ranked_samples(X, X.sum(axis=1), tmp_path / "maps.png", image_shape=(3, 4, 4), n_shown=5, maps=X ** 2)
+    plain, maps = ([ax.images[0] for ax in fig.get_axes() if ax.images] for fig in drawn)
+    assert len(drawn[0].get_axes()) == 2 * 9  # two 3 x 3 grids for 5 samples
+    assert len(drawn[1].get_axes()) == 2 * 2 * 9 + 2  # each grid row doubled, and a colour bar per grid
+    assert len(plain) == 2 * 5 and len(maps) == 2 * 2 * 5  # an image and its map per sample
+    map_images = [image for image in maps if image.get_cmap().name == "magma"]
+    assert len(map_images) == 2 * 5 and all(image.get_array().shape == (4, 4) for image in map_images)
+    (low, high), = {image.get_clim() for image in map_images}  # one scale for every map, from 0
+    assert low == 0.0 and high == max(image.get_array().max() for image in map_images)
+    with pytest.raises(ValueError, match="maps must have the shape of X"):
+        plot_ranked_samples(X, X.sum(axis=1), tmp_path / "bad.png", image_shape=(3, 4, 4), maps=X[:, :3])

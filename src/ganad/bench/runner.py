@@ -33,6 +33,7 @@ from ..protocols import (contamination_split, leave_one_class_out_default_splits
 from ..registry import DETECTORS
 from ..data.tabular import scale_on_train
 from ..utils.device import resolve_device
+from ..utils.impute import finite_check
 from ..utils.rng import torch_seed
 from ..utils.validation import check_image_shape
 from .shared_gan import keep_gan, reuse_gan
@@ -193,13 +194,14 @@ def build_detector(job, X_train):
 def _check_before_fit(detector, X):
     """The checks of ``BaseGANDetector._fit`` before training, through the functions it calls.
 
-    The parameters, the rows (2-D, finite, two or more), ``image_shape`` against the feature
-    count, the device, and the size of the networks, built on torch's meta device (no memory).
-    The checks of the values' ranges (float32, after scaling) are left to ``fit``. They set
-    fitted attributes, so ``detector`` is a clone.
+    The parameters, the rows (2-D, finite -- NaN allowed with ``impute`` -- two or more),
+    ``image_shape`` against the feature count, the device, and the size of the networks, built
+    on torch's meta device (no memory). The checks of the values' ranges (float32, after
+    scaling) are left to ``fit``. They set fitted attributes, so ``detector`` is a clone.
     """
     detector._validate_params()
-    X = validate_data(detector, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+    X = validate_data(detector, X, dtype=[np.float64, np.float32], ensure_min_samples=2,
+                      ensure_all_finite=finite_check(detector.impute))
     detector.image_shape_ = check_image_shape(detector.image_shape, X.shape[1])
     detector.device_ = resolve_device(detector.device)
     detector.seed_ = torch_seed(detector.random_state)

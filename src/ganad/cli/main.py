@@ -1,10 +1,17 @@
 """The ``ganad`` command line.
 
     ganad list
-    ganad fit DATA --method NAME --out MODEL_DIR [--scaling ...] [--param KEY=VALUE ...]
+    ganad fit DATA --method NAME --out MODEL_DIR [--scaling ...] [--impute median|mean] [--param KEY=VALUE ...]
     ganad score MODEL_DIR DATA --out SCORES.csv [--threshold T | --contamination Q | --labels]
+                [--explain K]
+    ganad rank MODEL_DIR DATA --out FIGURE.png [--n-shown N] [--image-shape C H W] [--maps]
     ganad demo [--out DIR] [--gan wgan-gp|wgan-clip|vanilla] ...
     ganad data fetch NAME [--data-dir DIR]
+    ganad bench TABLE [--budget smoke|cpu|paper] ... | ganad bench --list
+
+``score --explain K`` and ``rank --maps`` show which input features made a row anomalous
+(``detector.explain``, ``ganad.explanation``); they need a model whose score is a residual
+and refuse any other with a one-line error naming why.
 
 ``main(argv) -> int`` runs one command and returns its exit status: 0 on success; 2 for
 a usage error or bad input (a missing or malformed file, an unknown method or
@@ -34,9 +41,11 @@ import numpy as np
 
 from ..catalog import METHODS, NOT_SAVABLE as NOT_SAVABLE_METHODS, PAPERS
 from ..data import ScoreWriter, iter_array_chunks, read_array
+from ..data.scores import named_top_contributions, top_contribution_columns, top_contributions
 from ..data.fetch import DATASETS, fetch
 from ..data.files import HEADER_CHOICES, INDEX_COLUMN_CHOICES, check_output, column_names, plain_array_scoring
 from ..errors import TrainingDivergedError
+from ..utils.impute import IMPUTATIONS, missing_cells
 from ..utils.scaling import SCALINGS
 from . import demo
 from .bench import _add_bench_parser
@@ -46,7 +55,8 @@ USAGE_ERROR = 2
 TRAINING_FAILED = INTERNAL_ERROR = 1
 INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process killed by Ctrl-C
 # Detector parameters that have a flag of their own, so --param may not set them.
-FLAG_PARAMETERS = {"scaling": "--scaling", "random_state": "--seed", "device": "--device", "verbose": "--verbose"}
+FLAG_PARAMETERS = {"scaling": "--scaling", "impute": "--impute", "random_state": "--seed", "device": "--device",
+                   "verbose": "--verbose"}
 
 NOT_SAVABLE = "Python & bench only"  # how `ganad list` and `ganad fit` name methods without model files
 SCORE_LABELS_HELP = """\
@@ -59,6 +69,17 @@ Labels (a `label` column, 1 = anomaly) are written only when asked for:
   --labels           the model's own rule, as its predict(): label 1 where
                      anomaly_score > -offset_, the threshold set at fit time from the
                      training data (the `contamination` parameter).
+
+Explanations (--explain K) add the columns top1_feature, top1_contribution, ...,
+topK_feature, topK_contribution: each row's K features with the largest contributions
+to its anomaly score (detector.explain), largest first, named as in the training file
+(CSV header, Parquet columns) or x0, x1, ... by 0-based position when it had no names.
+Offered by the models whose score is a residual (wgan-encoder, wgan-inversion, dcae,
+vae, bigan, anogan, adgan with its default score_type, dsebm with
+score_type=reconstruction); any other is refused, saying why, before DATA is read.
+Each chunk is explained as it is scored (a latent search runs for each); with
+--contamination the K top features and contributions of every row are held in memory
+too.
 """
 
 
@@ -137,6 +158,10 @@ def _add_fit_parser(commands):
     _add_reading_arguments(parser)
     parser.add_argument("--scaling", choices=(*SCALINGS, "none"), default="standard",
                         help="feature scaling fitted on DATA and stored with the model (default: standard)")
+    parser.add_argument("--impute", choices=IMPUTATIONS, default=None,
+                        help="read missing (empty or null) cells as NaN and fill them with each feature's "
+                             "median or mean over DATA, stored with the model and used by `ganad score` "
+                             "(default: a missing cell is refused, its row and column named)")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a detector parameter, e.g. n_epochs=5 or hidden=(64,64); VALUE is read as a "
                              "Python literal, else kept as a string; repeatable")
@@ -164,6 +189,9 @@ def _add_score_parser(commands):
     labels.add_argument("--contamination", type=_fraction, metavar="Q",
                         help="label 1 for the top Q fraction of this file's scores")
     labels.add_argument("--labels", action="store_true", help="label with the model's own threshold (predict)")
+    parser.add_argument("--explain", type=int, metavar="K",
+                        help="add each row's K features with the largest contributions to its score "
+                             "(1 <= K <= number of features; models whose score is a residual)")
     parser.add_argument("--chunk-rows", type=int, default=100_000, help="rows read and scored at a time")
     _add_device_argument(parser)
     parser.set_defaults(command=score)
@@ -208,8 +236,8 @@ def fit(args):
     detector = cls(**_detector_params(cls, args, seed))
     check_output(args.out, [args.data], folder=True)
     check_model_destination(args.out)
-    names = _unique_names(column_names(args.data, **_reading(args)), args.data)
-    X = read_array(args.data, **_reading(args))
+    names = _unique_names(column_names(args.data, **_reading(args, detector)), args.data)
+    X = read_array(args.data, **_reading(args, detector))
     start = time.perf_counter()
     detector.fit(X)
     seconds = time.perf_counter() - start
@@ -229,13 +257,27 @@ def score(args):
     out = Path(args.out)
     check_output(out, [args.data, *_model_files(args.model)])
     detector = load_model(args.model, device=args.device)
+    if args.explain is not None:
+        _check_explain(detector, args.explain)
     chunks = iter_array_chunks(args.data, args.chunk_rows, columns=getattr(detector, "feature_names_in_", None),
-                               **_reading(args))
+                               **_reading(args, detector))
     with plain_array_scoring():
         n_rows = _write_scores(detector, chunks, out, args)
     labelled = " and labels" if args.threshold is not None or args.contamination is not None or args.labels else ""
-    print(f"scored {n_rows} rows of {args.data}; wrote anomaly scores{labelled} to {out}")
+    explained = f" with each row's top {args.explain} features" if args.explain is not None else ""
+    print(f"scored {n_rows} rows of {args.data}; wrote anomaly scores{labelled}{explained} to {out}")
     return 0
+
+
+def _check_explain(detector, k):
+    """Refuse ``--explain K`` for a model without ``explain`` (saying why) or K outside 1..n_features."""
+    try:
+        detector.explain  # noqa: B018 (the attribute's AttributeError says why it is not offered)
+    except AttributeError as error:
+        raise ValueError(f"--explain: {error}") from None
+    if not 1 <= k <= detector.n_features_in_:
+        raise ValueError(f"--explain K must be from 1 to {detector.n_features_in_} (the model's number of "
+                         f"features), got {k}")
 
 
 def _model_files(model_dir):
@@ -246,19 +288,31 @@ def _model_files(model_dir):
 
 
 def _write_scores(detector, chunks, out, args):
-    """Score every chunk and write the CSV; returns the number of rows."""
+    """Score (and with ``--explain`` explain) every chunk and write the file; returns the number of rows."""
+    k = args.explain or 0
+    names = getattr(detector, "feature_names_in_", None)
+    names = [f"x{j}" for j in range(detector.n_features_in_)] if names is None else names
+    columns = top_contribution_columns(k)
+
+    def scored(chunk):  # (scores, top features (n, k), their contributions (n, k))
+        contributions = detector.explain(chunk) if k else np.empty((len(chunk), 0))
+        return (detector.anomaly_score(chunk), *top_contributions(contributions, k))
+
     if args.contamination is not None:
-        scores = np.concatenate([detector.anomaly_score(chunk) for chunk in chunks] or [np.empty(0)])
-        _check_rows(len(scores), args.data)
-        with ScoreWriter(out, with_labels=True) as writer:
-            writer.write(scores, top_fraction_labels(scores, args.contamination))
+        parts = [scored(chunk) for chunk in chunks]
+        _check_rows(sum(len(part[0]) for part in parts), args.data)
+        scores, features, values = (np.concatenate(arrays) for arrays in zip(*parts))
+        with ScoreWriter(out, with_labels=True, columns=columns) as writer:
+            writer.write(scores, top_fraction_labels(scores, args.contamination),
+                         named_top_contributions(features, values, names))
         return len(scores)
     threshold = -detector.offset_ if args.labels else args.threshold
     n_rows = 0
-    with ScoreWriter(out, with_labels=threshold is not None) as writer:
+    with ScoreWriter(out, with_labels=threshold is not None, columns=columns) as writer:
         for chunk in chunks:
-            scores = detector.anomaly_score(chunk)
-            writer.write(scores, None if threshold is None else (scores > threshold).astype(np.int64))
+            scores, features, values = scored(chunk)
+            writer.write(scores, None if threshold is None else (scores > threshold).astype(np.int64),
+                         named_top_contributions(features, values, names))
             n_rows += len(scores)
     _check_rows(n_rows, args.data)
     return n_rows
@@ -285,7 +339,7 @@ def _detector_params(cls, args, seed):
     if unknown:
         raise ValueError(f"unknown parameter(s) {unknown} for {args.method}; it takes {sorted(settable)}")
     scaling = None if args.scaling == "none" else args.scaling
-    return {**params, "scaling": scaling, "random_state": seed,
+    return {**params, "scaling": scaling, "impute": args.impute, "random_state": seed,
             "device": args.device, "verbose": int(args.verbose)}
 
 
@@ -294,9 +348,10 @@ def _random_seed():
     return int(np.random.SeedSequence().entropy % 2**31)
 
 
-def _reading(args):
-    """The CSV reading options of ``args`` as keywords of ``ganad.data.files``' readers."""
-    return {"header": args.header, "index_column": args.index_column}
+def _reading(args, detector=None):
+    """The reading options of ``args`` as keywords of ``ganad.data.files``' readers: missing cells
+    are read as NaN for a ``detector`` that imputes them (``impute``, set by ``fit --impute``), else refused."""
+    return {"header": args.header, "index_column": args.index_column, "missing": missing_cells(detector)}
 
 
 def _unique_names(names, path):

@@ -1,12 +1,15 @@
 """``ganad rank``: unlabelled ranking (Deecke et al. 2018, ADGAN §4.4).
 
-    ganad rank MODEL_DIR DATA --out ranked.png [--n-shown 16] [--image-shape C H W]
+    ganad rank MODEL_DIR DATA --out ranked.png [--n-shown 16] [--image-shape C H W] [--maps]
 
 Scores every row of DATA with a saved model and draws the most and the least anomalous
 samples as image grids, for a first look at a set without labels. Rows are flattened
-images; their shape is the model's own (``image_shape`` at fit time) unless given. DATA is
-read as ``ganad score`` reads it; the figure never replaces DATA or the model's files and
-appears only once drawn whole.
+images; their shape is the model's own (``image_shape`` at fit time) unless given. With
+--maps each image has its residual map below it: each pixel's contribution to the score
+(``detector.explain``, summed over channels), on one colour scale for the whole figure; a
+model whose score is not a residual (wgan-critic, ...) is refused, saying why, before DATA
+is read. DATA is read as ``ganad score`` reads it; the figure never replaces DATA or the
+model's files and appears only once drawn whole.
 """
 
 import argparse
@@ -15,6 +18,7 @@ from pathlib import Path
 from ..data import read_array
 from ..data.files import check_output, plain_array_scoring
 from ..utils.atomic import atomic_path
+from ..utils.impute import missing_cells
 
 
 def _add_rank_parser(commands, add_device_argument, add_reading_arguments):
@@ -27,6 +31,8 @@ def _add_rank_parser(commands, add_device_argument, add_reading_arguments):
     parser.add_argument("--n-shown", type=int, default=16, metavar="N", help="images per grid (default 16)")
     parser.add_argument("--image-shape", type=int, nargs=3, metavar=("C", "H", "W"),
                         help="shape of one image (default: the model's image_shape)")
+    parser.add_argument("--maps", action="store_true",
+                        help="draw each image's residual map (its pixels' contributions to the score) below it")
     add_reading_arguments(parser)
     add_device_argument(parser)
     parser.set_defaults(command=rank)
@@ -41,11 +47,18 @@ def rank(args):
     image_shape = args.image_shape or detector.image_shape_
     if image_shape is None:
         raise ValueError(f"the model in {args.model} was fitted on tabular rows; pass --image-shape C H W")
-    X = read_array(args.data, header=args.header, index_column=args.index_column,
+    if args.maps:
+        try:
+            explain = detector.explain
+        except AttributeError as error:  # its message says why the model has no explain()
+            raise ValueError(f"--maps: {error}") from None
+    X = read_array(args.data, header=args.header, index_column=args.index_column, missing=missing_cells(detector),
                    columns=getattr(detector, "feature_names_in_", None))
     with plain_array_scoring():
         scores = detector.anomaly_score(X)
+        maps = explain(X) if args.maps else None
     with atomic_path(args.out, suffix=Path(args.out).suffix) as tmp:  # the suffix names the image format
-        plot_ranked_samples(X, scores, tmp, image_shape=image_shape, n_shown=args.n_shown)
-    print(f"ranked {len(X)} rows of {args.data}; wrote {args.out}")
+        plot_ranked_samples(X, scores, tmp, image_shape=image_shape, n_shown=args.n_shown, maps=maps)
+    drawn = " with residual maps" if args.maps else ""
+    print(f"ranked {len(X)} rows of {args.data}; wrote {args.out}{drawn}")
     return 0

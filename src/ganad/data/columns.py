@@ -3,9 +3,16 @@
 One wording for one problem, whatever the format: a cell that is not a number names the
 file, the row and the column (:func:`cell_error`); columns matched by name refuse a file
 that repeats a name, lacks one or has others (:func:`match_columns`).
+
+Missing cells (an empty CSV cell, a Parquet null). ``missing="refuse"`` (the default of every
+reader) refuses the first one, naming its row and column (:func:`missing_cell_error`);
+``missing="nan"`` reads it as NaN, for a detector that fills it (``impute``,
+``ganad.utils.impute``). A cell holding text is refused either way.
 """
 
 import collections
+
+MISSING_CHOICES = ("refuse", "nan")
 
 
 def cell_error(path, cell, row, column, names=None):
@@ -17,6 +24,13 @@ def cell_error(path, cell, row, column, names=None):
     """
     what = {None: "missing (null) cell", "": "missing (empty) cell"}.get(cell, f"non-numeric cell {cell!r}")
     return ValueError(f"{path}: {what} in {row}, column {column_label(column, names)}")
+
+
+def missing_cell_error(path, cell, row, column, names=None):
+    """:func:`cell_error` for a missing ``cell`` (``None`` or ``""``) refused by ``missing="refuse"``,
+    saying how to read it instead."""
+    return ValueError(f"{cell_error(path, cell, row, column, names)}; missing='nan' reads missing cells as NaN, "
+                      "for a detector with impute='median' or 'mean' (ganad fit --impute median|mean)")
 
 
 def column_label(column, names=None):

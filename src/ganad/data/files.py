@@ -5,8 +5,10 @@ Inputs are ``.csv`` (comma-delimited, optional header line), ``.npy``, ``.npz`` 
 every array comes back as a 2-D float64 array of shape ``(n_samples, n_features)``, a 1-D array
 becoming a single column. :func:`iter_array_chunks` streams a CSV, ``.npy`` or ``.parquet``
 without loading it whole. A cell that is not a number -- text, or a missing (empty or null)
-cell -- is refused with the file, row and column named (:func:`ganad.data.columns.cell_error`).
-Scores are written by :mod:`ganad.data.scores`.
+cell -- is refused with the file, row and column named (:func:`ganad.data.columns.cell_error`);
+with ``missing="nan"`` a missing cell is read as NaN instead, for a detector that imputes it
+(``impute="median"``/``"mean"``; text is still refused). ``.npy`` and ``.npz`` arrays are read
+as they are, NaN included. Scores are written by :mod:`ganad.data.scores`.
 
 CSV header (``header="auto"``). The first non-blank line is a header when
 
@@ -14,7 +16,8 @@ CSV header (``header="auto"``). The first non-blank line is a header when
 2. its cells, after an empty first cell if any, read as column labels -- non-negative
    integers written with digits only, strictly increasing (``0,1,2``, ``3,5,7``), what pandas
    writes for integer column names -- and either the first cell is empty (``,0,1,2``: pandas'
-   unnamed index; no data row has an empty cell) or one of the next 100 non-blank lines holds
+   unnamed index; with ``missing="refuse"`` no data row has an empty cell, so with ``"nan"``
+   this case falls to the next rule) or one of the next 100 non-blank lines holds
    a number not written as an integer (``0.5``, ``1e-3``, ``nan``): the types differ, or
 3. ``columns`` (the expected names) are given and the line holds exactly these names, in
    any order.
@@ -47,7 +50,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .columns import cell_error, match_columns
+from .columns import MISSING_CHOICES, cell_error, match_columns, missing_cell_error
 from .parquet import iter_parquet, parquet_layout
 
 SUPPORTED_SUFFIXES = (".csv", ".npy", ".npz", ".parquet")
@@ -61,18 +64,19 @@ _INDEX_NAMES = ("", "Unnamed: 0")
 _PARQUET_READ_ROWS = 2**16  # rows per batch when a whole Parquet file is read
 
 
-def read_array(path, *, header="auto", index_column="refuse", columns=None):
+def read_array(path, *, header="auto", index_column="refuse", columns=None, missing="refuse"):
     """Read a whole ``.csv``, ``.npy``, ``.npz`` or ``.parquet`` file as a 2-D float64 array.
 
     ``header`` (``"auto"``, ``"yes"``, ``"no"``) and ``index_column`` (``"refuse"``, ``"drop"``,
-    ``"keep"``) apply to a CSV, ``columns`` (expected names, in order) to a CSV or Parquet
+    ``"keep"``) apply to a CSV, ``columns`` (expected names, in order) and ``missing``
+    (``"refuse"`` or ``"nan"``: a missing cell refused or read as NaN) to a CSV or Parquet
     file, as the module docstring says. From an ``.npz`` the single array is taken, or the
     one named ``X`` or ``data`` when there are several.
     """
-    path, suffix = _check_path(path)
+    path, suffix = _check_path(path, missing)
     if suffix in (".csv", ".parquet"):
         chunk_rows = None if suffix == ".csv" else _PARQUET_READ_ROWS
-        blocks = list(_iter_named(path, suffix, chunk_rows, header, index_column, columns))
+        blocks = list(_iter_named(path, suffix, chunk_rows, header, index_column, columns, missing))
         if not blocks:
             raise ValueError(f"{path}: no data rows")
         return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
@@ -81,7 +85,7 @@ def read_array(path, *, header="auto", index_column="refuse", columns=None):
     return _as_float_2d(_load_npz(path), path)
 
 
-def iter_array_chunks(path, chunk_rows, *, header="auto", index_column="refuse", columns=None):
+def iter_array_chunks(path, chunk_rows, *, header="auto", index_column="refuse", columns=None, missing="refuse"):
     """Yield consecutive 2-D float64 blocks of at most ``chunk_rows`` rows of a data file.
 
     A CSV is read ``chunk_rows`` lines at a time, a Parquet file in batches of ``chunk_rows``
@@ -90,36 +94,37 @@ def iter_array_chunks(path, chunk_rows, *, header="auto", index_column="refuse",
     blocks gives :func:`read_array` with the same keywords. The path, ``chunk_rows``, the
     CSV's header and the Parquet file's columns and their types are checked at the call.
     """
-    path, suffix = _check_path(path)
+    path, suffix = _check_path(path, missing)
     is_integer = isinstance(chunk_rows, (int, np.integer)) and not isinstance(chunk_rows, bool)
     if not is_integer or chunk_rows < 1:
         raise ValueError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
     if suffix in (".csv", ".parquet"):
-        return _iter_named(path, suffix, chunk_rows, header, index_column, columns)
+        return _iter_named(path, suffix, chunk_rows, header, index_column, columns, missing)
     data = _load_npy(path, mmap_mode="r") if suffix == ".npy" else _load_npz(path)
     _check_array(data, path)  # a memory map's dtype and shape are read without loading it
     return (_as_float_2d(data[start:start + chunk_rows], path)
             for start in range(0, len(data), chunk_rows))
 
 
-def column_names(path, *, header="auto", index_column="refuse"):
+def column_names(path, *, header="auto", index_column="refuse", missing="refuse"):
     """The column names of a CSV's header line or of a Parquet file as a tuple of str, else None.
 
     None for a CSV without a header and for ``.npy`` and ``.npz``. A dropped index column
     has no name in the tuple; a kept one is named as in the file (``""`` or ``Unnamed: 0``).
-    A Parquet file's names leave out a pandas index stored in it.
+    A Parquet file's names leave out a pandas index stored in it. Pass the ``missing`` the
+    file is read with: it changes how a CSV's header is told from data (the module docstring).
     """
-    path, suffix = _check_path(path)
+    path, suffix = _check_path(path, missing)
     if suffix == ".parquet":
         return parquet_layout(path).names
-    return _csv_layout(path, header, index_column, None).names if suffix == ".csv" else None
+    return _csv_layout(path, header, index_column, None, missing).names if suffix == ".csv" else None
 
 
-def _iter_named(path, suffix, chunk_rows, header, index_column, columns):
+def _iter_named(path, suffix, chunk_rows, header, index_column, columns, missing):
     """The blocks of a file that may name its columns (CSV, Parquet), layout checked now."""
     if suffix == ".parquet":
-        return iter_parquet(path, chunk_rows, parquet_layout(path, columns))
-    return _iter_csv(path, chunk_rows, _csv_layout(path, header, index_column, columns))
+        return iter_parquet(path, chunk_rows, parquet_layout(path, columns), missing=missing)
+    return _iter_csv(path, chunk_rows, _csv_layout(path, header, index_column, columns, missing))
 
 
 def check_output(output, inputs, *, folder=False):
@@ -156,7 +161,9 @@ def plain_array_scoring():
         yield
 
 
-def _check_path(path):
+def _check_path(path, missing):
+    """``(path, suffix)`` of a readable data file; the reading option ``missing`` is checked too."""
+    _check_choice("missing", missing, MISSING_CHOICES)
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such data file: {path}")
@@ -207,15 +214,16 @@ class _CsvLayout:
     names: tuple | None = None  # the header's names of the columns returned
     header_names: tuple | None = None  # all the header's names, as in the file
     select: list | None = None  # column indices to return, in order; None: all as they are
+    missing: str = "refuse"  # an empty cell refused, or read as NaN ("nan")
 
 
-def _csv_layout(path, header, index_column, columns):
+def _csv_layout(path, header, index_column, columns, missing="refuse"):
     """Sniff the first lines of the CSV ``path`` into a :class:`_CsvLayout`."""
     _check_choice("header", header, HEADER_CHOICES)
     _check_choice("index_column", index_column, INDEX_COLUMN_CHOICES)
     lines = _first_lines(path, _SNIFF_LINES + 1)
-    if not lines or not _has_header(lines[0], lines[1:], header, columns, path):
-        return _CsvLayout(has_header=False)
+    if not lines or not _has_header(lines[0], lines[1:], header, columns, path, missing):
+        return _CsvLayout(has_header=False, missing=missing)
     names = [name.strip() for name in next(csv.reader([lines[0]]))]
     select = list(range(len(names)))
     if _has_index_column(names, lines[1:]):
@@ -229,7 +237,7 @@ def _csv_layout(path, header, index_column, columns):
     if columns is not None:
         select = [select[i] for i in match_columns([names[i] for i in select], list(columns), path)]
     identity = select == list(range(len(names)))
-    return _CsvLayout(True, tuple(names[i] for i in select), tuple(names), None if identity else select)
+    return _CsvLayout(True, tuple(names[i] for i in select), tuple(names), None if identity else select, missing)
 
 
 def _check_choice(name, value, choices):
@@ -243,7 +251,7 @@ def _first_lines(path, n_lines):
         return list(itertools.islice(filter(None, map(_content, handle)), n_lines))
 
 
-def _has_header(first, following, header, columns, path):
+def _has_header(first, following, header, columns, path, missing):
     """Whether the line ``first`` is a header (the module docstring's rule for "auto")."""
     if header != "auto":
         return header == "yes"
@@ -255,8 +263,9 @@ def _has_header(first, following, header, columns, path):
     labels = cells[1:] if cells[0] == "" else cells
     if not _are_labels(labels):
         return False
-    if cells[0] == "" or any(_is_number(cell) and not _INTEGER.fullmatch(cell)
-                             for line in following for cell in _cells(line)):
+    pandas_index = cells[0] == "" and missing == "refuse"  # with "nan", an empty first cell may be data
+    if pandas_index or any(_is_number(cell) and not _INTEGER.fullmatch(cell)
+                           for line in following for cell in _cells(line)):
         return True
     if labels == [str(i) for i in range(len(labels))]:
         raise ValueError(f"{path}: cannot tell whether the first line {first!r} is a header (the "
@@ -287,7 +296,7 @@ def _iter_csv(path, chunk_rows, layout):
             next(numbered)
         n_columns = None if layout.header_names is None else len(layout.header_names)
         while chunk := list(itertools.islice(numbered, chunk_rows)):
-            block = _parse_csv_lines(chunk, path, layout.header_names)
+            block = _parse_csv_lines(chunk, path, layout)
             if n_columns is not None and block.shape[1] != n_columns:
                 raise ValueError(f"{path}: the rows from line {chunk[0][0]} have "
                                  f"{block.shape[1]} columns, expected {n_columns}")
@@ -295,21 +304,26 @@ def _iter_csv(path, chunk_rows, layout):
             yield block if layout.select is None else block[:, layout.select]
 
 
-def _parse_csv_lines(chunk, path, names):
+def _parse_csv_lines(chunk, path, layout):
+    lines = [line for _, line in chunk]
+    if layout.missing == "nan":
+        lines = [",".join(cell or "nan" for cell in _cells(line)) for line in lines]
     try:
-        return np.loadtxt([line for _, line in chunk], delimiter=",", ndmin=2, dtype=np.float64)
+        return np.loadtxt(lines, delimiter=",", ndmin=2, dtype=np.float64)
     except ValueError as error:
-        raise _bad_row_error(chunk, path, error, names) from None
+        raise _bad_row_error(chunk, path, error, layout) from None
 
 
-def _bad_row_error(chunk, path, error, names):
-    """The error naming the first non-numeric or missing cell, or ragged row, in ``chunk``."""
+def _bad_row_error(chunk, path, error, layout):
+    """The error naming the first non-numeric or refused missing cell, or ragged row, in ``chunk``."""
     width = None
     for number, line in chunk:
         cells = _cells(line)
-        bad = [column for column, cell in enumerate(cells) if not _is_number(cell)]
+        bad = [column for column, cell in enumerate(cells)
+               if not _is_number(cell) and (cell or layout.missing == "refuse")]
         if bad:
-            return cell_error(path, cells[bad[0]], f"the row at line {number}", bad[0], names)
+            make = missing_cell_error if cells[bad[0]] == "" else cell_error
+            return make(path, cells[bad[0]], f"the row at line {number}", bad[0], layout.header_names)
         if width is not None and len(cells) != width:
             return ValueError(f"{path}: the row at line {number} has {len(cells)} columns, expected {width}")
         width = len(cells)

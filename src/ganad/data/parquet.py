@@ -8,7 +8,8 @@ Columns. Every column is a feature, named as in the file, except a pandas index 
 columns (named in the file's pandas metadata; ``pd.read_parquet`` makes it the index, not a
 column). A feature column must hold integers, floats or booleans; any other type (text,
 dates, lists...) and any null cell are refused with :func:`ganad.data.columns.cell_error`,
-naming the row (counted from 1) and the column, as for a CSV.
+naming the row (counted from 1) and the column, as for a CSV; with ``missing="nan"`` a null
+in a numeric column is read as NaN instead.
 """
 
 import contextlib
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..utils.optional import import_optional
-from .columns import cell_error, column_label, match_columns
+from .columns import cell_error, column_label, match_columns, missing_cell_error
 
 
 def pyarrow_modules(purpose):
@@ -44,24 +45,26 @@ def parquet_layout(path, columns=None):
         return _layout(file, path, columns)
 
 
-def iter_parquet(path, chunk_rows, layout):
+def iter_parquet(path, chunk_rows, layout, *, missing="refuse"):
     """Yield float64 blocks of at most ``chunk_rows`` rows of the ``layout`` columns.
 
     The file is read batch by batch, never whole; a batch does not span two row groups,
-    so a block may hold fewer rows.
+    so a block may hold fewer rows. A null is refused (``missing="refuse"``) or NaN (``"nan"``).
     """
     with _open(path) as file:
         first_row = 0
         for batch in file.iter_batches(batch_size=chunk_rows):
-            yield _batch_array(batch, layout, first_row, path)
+            yield _batch_array(batch, layout, first_row, path, missing)
             first_row += batch.num_rows
 
 
 @contextlib.contextmanager
 def parquet_score_sink(path, columns):
-    """A function writing one row group of ``columns`` (``anomaly_score`` float64, others int64)."""
+    """A function writing one row group of ``columns``, a mapping of name to numpy dtype (float64,
+    int64 or text), from one array per column."""
     pa, pq = pyarrow_modules("writing scores to .parquet")
-    schema = pa.schema([(name, pa.float64() if name == "anomaly_score" else pa.int64()) for name in columns])
+    types = {"f": pa.float64(), "i": pa.int64(), "U": pa.string()}
+    schema = pa.schema([(name, types[dtype.kind]) for name, dtype in columns.items()])
     with pq.ParquetWriter(path, schema) as writer:
         yield lambda *arrays: writer.write_table(pa.Table.from_arrays(list(arrays), schema=schema))
 
@@ -111,13 +114,16 @@ def _check_type(file, position, path):
                      f"{not_numeric}")
 
 
-def _batch_array(batch, layout, first_row, path):
-    """The ``layout`` columns of a record batch as a 2-D float64 array; a null is refused."""
+def _batch_array(batch, layout, first_row, path, missing):
+    """The ``layout`` columns of a record batch as a 2-D float64 array; a null refused or NaN (``missing``)."""
     block = np.empty((batch.num_rows, len(layout.positions)), dtype=np.float64)
     for j, position in enumerate(layout.positions):
         values = batch.column(position)
-        if values.null_count:
+        if values.null_count and missing == "refuse":
             row = first_row + int(np.argmax(values.is_null().to_numpy(zero_copy_only=False))) + 1
-            raise cell_error(path, None, f"row {row}", position, layout.file_names)
+            raise missing_cell_error(path, None, f"row {row}", position, layout.file_names)
+        if values.null_count:
+            pa, _ = pyarrow_modules("reading .parquet files")
+            values = values.cast(pa.float64())  # nulls of any numeric type become NaN
         block[:, j] = values.to_numpy(zero_copy_only=False)
     return block
