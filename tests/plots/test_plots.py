@@ -115,6 +115,37 @@ def test_score_boxplot_writes_png(tmp_path):
     assert_png(plots.plot_score_boxplot(groups, tmp_path / "b.png", ylabel="MSE"))
 
 
+def test_score_histogram_marks_the_threshold_and_counts_infinite_scores(tmp_path, monkeypatch):
+    assert_png(plots.plot_score_histogram([np.inf, np.inf], tmp_path / "inf.png"))
+    scores_module = importlib.import_module("ganad.plots.scores")
+    figures = []
+    monkeypatch.setattr(scores_module, "save_figure", lambda fig, path: figures.append(fig) or path)
+    plots.plot_score_histogram(np.r_[np.arange(10.0), np.inf], tmp_path / "h.png", threshold=7.5)
+    (ax,) = figures[0].axes
+    assert ax.get_title() == "11 rows (1 infinite scores not drawn)"
+    assert ax.get_legend().get_texts()[0].get_text() == "threshold 7.5: 3 of 11 rows above"
+    with pytest.raises(ValueError, match="NaN"):
+        plots.plot_score_histogram([0.0, np.nan], tmp_path / "x.png")
+
+
+def test_image_grid_writes_png(tmp_path):
+    rng = np.random.default_rng(0)
+    assert_png(plots.plot_image_grid(rng.uniform(size=(10, 3 * 4 * 5)), tmp_path / "c.png", image_shape=(3, 4, 5)))
+    assert_png(plots.plot_image_grid(np.zeros((3, 16)), tmp_path / "g.png", image_shape=(1, 4, 4), title="t"))
+    with pytest.raises(ValueError, match="does not match"):
+        plots.plot_image_grid(np.zeros((3, 15)), tmp_path / "x.png", image_shape=(1, 4, 4))
+    with pytest.raises(ValueError, match="n_columns"):
+        plots.plot_image_grid(np.zeros((3, 16)), tmp_path / "x.png", image_shape=(1, 4, 4), n_columns=0)
+
+
+def test_generator_snapshots_name_the_data(tmp_path, points, monkeypatch):
+    samples = importlib.import_module("ganad.plots.samples")
+    figures = []
+    monkeypatch.setattr(samples, "save_figure", lambda fig, path: figures.append(fig) or path)
+    samples.plot_generator_snapshots([("g", points)], tmp_path / "s.png", data=points, data_label="given data")
+    assert [text.get_text() for text in figures[0].legends[0].get_texts()] == ["generated", "given data"]
+
+
 @pytest.mark.parametrize("bad", [np.zeros(10), np.zeros((10, 3)), np.zeros((0, 2)), np.zeros((2, 5, 2))])
 def test_points_must_have_two_columns(tmp_path, points, bad):
     with pytest.raises(ValueError, match=r"shape \(n, 2\)"):

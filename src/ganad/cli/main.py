@@ -2,9 +2,11 @@
 
     ganad list
     ganad fit DATA --method NAME --out MODEL_DIR [--scaling ...] [--impute median|mean] [--param KEY=VALUE ...]
+              [--report REPORT.html]
     ganad score MODEL_DIR DATA --out SCORES.csv [--threshold T | --contamination Q | --labels]
                 [--explain K]
     ganad rank MODEL_DIR DATA --out FIGURE.png [--n-shown N] [--image-shape C H W] [--maps]
+    ganad report MODEL_DIR --out REPORT.html [--data DATA] [--top N]
     ganad demo [--out DIR] [--gan wgan-gp|wgan-clip|vanilla] ...
     ganad data fetch NAME [--data-dir DIR]
     ganad bench TABLE [--budget smoke|cpu|paper] ... | ganad bench --list
@@ -23,8 +25,8 @@ Results go to stdout: this is the one layer of ganad that prints.
 
 No command writes over its input: an ``--out`` that is an input file (by path, symlink or
 hard link), or for ``fit`` a folder holding the data file, is refused before anything is
-read or written. Score files and figures are written to a temporary file and renamed, so
-an error or Ctrl-C leaves the previous file, if any, as it was.
+read or written. Score files, figures and reports are written to a temporary file and
+renamed, so an error or Ctrl-C leaves the previous file, if any, as it was.
 
 The listing, ``--help`` and ``bench --list`` load neither torch nor scikit-learn: the
 modules that need them are imported by the commands that use them.
@@ -50,6 +52,7 @@ from ..utils.scaling import SCALINGS
 from . import demo
 from .bench import _add_bench_parser
 from .rank import _add_rank_parser
+from .report import _add_report_parser, check_report_output, write_report
 
 USAGE_ERROR = 2
 TRAINING_FAILED = INTERNAL_ERROR = 1
@@ -122,6 +125,7 @@ def build_parser():
     _add_fit_parser(commands)
     _add_score_parser(commands)
     _add_rank_parser(commands, _add_device_argument, _add_reading_arguments)
+    _add_report_parser(commands, _add_device_argument, _add_reading_arguments)
     demo_parser = commands.add_parser("demo", help="train on the 7-Gaussian ring and draw the paper's figures",
                                       description=demo.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_arguments(demo_parser)
@@ -171,6 +175,9 @@ def _add_fit_parser(commands):
     _add_device_argument(parser)
     parser.add_argument("--verbose", action="store_true",
                         help="show a training progress bar (on a terminal) and log INFO messages")
+    parser.add_argument("--report", metavar="REPORT.html",
+                        help="also write an HTML page on the saved model (see `ganad report`); the training "
+                             "data are scored once more for its histogram and most anomalous rows")
     parser.set_defaults(command=fit)
 
 
@@ -236,6 +243,8 @@ def fit(args):
     detector = cls(**_detector_params(cls, args, seed))
     check_output(args.out, [args.data], folder=True)
     check_model_destination(args.out)
+    if args.report is not None:
+        check_report_output(args.report, [args.data], args.out)
     names = _unique_names(column_names(args.data, **_reading(args, detector)), args.data)
     X = read_array(args.data, **_reading(args, detector))
     start = time.perf_counter()
@@ -247,6 +256,9 @@ def fit(args):
     named = " (named by the header)" if names is not None else ""
     print(f"{args.method}: fitted on {X.shape[0]} rows x {X.shape[1]} features{named} in {seconds:.2f} s "
           f"(seed {seed}, {detector.device_}); saved to {path}")
+    if args.report is not None:
+        write_report(args.report, detector, X, data_name=args.data, training_data=True)
+        print(f"wrote the report to {args.report}")
     return 0
 
 

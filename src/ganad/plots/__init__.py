@@ -12,8 +12,8 @@ from .alice import plot_discriminator_maps, plot_reconstructions
 from .critic import plot_critic_landscape
 from .history import plot_fitted_history_toy, plot_history_toy, plot_interpolation_strip, plot_score_densities
 from .ranking import plot_ranked_samples
-from .samples import plot_data_vs_generated, plot_generator_snapshots
-from .scores import plot_pr_roc, plot_score_boxplot
+from .samples import plot_data_vs_generated, plot_generator_snapshots, plot_image_grid
+from .scores import plot_pr_roc, plot_score_boxplot, plot_score_histogram
 from .training import plot_loss_curves
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "plot_fitted_history_toy",
     "plot_generator_snapshots",
     "plot_history_toy",
+    "plot_image_grid",
     "plot_interpolation_strip",
     "plot_loss_curves",
     "plot_pr_roc",
@@ -30,4 +31,5 @@ __all__ = [
     "plot_reconstructions",
     "plot_score_boxplot",
     "plot_score_densities",
+    "plot_score_histogram",
 ]

@@ -1,4 +1,5 @@
-"""Scatter plots of 2-D data and generator output (Haloui et al. 2018, Figs. 8, 9 and 12)."""
+"""Scatter plots of 2-D data and generator output (Haloui et al. 2018, Figs. 8, 9 and 12), and
+image grids of generated samples."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import math
 
 import numpy as np
 
-from ._figure import as_points, new_figure, save_figure
+from ._figure import as_image, as_points, new_figure, save_figure
 
 _DATA_COLOR = "tab:blue"
 _GENERATED_COLOR = "tab:orange"
@@ -35,14 +36,14 @@ def plot_data_vs_generated(data, generated, path, *, title=None):
     return save_figure(fig, path)
 
 
-def plot_generator_snapshots(snapshots, path, *, data=None):
+def plot_generator_snapshots(snapshots, path, *, data=None, data_label="training data"):
     """A grid of generator outputs, one panel per snapshot, e.g. per epoch (Fig. 8).
 
     ``snapshots`` is a sequence of ``(label, points)`` with ``points`` of shape ``(n, 2)``;
     panels run left to right, then top to bottom, at most four per row. ``data``
-    (``(n, 2)``), when given, is drawn in grey under every panel. Each panel is scaled to
-    its own points (and the data), so a collapsed or drifting generator stays visible.
-    Returns the Path written.
+    (``(n, 2)``), when given, is drawn in grey under every panel and named ``data_label`` in
+    the legend. Each panel is scaled to its own points (and the data), so a collapsed or
+    drifting generator stays visible. Returns the Path written.
     """
     panels = [(str(label), as_points(points, f"snapshot {label!r}")) for label, points in snapshots]
     if not panels:
@@ -60,7 +61,33 @@ def plot_generator_snapshots(snapshots, path, *, data=None):
     for ax in axes[len(panels):]:
         ax.set_axis_off()
     if background is not None:
-        _add_legend(fig, axes[0])
+        _add_legend(fig, axes[0], data_label)
+    return save_figure(fig, path)
+
+
+def plot_image_grid(X, path, *, image_shape, n_columns=8, title=None):
+    """The rows of ``X`` (flattened ``(C, H, W)`` images) in a grid of ``n_columns`` per row.
+
+    Every image is drawn on the value range of all the rows (grey images) or mapped from it
+    to [0, 1] (colour images), so the images compare with each other. Returns the Path written.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or len(X) == 0:
+        raise ValueError(f"X must be a non-empty 2-D array of flattened images, got shape {X.shape}")
+    if isinstance(n_columns, bool) or not isinstance(n_columns, int) or n_columns < 1:
+        raise ValueError(f"n_columns must be an integer >= 1, got {n_columns!r}")
+    finite = X[np.isfinite(X)]
+    low, high = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
+    high = high if high > low else low + 1.0
+    ncols = min(n_columns, len(X))
+    nrows = math.ceil(len(X) / ncols)
+    fig, axes = new_figure(ncols=ncols, nrows=nrows, size=(1.1 * ncols, 1.1 * nrows + (0.4 if title else 0.0)))
+    for ax in axes:
+        ax.set_axis_off()
+    for ax, row in zip(axes, X):
+        ax.imshow(as_image(row, image_shape, (low, high)), cmap="gray", vmin=low, vmax=high)
+    if title is not None:
+        fig.suptitle(title)
     return save_figure(fig, path)
 
 
@@ -70,10 +97,10 @@ def _scatter(ax, points, color):
     ax.scatter(points[:, 0], points[:, 1], s=3, c=color, alpha=alpha, linewidths=0, rasterized=True)
 
 
-def _add_legend(fig, ax):
+def _add_legend(fig, ax, data_label):
     # Empty lines serve as opaque legend handles for the translucent scatters.
     ax.plot([], [], "o", color=_GENERATED_COLOR, label="generated")
-    ax.plot([], [], "o", color=_BACKGROUND_COLOR, label="training data")
+    ax.plot([], [], "o", color=_BACKGROUND_COLOR, label=data_label)
     fig.legend(loc="outside lower center", ncols=2, frameon=False)
 
 

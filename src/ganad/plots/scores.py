@@ -1,5 +1,5 @@
-"""Anomaly-score figures: PR and ROC curves (Haloui et al. 2018, Fig. 24) and box plots
-of scores per group (Figs. 15, 19, 21, 22)."""
+"""Anomaly-score figures: PR and ROC curves (Haloui et al. 2018, Fig. 24), box plots
+of scores per group (Figs. 15, 19, 21, 22) and a histogram of scores against a threshold."""
 
 from __future__ import annotations
 
@@ -39,6 +39,31 @@ def plot_score_boxplot(groups, path, *, ylabel="anomaly score"):
     ax.boxplot(values)
     ax.set_xticks(range(1, len(values) + 1), [f"{name}\n(n = {len(v):,})" for name, v in zip(names, values)])
     ax.set_ylabel(ylabel)
+    return save_figure(fig, path)
+
+
+def plot_score_histogram(anomaly_score, path, *, threshold=None, bins=50, xlabel="anomaly score"):
+    """A histogram of anomaly scores, with ``threshold`` (e.g. ``-detector.offset_``) as a dashed line.
+
+    The legend gives the threshold and how many scores lie above it. Infinite scores (rows
+    far outside the training range, raised by the support rule) cannot be binned: they are
+    left out of the bars and counted in the title. NaN is refused. Returns the Path written.
+    """
+    scores = as_vector(anomaly_score, "anomaly_score")
+    if np.isnan(scores).any():
+        raise ValueError("anomaly_score must not hold NaN")
+    finite = scores[np.isfinite(scores)]
+    fig, (ax,) = new_figure(size=(7.0, 4.0))
+    if len(finite):
+        ax.hist(finite, bins=bins, color="tab:blue", alpha=0.75)
+    if threshold is not None:
+        n_above = int((scores > threshold).sum())
+        ax.axvline(threshold, color="tab:red", ls="--", lw=1.5,
+                   label=f"threshold {threshold:.4g}: {n_above:,} of {len(scores):,} rows above")
+        ax.legend()
+    n_infinite = len(scores) - len(finite)
+    title = f"{len(scores):,} rows" + (f" ({n_infinite:,} infinite scores not drawn)" if n_infinite else "")
+    ax.set(xlabel=xlabel, ylabel="rows", title=title)
     return save_figure(fig, path)
 
 
