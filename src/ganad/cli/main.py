@@ -8,6 +8,7 @@
     ganad rank MODEL_DIR DATA --out FIGURE.png [--n-shown N] [--image-shape C H W] [--maps]
     ganad report MODEL_DIR --out REPORT.html [--data DATA] [--top N]
     ganad demo [--out DIR] [--gan wgan-gp|wgan-clip|vanilla] ...
+    ganad rcgan-toy [--out DIR] [--resolution N] [--solver NAME]
     ganad data fetch NAME [--data-dir DIR]
     ganad bench TABLE [--budget smoke|cpu|paper] ... | ganad bench --list
 
@@ -52,6 +53,7 @@ from ..utils.scaling import SCALINGS
 from . import demo
 from .bench import _add_bench_parser
 from .rank import _add_rank_parser
+from .rcgan_toy import _add_rcgan_toy_parser
 from .report import _add_report_parser, check_report_output, write_report
 
 USAGE_ERROR = 2
@@ -131,6 +133,7 @@ def build_parser():
     demo.add_arguments(demo_parser)
     _add_device_argument(demo_parser)
     demo_parser.set_defaults(command=demo.run)
+    _add_rcgan_toy_parser(commands)
     _add_data_parser(commands)
     _add_bench_parser(commands)
     return parser

@@ -1,5 +1,5 @@
-"""Figures of RCGAN (Yang et al. 2020): discriminator maps over the plane (Fig. 3) and
-reconstructions of anomalous inputs (Fig. 1)."""
+"""Figures of RCGAN (Yang et al. 2020): discriminator maps over the plane (Fig. 3),
+reconstructions of anomalous inputs (Fig. 1) and Theorem 1's toy densities (Fig. 2)."""
 
 from __future__ import annotations
 
@@ -69,6 +69,40 @@ def plot_reconstructions(rows, path, *, image_shape, value_range=(-1.0, 1.0)):
             ax.set_xticks([])
             ax.set_yticks([])
         axes[row, 0].set_ylabel(label, rotation=0, ha="right", va="center")
+    return save_figure(fig, path)
+
+
+def plot_theorem1_toy(q, t, p_solved, p_closed, path, *, extent=(-1.0, 1.0, -1.0, 1.0)):
+    """RCGAN Fig. 2: the densities q (normal data) and t (penalty), the generator density p
+    minimising Eq. 6 (``p_solved``, e.g. CVXPY's) and Theorem 1's closed form (``p_closed``, Eq. 7),
+    then |p_solved - p_closed|.
+
+    Each argument is a ``(resolution, resolution)`` array over ``extent`` (row i: y, column j:
+    x, as ``ganad.detectors.alice.theorem1.toy_densities``). The two p panels share one colour
+    scale; a white line on q marks the edge of Eq. 7's support (``p_closed > 0``): Theorem 1
+    "chops off" q outside it. Returns the Path written.
+    """
+    arrays = [np.asarray(a, dtype=float) for a in (q, t, p_solved, p_closed)]
+    if arrays[0].ndim != 2 or any(a.shape != arrays[0].shape for a in arrays):
+        raise ValueError(f"q, t, p_solved and p_closed must be 2-D arrays of one shape, got "
+                         f"{[a.shape for a in arrays]}")
+    extent = tuple(float(v) for v in extent)
+    q, t, p_solved, p_closed = arrays
+    p_max = max(p_solved.max(), p_closed.max())
+    panels = [("q(x): normal data", q, None), ("t(x): penalty", t, None),
+              ("p(x): Eq. 6 minimised (CVXPY)", p_solved, p_max), ("p(x): Theorem 1, Eq. 7", p_closed, p_max),
+              ("|Eq. 6 - Eq. 7|", np.abs(p_solved - p_closed), None)]
+    fig, axes = new_figure(ncols=len(panels), size=(3.2 * len(panels), 3.0))
+    for ax, (title, values, vmax) in zip(axes, panels):
+        shown = ax.imshow(values, origin="lower", extent=extent, cmap="viridis", vmin=0.0, vmax=vmax,
+                          interpolation="nearest")
+        fig.colorbar(shown, ax=ax, shrink=0.8)
+        ax.set(title=title)
+        ax.title.set_fontsize(9)
+        ax.set_aspect("equal")
+    support = (p_closed > 0).astype(float)
+    if 0 < support.mean() < 1:
+        axes[0].contour(support, levels=[0.5], colors="white", linewidths=0.8, extent=extent, origin="lower")
     return save_figure(fig, path)
 
 
