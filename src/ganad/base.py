@@ -86,10 +86,59 @@ def _offset_sample(X, size, seed):
 class BaseGANDetector(OutlierMixin, BaseEstimator):
     """Base class: a scikit-learn outlier detector backed by torch networks.
 
-    Every detector takes the shared parameters of ``BASE_PARAMETERS``, among them
-    ``scaling`` (None, "standard", "minmax", "minmax01": fitted as ``scaler_``) and
-    ``impute`` (None, "median", "mean": missing values, fitted as ``imputer_``; see the
-    module docstring).
+    Every detector takes the shared parameters of ``BASE_PARAMETERS``, documented here once;
+    each detector's page lists its own. All are keyword-only, and ``__init__`` only stores
+    them: they are validated at ``fit``. The score convention is in the module docstring.
+
+    Parameters
+    ----------
+    scaling : {"standard", "minmax", "minmax01"} or None, default=None
+        Per-feature scaling fitted on the training rows (``scaler_``) and applied before the
+        networks: z-scores, [-1, 1] or [0, 1]. None feeds the rows as they are.
+    impute : {"median", "mean"} or None, default=None
+        Missing values: None refuses a NaN at fit and at scoring; "median" or "mean" fills
+        each NaN with that statistic of the feature's training rows (``imputer_``).
+    contamination : float in (0, 0.5], default=0.1
+        Fraction of the training rows that ``predict`` flags: ``offset_`` is that quantile of
+        their scores (estimated on at most ``offset_sample_size`` rows). It sets the threshold
+        only, never the scores.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the networks' initialisation, the minibatches and every random draw of the fit
+        (a local ``torch.Generator``; global random states are left alone). None draws a seed,
+        kept as ``seed_``.
+    device : str or torch.device, default="auto"
+        Where the networks run: "auto" is CUDA when available, else the CPU; any
+        ``torch.device`` string otherwise ("cpu", "cuda:1").
+    score_batch_size : int, default=4096
+        Rows scored per chunk, which bounds the memory of scoring.
+    verbose : int, default=0
+        Above 0, a progress bar per training phase.
+    n_threads : int or None, default=None
+        Torch intra-op threads for fit and scoring; None chooses from the network's size and
+        the environment (``GANAD_NUM_THREADS``; see ``ganad.utils.threads``).
+    support_rule : bool, default=True
+        On tabular rows, a row beyond some feature's training range by more than 3 standard
+        deviations scores above every training row (``support_``; ``ganad.utils.support``).
+        Off for images.
+
+    Attributes
+    ----------
+    offset_ : float
+        ``decision_function(X) = score_samples(X) - offset_``; negative values are outliers.
+    n_features_in_ : int
+        Number of features seen at ``fit``.
+    feature_names_in_ : ndarray of shape (n_features,)
+        Column names of a DataFrame seen at ``fit``; absent otherwise.
+    scaler_ : tuple of ndarray or None
+        ``(shift, scale)`` of ``scaling``.
+    imputer_ : ndarray of shape (n_features,) or None
+        The fill value of each feature, with ``impute``.
+    support_ : dict or None
+        The training range and margins of the support rule.
+    seed_ : int
+        The seed of this fit.
+    device_ : torch.device
+        The device the networks are on.
     """
 
     _parameter_constraints = BASE_CONSTRAINTS

@@ -109,6 +109,31 @@ def load_model(path, *, device="auto"):
     Refuses (``ValueError``, naming the problem) a folder whose files do not match their
     manifest, a config that does not validate, networks whose tensors are missing, extra
     or of other shapes, and any non-finite tensor or value.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A folder written by ``detector.save(path)`` (safetensors + JSON).
+    device : str or torch.device, default="auto"
+        Where the networks are loaded, as the detectors' ``device`` parameter.
+
+    Returns
+    -------
+    detector
+        The fitted detector, of the saved class and parameters.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import ganad
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = ganad.WGANEncoder(n_epochs=1, encoder_epochs=1, hidden=(16, 16), random_state=0).fit(X)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = detector.save(folder)
+    ...     loaded = ganad.load(folder)
+    >>> bool((loaded.anomaly_score(X) == detector.anomaly_score(X)).all())
+    True
     """
     path = Path(path)
     config = _read_config(path)

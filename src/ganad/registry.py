@@ -13,7 +13,29 @@ __all__ = ["DETECTORS", "PAPERS", "get_detector", "method_name"]
 
 
 def get_detector(name):
-    """The detector class registered as ``name``."""
+    """The detector class registered as ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A registry name, a key of ``DETECTORS`` (``ganad list`` prints them).
+
+    Returns
+    -------
+    type
+        The detector class, to be built with keyword arguments.
+
+    Raises
+    ------
+    ValueError
+        If no detector is registered as ``name``; the message lists the names.
+
+    Examples
+    --------
+    >>> from ganad import get_detector
+    >>> get_detector("wgan-encoder").__name__
+    'WGANEncoder'
+    """
     try:
         return DETECTORS[name]
     except KeyError:

@@ -55,12 +55,59 @@ ADGAN_PARAMETERS = {
 class ADGAN(LatentSearchDetector):
     """Scores a query by how well k joint steps on (z, theta) from n_seed seeds reproduce it.
 
-    Parameters beyond the GAN phase (``ganad.detectors.wgan.gan``): ``n_seeds``,
-    ``search_steps`` (k), ``search_lr`` (gamma) and ``search_betas`` of Adam, ``adapt``
-    ("all", "last" or "none"), ``adapt_chunk`` ((query, seed) pairs per batched chunk when
-    adapting; None: as many as the largest CPU cache holds on a CPU, as half the free memory
-    holds on a GPU), ``adapt_lr`` (gamma_theta) and ``score_type`` ("reconstruction",
-    "critic" or "prior").
+    Deecke et al. (2018), Algorithm 1.
+    Also takes the GAN phase's parameters (``gan``, ``latent_dim``, ``hidden``, ``n_epochs``...),
+    documented on :class:`~ganad.detectors.wgan.gan.GANDetector`, and the parameters shared by
+    every detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
+    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
+    ADGAN changes two of the GAN phase's defaults: ``gan="wgan-clip"`` (the paper's WGAN
+    objective) and ``latent_dim=256``.
+
+    Parameters
+    ----------
+    n_seeds : int, default=8
+        n_seed, the starting latents per query (drawn once at ``fit``, ``latent_starts_``).
+    search_steps : int, default=5
+        k, the joint Adam steps on (z, theta).
+    search_lr : float, default=0.25
+        gamma, Adam's learning rate on z.
+    search_betas : tuple of float, default=(0.5, 0.999)
+        Adam's betas, on z and on theta.
+    adapt : {"all", "last", "none"}, default="all"
+        Which generator parameters line 5 updates: all of them (the paper), the last layer
+        with parameters only, or none (a multi-seed latent search).
+    adapt_lr : float, default=5e-5
+        gamma_theta, Adam's learning rate on the adapted parameters.
+    adapt_chunk : int or None, default=None
+        (query, seed) pairs per batched chunk when adapting; None: as many as the largest CPU
+        cache holds on a CPU, as half the free memory holds on a GPU.
+    score_type : {"reconstruction", "critic", "prior"}, default="reconstruction"
+        The score: the mean final loss over the seeds (Algorithm 1), the critic's output
+        within its training range, or the negative prior log-density of the final latents
+        (§3.2, §4.3).
+
+    Attributes
+    ----------
+    latent_starts_ : torch.Tensor of shape (n_seeds, latent_dim)
+        The seeds' starting latents.
+    critic_range_ : tuple of float
+        (min, max) of the critic's output on the training rows (``score_type="critic"``).
+
+    See Also
+    --------
+    AnoGAN : The latent search of Schlegl et al. (2017), on the same engine.
+
+    Examples
+    --------
+    >>> from ganad import ADGAN
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = ADGAN(n_epochs=1, hidden=(16, 16), latent_dim=2, n_seeds=2, search_steps=2,
+    ...                  random_state=0).fit(X)
+    >>> detector.anomaly_score(X[:5]).shape
+    (5,)
+    >>> detector.explain(X[:5]).shape
+    (5, 2)
     """
 
     __init__ = keyword_init(ADGAN_PARAMETERS)

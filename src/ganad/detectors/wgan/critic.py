@@ -27,8 +27,40 @@ from .gan import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
 class WGANCritic(GANDetector):
     """Scores samples by the trained critic's output within its training range (§5.1).
 
-    Parameters are those of the GAN phase (see ``ganad.detectors.wgan.gan``) and
-    ``contamination``: ``"range"`` for the paper's training-range rule, or a fraction.
+    Also takes the GAN phase's parameters (``gan``, ``latent_dim``, ``hidden``, ``n_epochs``...),
+    documented on :class:`~ganad.detectors.wgan.gan.GANDetector`, and the parameters shared by
+    every detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
+    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
+
+    Parameters
+    ----------
+    contamination : "range" or float in (0, 0.5], default="range"
+        "range": the paper's rule, ``predict`` flags the rows whose critic output leaves the
+        [min, max] of the training rows' outputs. A number flags that fraction of the training
+        rows instead, as for every detector.
+
+    Attributes
+    ----------
+    critic_range_ : tuple of float
+        (min, max) of the critic's output on the training rows.
+
+    See Also
+    --------
+    WGANInversion, WGANEncoder : The other two detectors of Haloui et al. (2018).
+
+    Examples
+    --------
+    >>> from ganad import WGANCritic
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = WGANCritic(n_epochs=1, hidden=(16, 16), random_state=0).fit(X)
+    >>> detector.score_samples(X).shape
+    (200,)
+    >>> far = X[:3] + 10.0
+    >>> detector.predict(far).tolist()
+    [-1, -1, -1]
+    >>> detector.outside_training_range(far).tolist()
+    [True, True, True]
     """
 
     __init__ = keyword_init({**GAN_PARAMETERS, "contamination": "range"})

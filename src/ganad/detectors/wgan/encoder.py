@@ -26,10 +26,45 @@ ENCODER_EPOCHS = 10  # our choice; the paper gives no schedule
 
 
 class WGANEncoder(GANDetector):
-    """Scores samples by the reconstruction error of G(E(x)).
+    """Scores samples by the reconstruction error of G(E(x)) (§5.3, Eq. 23).
 
-    Parameters beyond the GAN phase: ``encoder`` (an ``nn.Module`` of your own, or None
-    for the default), ``encoder_epochs`` and ``encoder_lr``.
+    Also takes the GAN phase's parameters (``gan``, ``latent_dim``, ``hidden``, ``n_epochs``...),
+    documented on :class:`~ganad.detectors.wgan.gan.GANDetector`, and the parameters shared by
+    every detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
+    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
+
+    Parameters
+    ----------
+    encoder : torch.nn.Module or None, default=None
+        An encoder of your own (it is copied at ``fit``); None: the critic's widths ending in
+        ``latent_dim`` units and a BatchNorm without affine parameters.
+    encoder_epochs : int or "auto", default="auto"
+        Epochs of encoder training, the generator frozen. "auto": 10, raised on small data
+        until the encoder has made 2,000 updates.
+    encoder_lr : float, default=1e-3
+        Adam's learning rate for the encoder.
+
+    Attributes
+    ----------
+    encoder_ : torch.nn.Module
+        The trained encoder E, in evaluation mode.
+
+    See Also
+    --------
+    WGANCritic, WGANInversion : The other two detectors of Haloui et al. (2018).
+
+    Examples
+    --------
+    >>> from ganad import WGANEncoder
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = WGANEncoder(n_epochs=1, encoder_epochs=1, hidden=(16, 16), random_state=0).fit(X)
+    >>> detector.anomaly_score(X).shape
+    (200,)
+    >>> sorted(set(detector.predict(X).tolist()))
+    [-1, 1]
+    >>> detector.explain(X[:3]).shape
+    (3, 2)
     """
 
     __init__ = keyword_init({**GAN_PARAMETERS, **ENCODER_PARAMETERS})

@@ -94,7 +94,67 @@ def net_config(detector):
 
 
 class GANDetector(BaseGANDetector):
-    """A detector whose first phase trains a generator and a critic adversarially."""
+    """A detector whose first phase trains a generator and a critic adversarially.
+
+    The parameters of this GAN phase (``GAN_PARAMETERS``) are documented here once; they are
+    shared by :class:`~ganad.WGANCritic`, :class:`~ganad.WGANInversion`,
+    :class:`~ganad.WGANEncoder`, :class:`~ganad.AnoGAN` and :class:`~ganad.ADGAN` (the last
+    two with other defaults for some), beside the shared parameters of
+    :class:`~ganad.base.BaseGANDetector`. Defaults are Haloui et al.'s (2018) ring settings.
+
+    Parameters
+    ----------
+    gan : {"wgan-gp", "wgan-clip", "vanilla"}, default="wgan-gp"
+        Training objective: WGAN with gradient penalty (Algorithm 2, Eq. 11), WGAN with weight
+        clipping (§3.3, Eq. 10, 25-27) or the original GAN value function (Eq. 1).
+    latent_dim : int, default=2
+        Size of the generator's input z.
+    hidden : tuple of int, default=(128, 128)
+        Hidden widths of the fully connected generator, critic and encoder (rows).
+    prior : {"normal", "uniform"}, default="normal"
+        Prior of z: N(0, I) or U(-1, 1)^d.
+    output_activation : {"tanh"} or None, default=None
+        Activation of the fully connected generator's output: "tanh" for data in [-1, 1].
+    image_shape : tuple of int (C, H, W) or None, default=None
+        Rows are flattened images of this shape: DCGAN-style convolutional networks instead
+        of fully connected ones (and no support rule).
+    conv_width : int, default=64
+        Channels of the convolutional networks' widest stage (``image_shape`` only).
+    n_epochs : int or "auto", default="auto"
+        Passes over the training rows. "auto": the paper's 30 epochs, raised on small data
+        until the generator has made 2,000 updates (``ganad.training.budget``).
+    batch_size : int, default=64
+        Minibatch size.
+    n_critic : int or None, default=None
+        Critic steps per generator step; None: the objective's default (5 for the WGANs,
+        1 for "vanilla").
+    learning_rate : float or None, default=None
+        Learning rate of both networks; None: the objective's default (Adam 1e-4 for
+        "wgan-gp", RMSprop 5e-5 for "wgan-clip", Adam 2e-4 for "vanilla").
+    gp_weight : float, default=10.0
+        Gradient penalty weight lambda ("wgan-gp").
+    clip_value : float, default=0.01
+        Weight clipping bound c ("wgan-clip").
+    generator, critic : torch.nn.Module or None, default=None
+        Networks of your own instead of the default ones; they are copied at ``fit``.
+    checkpoint_path : str, path-like or None, default=None
+        File of a training checkpoint written every ``checkpoint_every`` epochs.
+    checkpoint_every : int, default=1
+        Epochs between checkpoints.
+    resume : bool, default=False
+        Continue from ``checkpoint_path`` when it holds a checkpoint of the same fit.
+
+    Attributes
+    ----------
+    generator_, critic_ : torch.nn.Module
+        The trained networks, in evaluation mode.
+    prior_ : ganad.nets.LatentPrior
+        The prior of z.
+    n_epochs_ : int
+        Epochs trained (``n_epochs`` with "auto" resolved).
+    history_ : ganad.training.history.TrainingHistory
+        Loss terms of every training step, by name.
+    """
 
     _parameter_constraints = GAN_CONSTRAINTS
     network_names = ("generator_", "critic_")

@@ -29,11 +29,45 @@ INVERSION_PARAMETERS = {"n_restarts": 8, "inversion_steps": 300, "inversion_lr":
 
 
 class WGANInversion(GANDetector):
-    """Scores samples by how well the generator can reproduce them from a probable z.
+    """Scores samples by how well the generator can reproduce them from a probable z (§5.2).
 
-    Parameters beyond the GAN phase: ``n_restarts`` starting latents (drawn once from
-    the prior at fit time and shared by all queries), ``inversion_steps`` and
-    ``inversion_lr`` of the Adam search, and ``prior_weight`` (lambda of Eq. 22).
+    Also takes the GAN phase's parameters (``gan``, ``latent_dim``, ``hidden``, ``n_epochs``...),
+    documented on :class:`~ganad.detectors.wgan.gan.GANDetector`, and the parameters shared by
+    every detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
+    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
+
+    Parameters
+    ----------
+    n_restarts : int, default=8
+        Starting latents of the search, drawn once from the prior at ``fit`` and shared by all
+        queries; the restart with the lowest Eq. 22 loss is kept.
+    inversion_steps : int, default=300
+        Adam steps of the search.
+    inversion_lr : float, default=0.05
+        Adam's learning rate in the search.
+    prior_weight : float, default=0.01
+        lambda of Eq. 22, the weight of the prior term.
+
+    Attributes
+    ----------
+    latent_starts_ : torch.Tensor of shape (n_restarts, latent_dim)
+        The starting latents.
+
+    See Also
+    --------
+    WGANCritic, WGANEncoder : The other two detectors of Haloui et al. (2018).
+
+    Examples
+    --------
+    >>> from ganad import WGANInversion
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = WGANInversion(n_epochs=1, hidden=(16, 16), n_restarts=2, inversion_steps=10,
+    ...                          random_state=0).fit(X)
+    >>> detector.reconstruction(X[:4]).shape
+    (4, 2)
+    >>> bool((detector.anomaly_score(X[:4]) >= 0).all())
+    True
     """
 
     __init__ = keyword_init({**GAN_PARAMETERS, **INVERSION_PARAMETERS})
