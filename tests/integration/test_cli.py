@@ -9,7 +9,8 @@ import pytest
 
 import ganad
 from ganad.cli.ring_demo import modes_covered
-from ganad.cli.main import main, top_fraction_labels
+from ganad.cli.main import main
+from ganad.cli.score import top_fraction_labels
 from ganad.data import read_array
 from ganad.registry import DETECTORS, PAPERS
 

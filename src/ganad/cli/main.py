@@ -38,23 +38,23 @@ import ast
 import logging
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
 from ..catalog import METHODS, NOT_SAVABLE as NOT_SAVABLE_METHODS, PAPERS
-from ..data import ScoreWriter, iter_array_chunks, read_array
-from ..data.scores import named_top_contributions, top_contribution_columns, top_contributions
+from ..data import read_array
 from ..data.fetch import DATASETS, fetch
-from ..data.files import HEADER_CHOICES, INDEX_COLUMN_CHOICES, check_output, column_names, plain_array_scoring
+from ..data.files import check_output, column_names
 from ..errors import TrainingDivergedError
-from ..utils.impute import IMPUTATIONS, missing_cells
+from ..utils.impute import IMPUTATIONS
 from ..utils.scaling import SCALINGS
 from . import demo
 from .bench import _add_bench_parser
+from .options import add_device_argument, add_reading_arguments, reading_options
 from .rank import _add_rank_parser
 from .rcgan_toy import _add_rcgan_toy_parser
 from .report import _add_report_parser, check_report_output, write_report
+from .score import add_score_parser
 
 USAGE_ERROR = 2
 TRAINING_FAILED = INTERNAL_ERROR = 1
@@ -64,28 +64,6 @@ FLAG_PARAMETERS = {"scaling": "--scaling", "impute": "--impute", "random_state":
                    "verbose": "--verbose"}
 
 NOT_SAVABLE = "Python & bench only"  # how `ganad list` and `ganad fit` name methods without model files
-SCORE_LABELS_HELP = """\
-Labels (a `label` column, 1 = anomaly) are written only when asked for:
-  --threshold T      label 1 where anomaly_score > T; streamed chunk by chunk.
-  --contamination Q  label 1 for the round(Q * rows) highest scores of THIS file (ties go
-                     to the earlier row). A top fraction cannot be known from a stream,
-                     so every score (one float64 per row) is held in memory before
-                     writing; the data itself is still read chunk by chunk.
-  --labels           the model's own rule, as its predict(): label 1 where
-                     anomaly_score > -offset_, the threshold set at fit time from the
-                     training data (the `contamination` parameter).
-
-Explanations (--explain K) add the columns top1_feature, top1_contribution, ...,
-topK_feature, topK_contribution: each row's K features with the largest contributions
-to its anomaly score (detector.explain), largest first, named as in the training file
-(CSV header, Parquet columns) or x0, x1, ... by 0-based position when it had no names.
-Offered by the models whose score is a residual (wgan-encoder, wgan-inversion, dcae,
-vae, bigan, anogan, adgan with its default score_type, dsebm with
-score_type=reconstruction); any other is refused, saying why, before DATA is read.
-Each chunk is explained as it is scored (a latent search runs for each); with
---contamination the K top features and contributions of every row are held in memory
-too.
-"""
 
 
 def main(argv=None):
@@ -125,13 +103,13 @@ def build_parser():
     listing = commands.add_parser("list", help="the registered methods and their papers")
     listing.set_defaults(command=list_methods)
     _add_fit_parser(commands)
-    _add_score_parser(commands)
-    _add_rank_parser(commands, _add_device_argument, _add_reading_arguments)
-    _add_report_parser(commands, _add_device_argument, _add_reading_arguments)
+    add_score_parser(commands)
+    _add_rank_parser(commands)
+    _add_report_parser(commands)
     demo_parser = commands.add_parser("demo", help="train on the 7-Gaussian ring and draw the paper's figures",
                                       description=demo.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_arguments(demo_parser)
-    _add_device_argument(demo_parser)
+    add_device_argument(demo_parser)
     demo_parser.set_defaults(command=demo.run)
     _add_rcgan_toy_parser(commands)
     _add_data_parser(commands)
@@ -162,7 +140,7 @@ def _add_fit_parser(commands):
     parser.add_argument("--method", required=True, metavar="NAME", help=f"one of: {', '.join(METHODS)}")
     parser.add_argument("--out", required=True, metavar="MODEL_DIR",
                         help="folder to save the model in: new, empty, or a model folder (replaced)")
-    _add_reading_arguments(parser)
+    add_reading_arguments(parser)
     parser.add_argument("--scaling", choices=(*SCALINGS, "none"), default="standard",
                         help="feature scaling fitted on DATA and stored with the model (default: standard)")
     parser.add_argument("--impute", choices=IMPUTATIONS, default=None,
@@ -175,53 +153,13 @@ def _add_fit_parser(commands):
     parser.add_argument("--seed", type=_seed, default=None,
                         help="random_state, 0 to 2**32 - 1 (default: a random seed, printed; "
                              "passing it back refits the same model, bit for bit on CPU)")
-    _add_device_argument(parser)
+    add_device_argument(parser)
     parser.add_argument("--verbose", action="store_true",
                         help="show a training progress bar (on a terminal) and log INFO messages")
     parser.add_argument("--report", metavar="REPORT.html",
                         help="also write an HTML page on the saved model (see `ganad report`); the training "
                              "data are scored once more for its histogram and most anomalous rows")
     parser.set_defaults(command=fit)
-
-
-def _add_score_parser(commands):
-    parser = commands.add_parser("score", help="write the anomaly score of every row of a data file",
-                                 epilog=SCORE_LABELS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", metavar="MODEL_DIR", help="a folder written by `ganad fit`")
-    parser.add_argument("data", help="data to score: .csv, .npy, .npz or .parquet with the training features; "
-                                     "named columns (a CSV header, Parquet) are matched by name to the training file's")
-    parser.add_argument("--out", required=True, metavar="SCORES.csv",
-                        help="CSV (Parquet when it ends in .parquet) with an anomaly_score column (higher = more "
-                             "anomalous), one row per data row")
-    _add_reading_arguments(parser)
-    labels = parser.add_mutually_exclusive_group()
-    labels.add_argument("--threshold", type=_finite_float, metavar="T", help="label 1 where anomaly_score > T")
-    labels.add_argument("--contamination", type=_fraction, metavar="Q",
-                        help="label 1 for the top Q fraction of this file's scores")
-    labels.add_argument("--labels", action="store_true", help="label with the model's own threshold (predict)")
-    parser.add_argument("--explain", type=int, metavar="K",
-                        help="add each row's K features with the largest contributions to its score "
-                             "(1 <= K <= number of features; models whose score is a residual)")
-    parser.add_argument("--chunk-rows", type=int, default=100_000, help="rows read and scored at a time")
-    _add_device_argument(parser)
-    parser.set_defaults(command=score)
-
-
-def _add_device_argument(parser):
-    parser.add_argument("--device", type=_device, default="auto",
-                        help="auto (CUDA when available, the default), cpu, cuda, cuda:1, ...")
-
-
-def _add_reading_arguments(parser):
-    """The CSV options of a command that reads a data file (see ``ganad.data.files``)."""
-    parser.add_argument("--header", choices=HEADER_CHOICES, default="auto",
-                        help="whether a CSV's first line is a header (default: auto: a line with a "
-                             "non-number, or labels 0,1,2... above non-integer data; an undecidable "
-                             "file is refused)")
-    parser.add_argument("--index-column", choices=INDEX_COLUMN_CHOICES, default="refuse",
-                        help="a CSV's first column under an empty or 'Unnamed: 0' header cell holding "
-                             "0, 1, 2... is pandas' row index: refuse the file (default), drop the "
-                             "column, or keep it as a feature")
 
 
 def list_methods(args):
@@ -248,8 +186,8 @@ def fit(args):
     check_model_destination(args.out)
     if args.report is not None:
         check_report_output(args.report, [args.data], args.out)
-    names = _unique_names(column_names(args.data, **_reading(args, detector)), args.data)
-    X = read_array(args.data, **_reading(args, detector))
+    names = _unique_names(column_names(args.data, **reading_options(args, detector)), args.data)
+    X = read_array(args.data, **reading_options(args, detector))
     start = time.perf_counter()
     detector.fit(X)
     seconds = time.perf_counter() - start
@@ -263,82 +201,6 @@ def fit(args):
         write_report(args.report, detector, X, data_name=args.data, training_data=True)
         print(f"wrote the report to {args.report}")
     return 0
-
-
-def score(args):
-    """Score every row of the data file into ``--out``, written whole or not at all."""
-    from ..io import load_model
-
-    out = Path(args.out)
-    check_output(out, [args.data, *_model_files(args.model)])
-    detector = load_model(args.model, device=args.device)
-    if args.explain is not None:
-        _check_explain(detector, args.explain)
-    chunks = iter_array_chunks(args.data, args.chunk_rows, columns=getattr(detector, "feature_names_in_", None),
-                               **_reading(args, detector))
-    with plain_array_scoring():
-        n_rows = _write_scores(detector, chunks, out, args)
-    labelled = " and labels" if args.threshold is not None or args.contamination is not None or args.labels else ""
-    explained = f" with each row's top {args.explain} features" if args.explain is not None else ""
-    print(f"scored {n_rows} rows of {args.data}; wrote anomaly scores{labelled}{explained} to {out}")
-    return 0
-
-
-def _check_explain(detector, k):
-    """Refuse ``--explain K`` for a model without ``explain`` (saying why) or K outside 1..n_features."""
-    try:
-        detector.explain  # noqa: B018 (the attribute's AttributeError says why it is not offered)
-    except AttributeError as error:
-        raise ValueError(f"--explain: {error}") from None
-    if not 1 <= k <= detector.n_features_in_:
-        raise ValueError(f"--explain K must be from 1 to {detector.n_features_in_} (the model's number of "
-                         f"features), got {k}")
-
-
-def _model_files(model_dir):
-    """The files of the model folder ``model_dir`` that a command reads."""
-    from ..io import MODEL_FILES
-
-    return [Path(model_dir) / name for name in MODEL_FILES]
-
-
-def _write_scores(detector, chunks, out, args):
-    """Score (and with ``--explain`` explain) every chunk and write the file; returns the number of rows."""
-    k = args.explain or 0
-    names = getattr(detector, "feature_names_in_", None)
-    names = [f"x{j}" for j in range(detector.n_features_in_)] if names is None else names
-    columns = top_contribution_columns(k)
-
-    def scored(chunk):  # (scores, top features (n, k), their contributions (n, k))
-        contributions = detector.explain(chunk) if k else np.empty((len(chunk), 0))
-        return (detector.anomaly_score(chunk), *top_contributions(contributions, k))
-
-    if args.contamination is not None:
-        parts = [scored(chunk) for chunk in chunks]
-        _check_rows(sum(len(part[0]) for part in parts), args.data)
-        scores, features, values = (np.concatenate(arrays) for arrays in zip(*parts))
-        with ScoreWriter(out, with_labels=True, columns=columns) as writer:
-            writer.write(scores, top_fraction_labels(scores, args.contamination),
-                         named_top_contributions(features, values, names))
-        return len(scores)
-    threshold = -detector.offset_ if args.labels else args.threshold
-    n_rows = 0
-    with ScoreWriter(out, with_labels=threshold is not None, columns=columns) as writer:
-        for chunk in chunks:
-            scores, features, values = scored(chunk)
-            writer.write(scores, None if threshold is None else (scores > threshold).astype(np.int64),
-                         named_top_contributions(features, values, names))
-            n_rows += len(scores)
-    _check_rows(n_rows, args.data)
-    return n_rows
-
-
-def top_fraction_labels(scores, fraction):
-    """1 for the ``round(fraction * n)`` highest scores (halves up, ties to the earlier row), else 0."""
-    n_flagged = int(np.floor(fraction * len(scores) + 0.5))
-    labels = np.zeros(len(scores), dtype=np.int64)
-    labels[np.argsort(-scores, kind="stable")[:n_flagged]] = 1
-    return labels
 
 
 def _detector_params(cls, args, seed):
@@ -361,12 +223,6 @@ def _detector_params(cls, args, seed):
 def _random_seed():
     """A fresh seed from the operating system's entropy, valid as ``random_state``."""
     return int(np.random.SeedSequence().entropy % 2**31)
-
-
-def _reading(args, detector=None):
-    """The reading options of ``args`` as keywords of ``ganad.data.files``' readers: missing cells
-    are read as NaN for a ``detector`` that imputes them (``impute``, set by ``fit --impute``), else refused."""
-    return {"header": args.header, "index_column": args.index_column, "missing": missing_cells(detector)}
 
 
 def _unique_names(names, path):
@@ -402,22 +258,6 @@ def _literal_or_string(raw):
         return raw
 
 
-def _device(name):
-    """``name`` if it names a usable device."""
-    from ..utils.device import resolve_device
-
-    try:
-        resolve_device(name)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return name
-
-
-def _check_rows(n_rows, path):
-    if n_rows == 0:
-        raise ValueError(f"{path}: no data rows")
-
-
 def _seed(text):
     try:
         value = int(text)
@@ -426,27 +266,6 @@ def _seed(text):
     if not 0 <= value < 2**32:
         raise argparse.ArgumentTypeError(f"must be an integer from 0 to 2**32 - 1, got {text!r}")
     return value
-
-
-def _finite_float(text):
-    value = _number(text)
-    if not np.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
-    return value
-
-
-def _fraction(text):
-    value = _number(text)
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"must be a fraction in (0, 1], got {text!r}")
-    return value
-
-
-def _number(text):
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
 
 
 def _fail(error, status):

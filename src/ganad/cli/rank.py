@@ -18,10 +18,10 @@ from pathlib import Path
 from ..data import read_array
 from ..data.files import check_output, plain_array_scoring
 from ..utils.atomic import atomic_path
-from ..utils.impute import missing_cells
+from .options import add_device_argument, add_reading_arguments, model_files, reading_options
 
 
-def _add_rank_parser(commands, add_device_argument, add_reading_arguments):
+def _add_rank_parser(commands):
     """Register the ``rank`` subcommand on the ``commands`` subparsers of ``ganad``."""
     parser = commands.add_parser("rank", help="draw the most and least anomalous images of a data file",
                                  description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -39,10 +39,10 @@ def _add_rank_parser(commands, add_device_argument, add_reading_arguments):
 
 
 def rank(args):
-    from ..io import MODEL_FILES, load_model
+    from ..io import load_model
     from ..plots import plot_ranked_samples
 
-    check_output(args.out, [args.data, *(Path(args.model) / name for name in MODEL_FILES)])
+    check_output(args.out, [args.data, *model_files(args.model)])
     detector = load_model(args.model, device=args.device)
     image_shape = args.image_shape or detector.image_shape_
     if image_shape is None:
@@ -52,8 +52,7 @@ def rank(args):
             explain = detector.explain
         except AttributeError as error:  # its message says why the model has no explain()
             raise ValueError(f"--maps: {error}") from None
-    X = read_array(args.data, header=args.header, index_column=args.index_column, missing=missing_cells(detector),
-                   columns=getattr(detector, "feature_names_in_", None))
+    X = read_array(args.data, columns=getattr(detector, "feature_names_in_", None), **reading_options(args, detector))
     with plain_array_scoring():
         scores = detector.anomaly_score(X)
         maps = explain(X) if args.maps else None

@@ -19,12 +19,12 @@ from pathlib import Path
 from ..data import read_array
 from ..data.files import check_output
 from ..utils.atomic import atomic_path
-from ..utils.impute import missing_cells
+from .options import add_device_argument, add_reading_arguments, model_files, reading_options
 
 DEFAULT_TOP = 10
 
 
-def _add_report_parser(commands, add_device_argument, add_reading_arguments):
+def _add_report_parser(commands):
     """Register the ``report`` subcommand on the ``commands`` subparsers of ``ganad``."""
     parser = commands.add_parser("report", help="write an HTML page describing a saved model",
                                  description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -40,15 +40,14 @@ def _add_report_parser(commands, add_device_argument, add_reading_arguments):
 
 
 def report(args):
-    from ..io import MODEL_FILES, load_model
+    from ..io import load_model
 
     inputs = [] if args.data is None else [args.data]
-    check_output(args.out, [*inputs, *(Path(args.model) / name for name in MODEL_FILES)])
+    check_output(args.out, [*inputs, *model_files(args.model)])
     detector = load_model(args.model, device=args.device)
     X = None
     if args.data is not None:
-        X = read_array(args.data, header=args.header, index_column=args.index_column,
-                       missing=missing_cells(detector), columns=getattr(detector, "feature_names_in_", None))
+        X = read_array(args.data, columns=getattr(detector, "feature_names_in_", None), **reading_options(args, detector))
     write_report(args.out, detector, X, data_name=args.data, top=args.top)
     scored = "" if X is None else f" with the scores of {len(X)} rows of {args.data}"
     print(f"wrote the report on {args.model}{scored} to {args.out}")

@@ -1,0 +1,77 @@
+"""Argument types and options shared by the commands that read data files and models."""
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from ..data.files import HEADER_CHOICES, INDEX_COLUMN_CHOICES
+from ..utils.impute import missing_cells
+
+
+def add_device_argument(parser):
+    parser.add_argument("--device", type=device_name, default="auto",
+                        help="auto (CUDA when available, the default), cpu, cuda, cuda:1, ...")
+
+
+def add_reading_arguments(parser):
+    """The CSV options of a command that reads a data file (see ``ganad.data.files``)."""
+    parser.add_argument("--header", choices=HEADER_CHOICES, default="auto",
+                        help="whether a CSV's first line is a header (default: auto: a line with a "
+                             "non-number, or labels 0,1,2... above non-integer data; an undecidable "
+                             "file is refused)")
+    parser.add_argument("--index-column", choices=INDEX_COLUMN_CHOICES, default="refuse",
+                        help="a CSV's first column under an empty or 'Unnamed: 0' header cell holding "
+                             "0, 1, 2... is pandas' row index: refuse the file (default), drop the "
+                             "column, or keep it as a feature")
+
+
+def reading_options(args, detector=None):
+    """The reading options of ``args`` as keywords of ``ganad.data.files``' readers: missing cells
+    are read as NaN for a ``detector`` that imputes them (``impute``, set by ``fit --impute``), else refused."""
+    return {"header": args.header, "index_column": args.index_column, "missing": missing_cells(detector)}
+
+
+def device_name(name):
+    """``name`` if it names a usable device."""
+    from ..utils.device import resolve_device
+
+    try:
+        resolve_device(name)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return name
+
+
+def check_rows(n_rows, path):
+    """Refuse a data file without rows."""
+    if n_rows == 0:
+        raise ValueError(f"{path}: no data rows")
+
+
+def finite_float(text):
+    value = _number(text)
+    if not np.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
+
+
+def fraction(text):
+    value = _number(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction in (0, 1], got {text!r}")
+    return value
+
+
+def _number(text):
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+
+
+def model_files(model_dir):
+    """The files of the model folder ``model_dir`` that a command reads."""
+    from ..io import MODEL_FILES
+
+    return [Path(model_dir) / name for name in MODEL_FILES]

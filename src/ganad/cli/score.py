@@ -1,0 +1,131 @@
+"""``ganad score``: the anomaly score of every row of a data file, streamed into CSV or Parquet.
+
+    ganad score MODEL_DIR DATA --out SCORES.csv [--threshold T | --contamination Q | --labels]
+                [--explain K] [--chunk-rows N]
+"""
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from ..data import ScoreWriter, iter_array_chunks
+from ..data.files import check_output, plain_array_scoring
+from ..data.scores import named_top_contributions, top_contribution_columns, top_contributions
+from .options import (add_device_argument, add_reading_arguments, check_rows, finite_float, fraction, model_files,
+                      reading_options)
+
+SCORE_LABELS_HELP = """\
+Labels (a `label` column, 1 = anomaly) are written only when asked for:
+  --threshold T      label 1 where anomaly_score > T; streamed chunk by chunk.
+  --contamination Q  label 1 for the round(Q * rows) highest scores of THIS file (ties go
+                     to the earlier row). A top fraction cannot be known from a stream,
+                     so every score (one float64 per row) is held in memory before
+                     writing; the data itself is still read chunk by chunk.
+  --labels           the model's own rule, as its predict(): label 1 where
+                     anomaly_score > -offset_, the threshold set at fit time from the
+                     training data (the `contamination` parameter).
+
+Explanations (--explain K) add the columns top1_feature, top1_contribution, ...,
+topK_feature, topK_contribution: each row's K features with the largest contributions
+to its anomaly score (detector.explain), largest first, named as in the training file
+(CSV header, Parquet columns) or x0, x1, ... by 0-based position when it had no names.
+Offered by the models whose score is a residual (wgan-encoder, wgan-inversion, dcae,
+vae, bigan, anogan, adgan with its default score_type, dsebm with
+score_type=reconstruction); any other is refused, saying why, before DATA is read.
+Each chunk is explained as it is scored (a latent search runs for each); with
+--contamination the K top features and contributions of every row are held in memory
+too.
+"""
+
+
+def add_score_parser(commands):
+    parser = commands.add_parser("score", help="write the anomaly score of every row of a data file",
+                                 epilog=SCORE_LABELS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", metavar="MODEL_DIR", help="a folder written by `ganad fit`")
+    parser.add_argument("data", help="data to score: .csv, .npy, .npz or .parquet with the training features; "
+                                     "named columns (a CSV header, Parquet) are matched by name to the training file's")
+    parser.add_argument("--out", required=True, metavar="SCORES.csv",
+                        help="CSV (Parquet when it ends in .parquet) with an anomaly_score column (higher = more "
+                             "anomalous), one row per data row")
+    add_reading_arguments(parser)
+    labels = parser.add_mutually_exclusive_group()
+    labels.add_argument("--threshold", type=finite_float, metavar="T", help="label 1 where anomaly_score > T")
+    labels.add_argument("--contamination", type=fraction, metavar="Q",
+                        help="label 1 for the top Q fraction of this file's scores")
+    labels.add_argument("--labels", action="store_true", help="label with the model's own threshold (predict)")
+    parser.add_argument("--explain", type=int, metavar="K",
+                        help="add each row's K features with the largest contributions to its score "
+                             "(1 <= K <= number of features; models whose score is a residual)")
+    parser.add_argument("--chunk-rows", type=int, default=100_000, help="rows read and scored at a time")
+    add_device_argument(parser)
+    parser.set_defaults(command=score)
+
+
+def score(args):
+    """Score every row of the data file into ``--out``, written whole or not at all."""
+    from ..io import load_model
+
+    out = Path(args.out)
+    check_output(out, [args.data, *model_files(args.model)])
+    detector = load_model(args.model, device=args.device)
+    if args.explain is not None:
+        _check_explain(detector, args.explain)
+    chunks = iter_array_chunks(args.data, args.chunk_rows, columns=getattr(detector, "feature_names_in_", None),
+                               **reading_options(args, detector))
+    with plain_array_scoring():
+        n_rows = _write_scores(detector, chunks, out, args)
+    labelled = " and labels" if args.threshold is not None or args.contamination is not None or args.labels else ""
+    explained = f" with each row's top {args.explain} features" if args.explain is not None else ""
+    print(f"scored {n_rows} rows of {args.data}; wrote anomaly scores{labelled}{explained} to {out}")
+    return 0
+
+
+def _check_explain(detector, k):
+    """Refuse ``--explain K`` for a model without ``explain`` (saying why) or K outside 1..n_features."""
+    try:
+        detector.explain  # noqa: B018 (the attribute's AttributeError says why it is not offered)
+    except AttributeError as error:
+        raise ValueError(f"--explain: {error}") from None
+    if not 1 <= k <= detector.n_features_in_:
+        raise ValueError(f"--explain K must be from 1 to {detector.n_features_in_} (the model's number of "
+                         f"features), got {k}")
+
+
+def _write_scores(detector, chunks, out, args):
+    """Score (and with ``--explain`` explain) every chunk and write the file; returns the number of rows."""
+    k = args.explain or 0
+    names = getattr(detector, "feature_names_in_", None)
+    names = [f"x{j}" for j in range(detector.n_features_in_)] if names is None else names
+    columns = top_contribution_columns(k)
+
+    def scored(chunk):  # (scores, top features (n, k), their contributions (n, k))
+        contributions = detector.explain(chunk) if k else np.empty((len(chunk), 0))
+        return (detector.anomaly_score(chunk), *top_contributions(contributions, k))
+
+    if args.contamination is not None:
+        parts = [scored(chunk) for chunk in chunks]
+        check_rows(sum(len(part[0]) for part in parts), args.data)
+        scores, features, values = (np.concatenate(arrays) for arrays in zip(*parts))
+        with ScoreWriter(out, with_labels=True, columns=columns) as writer:
+            writer.write(scores, top_fraction_labels(scores, args.contamination),
+                         named_top_contributions(features, values, names))
+        return len(scores)
+    threshold = -detector.offset_ if args.labels else args.threshold
+    n_rows = 0
+    with ScoreWriter(out, with_labels=threshold is not None, columns=columns) as writer:
+        for chunk in chunks:
+            scores, features, values = scored(chunk)
+            writer.write(scores, None if threshold is None else (scores > threshold).astype(np.int64),
+                         named_top_contributions(features, values, names))
+            n_rows += len(scores)
+    check_rows(n_rows, args.data)
+    return n_rows
+
+
+def top_fraction_labels(scores, fraction):
+    """1 for the ``round(fraction * n)`` highest scores (halves up, ties to the earlier row), else 0."""
+    n_flagged = int(np.floor(fraction * len(scores) + 0.5))
+    labels = np.zeros(len(scores), dtype=np.int64)
+    labels[np.argsort(-scores, kind="stable")[:n_flagged]] = 1
+    return labels
