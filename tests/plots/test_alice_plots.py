@@ -63,3 +63,8 @@ def test_fig_1_checks_its_rows(tmp_path):
         plot_reconstructions([("a", images), ("b", images[:3])], tmp_path / "f.png", image_shape=(1, 28, 28))
     with pytest.raises(ValueError, match="image_shape"):
         plot_reconstructions([("a", images)], tmp_path / "f.png", image_shape=(1, 32, 32))
+
+
+def test_fig_3_can_dot_the_data_over_the_maps(tmp_path):
+    data, f = np.zeros((5, 2)), (lambda g: np.full(len(g), 0.5))
+    assert_png(plot_discriminator_maps({"a": (data, {"m": (f, f)})}, tmp_path / "f.png", resolution=4, show_data=True))

@@ -9,6 +9,7 @@
     ganad report MODEL_DIR --out REPORT.html [--data DATA] [--top N]
     ganad demo [--out DIR] [--gan wgan-gp|wgan-clip|vanilla] ...
     ganad rcgan-toy [--out DIR] [--resolution N] [--solver NAME]
+    ganad rcgan-maps [--out DIR] [--n-points N] [--epochs N] [--learning-rate LR] [--resolution N] [--seed S]
     ganad data fetch NAME [--data-dir DIR]
     ganad bench TABLE [--budget smoke|cpu|paper] ... | ganad bench --list
 
@@ -52,7 +53,7 @@ from . import demo
 from .bench import _add_bench_parser
 from .options import add_device_argument, add_reading_arguments, reading_options
 from .rank import _add_rank_parser
-from .rcgan_toy import _add_rcgan_toy_parser
+from .rcgan_toy import _add_rcgan_maps_parser, _add_rcgan_toy_parser
 from .report import _add_report_parser, check_report_output, write_report
 from .score import add_score_parser
 
@@ -112,6 +113,7 @@ def build_parser():
     add_device_argument(demo_parser)
     demo_parser.set_defaults(command=demo.run)
     _add_rcgan_toy_parser(commands)
+    _add_rcgan_maps_parser(commands)
     _add_data_parser(commands)
     _add_bench_parser(commands)
     return parser

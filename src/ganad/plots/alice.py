@@ -9,7 +9,7 @@ from ._figure import as_points, new_figure, save_figure
 from .critic import _check_extent, _check_resolution, _grid_points
 
 
-def plot_discriminator_maps(cases, path, *, extent=(-3.0, 3.0, -3.0, 3.0), resolution=100):
+def plot_discriminator_maps(cases, path, *, extent=(-3.0, 3.0, -3.0, 3.0), resolution=100, show_data=False):
     """RCGAN Fig. 3: per data set, its samples, then each model's D_xz(x, E(x)) and D_xx(x, G(E(x))).
 
     ``cases`` maps a data-set name to ``(data, models)``: ``data`` an ``(n, 2)`` array of
@@ -19,6 +19,7 @@ def plot_discriminator_maps(cases, path, *, extent=(-3.0, 3.0, -3.0, 3.0), resol
     must name the same models. Rows: the samples, then one row per model; two columns per
     data set, D_xz on the left and D_xx on the right, over ``extent`` (the paper's
     [-3, 3]^2), on one colour scale [0, 1] (brighter = more confidently normal).
+    ``show_data=True`` also dots the normal samples (white, faint) over every map.
     Returns the Path written.
     """
     extent = _check_extent(extent)
@@ -35,6 +36,9 @@ def plot_discriminator_maps(cases, path, *, extent=(-3.0, 3.0, -3.0, 3.0), resol
         for row, model in enumerate(model_names, start=1):
             for side, (label, function) in enumerate(zip(("$D_{xz}$", "$D_{xx}$"), models[model])):
                 shown = _draw_map(axes[row, 2 * column + side], function, grid, extent, resolution)
+                if show_data:
+                    axes[row, 2 * column + side].scatter(data[:, 0], data[:, 1], s=0.5, c="white", alpha=0.3,
+                                                         linewidths=0, rasterized=True)
                 axes[row, 2 * column + side].set_title(f"{model}: {label}", fontsize=9)
     fig.colorbar(shown, ax=axes[1:].ravel().tolist(), label="probability of 'normal'", shrink=0.8)
     return save_figure(fig, path)
