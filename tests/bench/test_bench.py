@@ -134,6 +134,9 @@ def test_class_means_follow_the_classes(tiny_spec):
     mean = next(l for l in summarize(rows, tiny_spec) if l["cell"] == "tiny (mean)" and l["metric"] == "auroc")
     assert mean["published"] == pytest.approx(0.75) and mean["diff"] == pytest.approx(-0.05)
     assert not [l for l in summarize(rows[:1], tiny_spec) if "(mean)" in l["cell"]]  # one class: no mean line
+    tiny_spec.datasets[0]["classes"] = [0, 1, 2]  # the paper's mean is over three classes, two ran
+    mean = next(l for l in summarize(rows, tiny_spec) if l["cell"] == "tiny (mean)" and l["metric"] == "auroc")
+    assert (mean["n_seeds"], mean["seeds_planned"], mean["status"]) == (2, 3, "2 of 3 classes")
 
 
 def _shared_gan_spec(share):

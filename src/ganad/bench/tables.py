@@ -5,9 +5,10 @@ deviation, ddof=1, shown with two or more seeds); ``published`` is the spec's tr
 number, scaled to a fraction; ``diff = ours - published``. A cell without a finished job shows
 the status of its rows instead ("not implemented", "data missing", "failed"). For one-class
 protocols ("dataset:class" cells) with two or more classes, a "dataset (mean)" line follows: the
-mean and standard deviation over the classes with a result (their count in the seeds
-column), beside the paper's printed mean (a "dataset" cell of the spec's published values)
-or, where it prints none, the mean of its class values.
+mean and standard deviation over the classes with a result (their count, out of the classes
+the spec lists, in the seeds column; fewer than all is the line's status), beside the
+paper's printed mean (a "dataset" cell of the spec's published values) or, where it prints
+none, the mean of its class values.
 """
 
 import statistics
@@ -52,13 +53,20 @@ def class_means(lines, spec):
         if published is None and all(line["published"] is not None for line in group):
             published = statistics.fmean(line["published"] for line in group)
         mean = statistics.fmean(values) if values else None
+        n_classes = _n_classes(spec, dataset) or len(group)
         means.append({"cell": f"{dataset} (mean)", "method": method, "metric": metric, "mean": mean,
                       "std": statistics.stdev(values) if len(values) > 1 else (0.0 if values else None),
-                      "n_seeds": len(values), "seeds_planned": len(group), "published": published,
+                      "n_seeds": len(values), "seeds_planned": n_classes, "published": published,
                       "published_std": None, "diff": None if mean is None or published is None else mean - published,
-                      "status": "ok" if len(values) == len(group) else f"{len(values)} of {len(group)} classes",
+                      "status": "ok" if len(values) == n_classes else f"{len(values)} of {n_classes} classes",
                       "hint": None})
     return means
+
+
+def _n_classes(spec, dataset):
+    """How many classes the spec lists for ``dataset`` (the paper's mean is over all of them); None if unknown."""
+    counts = [len(entry["classes"]) for entry in spec.datasets if entry["name"] == dataset and entry.get("classes")]
+    return counts[0] if len(counts) == 1 else None
 
 
 def render_markdown(summary, spec):
