@@ -17,9 +17,9 @@ $(STAMP): $(PY) pyproject.toml
 	touch $(STAMP)
 
 # the optional extras whose tests skip without them (compare: PyOD, for PyODAdapter's equality tests;
-# parquet: pyarrow; cvxpy: RCGAN's Theorem 1 toy, tests/detectors/test_theorem1.py)
+# parquet: pyarrow; cvxpy: RCGAN's Theorem 1 toy, tests/detectors/test_theorem1.py; dask: tests/integration/test_dask.py)
 $(EXTRAS_STAMP): $(STAMP)
-	$(PY) -m pip install -q -e ".[test,compare,parquet,cvxpy]"
+	$(PY) -m pip install -q -e ".[test,compare,parquet,cvxpy,dask]"
 	touch $(EXTRAS_STAMP)
 
 install: $(STAMP)

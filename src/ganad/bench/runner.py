@@ -7,7 +7,10 @@ test rows and returns one flat row: the job's configuration, seed, git SHA, dura
 metrics and a status -- ``ok``, ``failed`` (with the error), ``not implemented`` (method not
 in the registry yet) or ``data missing`` (with the fetch hint). Jobs run through
 ``joblib.Parallel(n_jobs=jobs)``, so a Dask or Ray joblib backend can take the grid
-(``with joblib.parallel_config(backend="dask"): run_spec(...)``).
+(``with joblib.parallel_config(backend="dask"): run_spec(...)`` with a ``distributed.Client``
+open; its rows' metrics equal a serial run's, ``tests/integration/test_dask.py``). The jobs
+then run in the workers' processes: ``data_dir`` must be readable there, and a loader added
+to ``LOADERS`` at run time is not seen by them.
 
 Every row is appended to ``results.jsonl`` in the output folder as soon as it arrives; a
 rerun skips the jobs that already have an ``ok`` row there and retries the others.

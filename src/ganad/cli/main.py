@@ -4,7 +4,7 @@
     ganad fit DATA --method NAME --out MODEL_DIR [--scaling ...] [--impute median|mean] [--param KEY=VALUE ...]
               [--report REPORT.html]
     ganad score MODEL_DIR DATA --out SCORES.csv [--threshold T | --contamination Q | --labels]
-                [--explain K]
+                [--explain K] [--dask SCHEDULER | local:N]
     ganad rank MODEL_DIR DATA --out FIGURE.png [--n-shown N] [--image-shape C H W] [--maps]
     ganad report MODEL_DIR --out REPORT.html [--data DATA] [--top N]
     ganad demo [--out DIR] [--gan wgan-gp|wgan-clip|vanilla] ...
