@@ -17,9 +17,10 @@ $(STAMP): $(PY) pyproject.toml
 	touch $(STAMP)
 
 # the optional extras whose tests skip without them (compare: PyOD, for PyODAdapter's equality tests;
-# parquet: pyarrow; cvxpy: RCGAN's Theorem 1 toy, tests/detectors/test_theorem1.py; dask: tests/integration/test_dask.py)
+# parquet: pyarrow; cvxpy: RCGAN's Theorem 1 toy, tests/detectors/test_theorem1.py; dask: tests/integration/test_dask.py;
+# onnx: tests/test_onnx_export.py)
 $(EXTRAS_STAMP): $(STAMP)
-	$(PY) -m pip install -q -e ".[test,compare,parquet,cvxpy,dask]"
+	$(PY) -m pip install -q -e ".[test,compare,parquet,cvxpy,dask,onnx]"
 	touch $(EXTRAS_STAMP)
 
 install: $(STAMP)

@@ -7,6 +7,7 @@
                 [--explain K] [--dask SCHEDULER | local:N]
     ganad rank MODEL_DIR DATA --out FIGURE.png [--n-shown N] [--image-shape C H W] [--maps]
     ganad report MODEL_DIR --out REPORT.html [--data DATA] [--top N]
+    ganad export MODEL_DIR --out MODEL.onnx [--opset N]
     ganad demo [--out DIR] [--gan wgan-gp|wgan-clip|vanilla] ...
     ganad rcgan-toy [--out DIR] [--resolution N] [--solver NAME]
     ganad rcgan-maps [--out DIR] [--n-points N] [--epochs N] [--learning-rate LR] [--resolution N] [--seed S]
@@ -51,6 +52,7 @@ from ..utils.impute import IMPUTATIONS
 from ..utils.scaling import SCALINGS
 from . import demo
 from .bench import _add_bench_parser
+from .export import add_export_parser
 from .options import add_device_argument, add_reading_arguments, reading_options
 from .rank import _add_rank_parser
 from .rcgan_toy import _add_rcgan_maps_parser, _add_rcgan_toy_parser
@@ -107,6 +109,7 @@ def build_parser():
     add_score_parser(commands)
     _add_rank_parser(commands)
     _add_report_parser(commands)
+    add_export_parser(commands)
     demo_parser = commands.add_parser("demo", help="train on the 7-Gaussian ring and draw the paper's figures",
                                       description=demo.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_arguments(demo_parser)
