@@ -46,10 +46,53 @@ ANOGAN_PARAMETERS = {
 class AnoGAN(LatentSearchDetector):
     """Scores a query by the AnoGAN mapping loss after ``search_steps`` (Gamma) iterations.
 
-    Parameters beyond the GAN phase (``ganad.detectors.wgan.gan``): ``search_steps``
-    (Gamma), ``search_lr`` and ``search_betas`` of the Adam search on z, and
-    ``feature_weight`` (lambda of Eq. 6). A user-supplied ``critic`` must have a
-    ``features(x)`` method, the layer f of Eq. 5.
+    Schlegl et al. (2017): a search on z minimising Eq. 4-6; the score is the loss at the last
+    iterate (Eq. 7). Also takes the GAN phase's parameters (``gan``, ``latent_dim``,
+    ``hidden``, ``n_epochs``...), documented on :class:`~ganad.detectors.wgan.gan.GANDetector`,
+    and the parameters shared by every detector (``scaling``, ``impute``, ``random_state``,
+    ``device``...), documented on :class:`~ganad.base.BaseGANDetector`; the signature above
+    gives every default. AnoGAN changes two of the GAN phase's defaults: ``gan="vanilla"``
+    (the original objective, Eq. 1) and ``latent_dim=100``. A user-supplied ``critic`` must
+    have a ``features(x)`` method, the layer f of Eq. 5.
+
+    Parameters
+    ----------
+    search_steps : int, default=500
+        Gamma, the Adam steps of the search on z.
+    search_lr : float, default=0.01
+        Adam's learning rate on z (the papers do not name it: our choice).
+    search_betas : tuple of float, default=(0.9, 0.999)
+        Adam's betas on z.
+    feature_weight : float in [0, 1], default=0.1
+        lambda of Eq. 6, the weight of the feature-matching term
+        ``||f(x) - f(G(z))||_1`` against the residual ``||x - G(z)||_1``.
+
+    Attributes
+    ----------
+    latent_starts_ : torch.Tensor of shape (1, latent_dim)
+        The starting latent, drawn from the prior at ``fit`` and shared by every query.
+
+    See Also
+    --------
+    ADGAN : Multi-seed search that also adapts the generator, on the same engine.
+
+    References
+    ----------
+    Schlegl, Seeböck, Waldstein, Schmidt-Erfurth & Langs, "Unsupervised anomaly detection
+    with generative adversarial networks to guide marker discovery", IPMI 2017,
+    https://arxiv.org/abs/1703.05921; Eq. 4-6 (the mapping loss
+    ``L(z) = (1 - lambda) ||x - G(z)||_1 + lambda ||f(x) - f(G(z))||_1``) and Eq. 7
+    (``A(x) = L(z_Gamma)``).
+
+    Examples
+    --------
+    >>> from ganad import AnoGAN
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = AnoGAN(n_epochs=1, hidden=(16, 16), latent_dim=2, search_steps=2,
+    ...                   random_state=0).fit(X)
+    >>> detector.anomaly_score(X[:5]).shape
+    (5,)
     """
 
     __init__ = keyword_init(ANOGAN_PARAMETERS)

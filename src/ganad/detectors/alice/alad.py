@@ -25,9 +25,72 @@ from .common import ALICE_CONSTRAINTS, ALICE_PARAMETERS, CYCLE_CONSTRAINTS, CYCL
 class ALAD(CycleDetector):
     """Adversarially learned anomaly detection: D_xz, D_xx and D_zz; scores on D_xx's features.
 
-    Parameters beyond those of ``ganad.detectors.alice.common`` (shared and cycle ones):
-    ``discriminator_zz_hidden`` (D_zz's layers), ``score_type`` ("features" or
-    "discriminator") and ``score_norm`` (1 or 2).
+    Zenati et al. (2018): ALICE with three discriminators, D_xz on (x, z) pairs, D_xx for
+    cycle consistency in x and D_zz for cycle consistency in z.
+    The parameters shared by the ALICE family (``latent_dim``, ``encoder_hidden``,
+    ``generator_hidden``, ``discriminator_hidden``, ``image_shape``, ``n_epochs``,
+    ``batch_size``, ``learning_rate``, ``ema_decay``...) are described in
+    ``ganad.detectors.alice.common`` and this folder's README.md, and those shared by every
+    detector (``scaling``, ``impute``, ``random_state``, ``device``...) on
+    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
+
+    Parameters
+    ----------
+    discriminator_xx_hidden : tuple of int, default=(128,)
+        D_xx's hidden layer widths.
+    cycle_dropout : float in [0, 1), default=0.2
+        Dropout in D_xx and D_zz.
+    early_stopping : bool, default=False
+        Stop training on the mean score of held-out training rows (ALAD's
+        ``--enable_early_stop``).
+    validation_fraction : float in (0, 1), default=0.1
+        The fraction of training rows held out for early stopping.
+    patience : int, default=10
+        Epochs without improvement before early stopping.
+    discriminator_zz_hidden : tuple of int, default=(32,)
+        D_zz's hidden layer widths.
+    score_type : {"features", "discriminator"}, default="features"
+        "features": ``||f_xx(x, x) - f_xx(x, G(E(x)))||_p`` (ALAD's "fm" score);
+        "discriminator": ``1 - D_xx(x, G(E(x)))``, which ranks as ALAD's cross-entropy
+        score ``-log D_xx(x, G(E(x)))``.
+    score_norm : {1, 2}, default=1
+        p, the feature score's norm (the reference code's ``--d 1``; RCGAN Eq. 12 uses 2).
+
+    Attributes
+    ----------
+    generator_, encoder_ : torch.nn.Module
+        G and E.
+    discriminator_xz_, discriminator_xx_, discriminator_zz_ : torch.nn.Module
+        D_xz, D_xx and D_zz.
+    xx_logit_range_ : tuple of float
+        (min, max) of D_xx's logit on the training rows (``score_type="discriminator"``).
+    n_epochs_ : int
+        The epochs trained.
+    history_ : ganad.training.history.TrainingHistory
+        The training losses per epoch.
+
+    See Also
+    --------
+    RCGAN : ALICE with D_xz, D_xx and a penalty distribution.
+    BiGAN : One joint discriminator.
+
+    References
+    ----------
+    Zenati, Romain, Foo, Lecouat & Chandrasekhar, "Adversarially learned anomaly detection",
+    ICDM 2018, https://arxiv.org/abs/1812.02288 (reference code
+    houssamzenati/Adversarially-Learned-Anomaly-Detection); ALICE: Li et al. 2017, RCGAN
+    Eq. 2-3; the feature score as RCGAN Eq. 12.
+
+    Examples
+    --------
+    >>> from ganad import ALAD
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = ALAD(n_epochs=1, latent_dim=2, encoder_hidden=(8,), generator_hidden=(8,),
+    ...                 discriminator_hidden=(8,), discriminator_xx_hidden=(8,),
+    ...                 discriminator_zz_hidden=(8,), random_state=0).fit(X)
+    >>> detector.anomaly_score(X[:5]).shape
+    (5,)
     """
 
     __init__ = keyword_init({**ALICE_PARAMETERS, **CYCLE_PARAMETERS, "discriminator_zz_hidden": (32,),

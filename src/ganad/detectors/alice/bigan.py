@@ -25,8 +25,56 @@ from .common import ALICE_CONSTRAINTS, ALICE_PARAMETERS, CYCLE_CONSTRAINTS, ALIC
 class BiGAN(ALICEDetector):
     """EGBAD: scores ``alpha ||x - G(E(x))||_p + (1 - alpha) ||f_D(x, E(x)) - f_D(G(E(x)), E(x))||_p``.
 
-    Parameters beyond the shared ones (``ganad.detectors.alice.common``): ``alpha`` (Eq. 20)
-    and ``score_norm`` (p, 1 or 2).
+    Zenati et al. (2018)'s BiGAN-based detector: E and G trained against one joint
+    discriminator D(x, z), scored with Haloui Eq. 20.
+    The parameters shared by the ALICE family (``latent_dim``, ``encoder_hidden``,
+    ``generator_hidden``, ``discriminator_hidden``, ``image_shape``, ``n_epochs``,
+    ``batch_size``, ``learning_rate``, ``ema_decay``...) are described in
+    ``ganad.detectors.alice.common`` and this folder's README.md, and those shared by every
+    detector (``scaling``, ``impute``, ``random_state``, ``device``...) on
+    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
+    BiGAN changes two shared defaults to the reference code's: ``dropout=0.2`` (in D) and
+    ``ema_decay=0.9999`` (scores use moving averages of the weights). It has no early
+    stopping.
+
+    Parameters
+    ----------
+    alpha : float in [0, 1], default=0.9
+        alpha of Eq. 20, the weight of the reconstruction term (the reference code's weight
+        0.1 on the feature term).
+    score_norm : {1, 2}, default=1
+        p, the norm of both terms (the reference code's ``--d 1``).
+
+    Attributes
+    ----------
+    generator_, encoder_, discriminator_xz_ : torch.nn.Module
+        G, E and the joint discriminator D(x, z).
+    n_epochs_ : int
+        The epochs trained.
+    history_ : ganad.training.history.TrainingHistory
+        The training losses per epoch.
+
+    See Also
+    --------
+    ALAD, RCGAN : The ALICE detectors with cycle-consistency discriminators.
+
+    References
+    ----------
+    Zenati, Foo, Lecouat, Manek & Chandrasekhar, "Efficient GAN-based anomaly detection",
+    2018, https://arxiv.org/abs/1802.06222, on Donahue et al.'s BiGAN; the score is Haloui
+    Eq. 20, ``A(x) = alpha L_G(x) + (1 - alpha) L_D(x)``, with L_G of Eq. 18 and L_D of
+    Eq. 19 (f_D the discriminator's last hidden layer); training: survey Eq. 3, Haloui
+    Eq. 16-17.
+
+    Examples
+    --------
+    >>> from ganad import BiGAN
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = BiGAN(n_epochs=1, latent_dim=2, encoder_hidden=(8,), generator_hidden=(8,),
+    ...                  discriminator_hidden=(8,), random_state=0).fit(X)
+    >>> detector.anomaly_score(X[:5]).shape
+    (5,)
     """
 
     __init__ = keyword_init({**ALICE_PARAMETERS, "dropout": 0.2, "ema_decay": 0.9999, "alpha": 0.9, "score_norm": 1})

@@ -47,10 +47,74 @@ class PenaltyDistribution:
 class RCGAN(CycleDetector):
     """Regularized cycle consistent GAN: ALICE (D_xz, D_xx) plus the penalty distribution t(x).
 
-    Parameters beyond those of ``ganad.detectors.alice.common`` (shared and cycle ones): ``penalty``
-    ("normal", "uniform", or None / "none"), ``penalty_scale`` (s), ``score_type``
-    ("discriminator", Eq. 11, or "features", Eq. 12) and ``score_norm`` (the feature
-    score's norm, 2 in Eq. 12).
+    Yang et al. (2020): the objective of Eq. 10, V_ano (Eq. 4, with the penalty term
+    ``E_{x~t}[log(1 - D_xz(x, E(x)))]``) plus V_cycle (Eq. 9); no D_zz.
+    The parameters shared by the ALICE family (``latent_dim``, ``encoder_hidden``,
+    ``generator_hidden``, ``discriminator_hidden``, ``image_shape``, ``n_epochs``,
+    ``batch_size``, ``learning_rate``, ``ema_decay``...) are described in
+    ``ganad.detectors.alice.common`` and this folder's README.md, and those shared by every
+    detector (``scaling``, ``impute``, ``random_state``, ``device``...) on
+    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
+
+    Parameters
+    ----------
+    discriminator_xx_hidden : tuple of int, default=(128,)
+        D_xx's hidden layer widths.
+    cycle_dropout : float in [0, 1), default=0.2
+        Dropout in D_xx and D_zz.
+    early_stopping : bool, default=False
+        Stop training on the mean score of held-out training rows (ALAD's
+        ``--enable_early_stop``).
+    validation_fraction : float in (0, 1), default=0.1
+        The fraction of training rows held out for early stopping.
+    patience : int, default=10
+        Epochs without improvement before early stopping.
+        Early stopping monitors the Eq. 12 distance whatever ``score_type`` is.
+    penalty : {"normal", "uniform", "none"} or None, default="normal"
+        t(x) of Eq. 4: N(0, s I), or U(-s, s) per coordinate; None (or "none", for
+        configuration files that cannot write None) removes the term, the "w/o t(x)"
+        ablation of Table 3.
+    penalty_scale : float > 0, default=1.0
+        s (Table 4: N(0, I), N(0, 2I), U(-1, 1)).
+    score_type : {"discriminator", "features"}, default="discriminator"
+        "discriminator": Eq. 11, ``A(x) = 1 - D_xx(x, G(E(x)))`` (the tabular experiments,
+        §5.3); "features": Eq. 12, ``||l_xx(x, x) - l_xx(x, G(E(x)))||_p`` (CIFAR-10, §5.4).
+    score_norm : {1, 2}, default=2
+        p, the feature score's norm (2 in Eq. 12).
+
+    Attributes
+    ----------
+    generator_, encoder_ : torch.nn.Module
+        G and E.
+    discriminator_xz_, discriminator_xx_ : torch.nn.Module
+        D_xz and D_xx.
+    xx_logit_range_ : tuple of float
+        (min, max) of D_xx's logit on the training rows.
+    n_epochs_ : int
+        The epochs trained.
+    history_ : ganad.training.history.TrainingHistory
+        The training losses per epoch.
+
+    See Also
+    --------
+    ALAD : The detector whose networks and settings RCGAN follows (§5.4).
+
+    References
+    ----------
+    Yang, Bozchalooi & Darve, "Regularized cycle consistent generative adversarial network
+    for anomaly detection", ECAI 2020, https://arxiv.org/abs/2001.06591; Eq. 4, 9 and 10
+    (objective), Eq. 11 and 12 (scores). No reference code was published.
+
+    Examples
+    --------
+    >>> from ganad import RCGAN
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = RCGAN(n_epochs=1, latent_dim=2, encoder_hidden=(8,), generator_hidden=(8,),
+    ...                  discriminator_hidden=(8,), discriminator_xx_hidden=(8,),
+    ...                  random_state=0).fit(X)
+    >>> detector.anomaly_score(X[:5]).shape
+    (5,)
     """
 
     __init__ = keyword_init({**ALICE_PARAMETERS, **CYCLE_PARAMETERS, "penalty": "normal", "penalty_scale": 1.0,

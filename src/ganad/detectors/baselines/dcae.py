@@ -14,10 +14,55 @@ from .deep import BASELINE_PARAMETERS, DeepBaseline, conv_decoder, conv_encoder,
 class DCAE(DeepBaseline):
     """Autoencoder scored by its reconstruction error ``mean((x - D(E(x)))^2)``.
 
-    Parameters: ``hidden`` (encoder widths, fully connected nets; the decoder mirrors
-    them), ``latent_dim``, ``image_shape`` (C, H, W; 28x28 or 32x32 switches to DCGAN-like
-    convolutional nets, data in [-1, 1]), ``conv_width``, ``n_epochs``, ``batch_size``,
-    ``learning_rate``, ``weight_decay`` (Adam), and the base parameters.
+    Masci et al. (2011)'s stacked convolutional autoencoder as ADGAN uses it (a DCGAN-like
+    encoder and decoder with batch normalisation); tabular rows use fully connected networks.
+
+    Also takes the parameters shared by every detector (``scaling``, ``impute``,
+    ``random_state``, ``device``...), documented on :class:`~ganad.base.BaseGANDetector`; the
+    signature above gives every default.
+
+    Parameters
+    ----------
+    hidden : tuple of int, default=(64, 32)
+        Encoder widths of the fully connected networks; the decoder mirrors them.
+    latent_dim : int, default=8
+        The size of the code.
+    image_shape : tuple of int or None, default=None
+        (C, H, W); 28x28 or 32x32 switches to DCGAN-like convolutional networks, data in
+        [-1, 1].
+    conv_width : int, default=32
+        The width of the convolutional networks.
+    n_epochs : int or "auto", default="auto"
+        The training epochs.
+    batch_size : int, default=64
+        Rows per training batch.
+    learning_rate : float, default=1e-3
+        Adam's learning rate.
+    weight_decay : float, default=0.0
+        Adam's weight decay.
+
+    Attributes
+    ----------
+    encoder_, decoder_ : torch.nn.Module
+        E and D.
+    n_epochs_ : int
+        The epochs trained.
+    history_ : ganad.training.history.TrainingHistory
+        The training losses per epoch.
+
+    References
+    ----------
+    Masci, Meier, Cireşan & Schmidhuber, "Stacked convolutional auto-encoders for
+    hierarchical feature extraction", ICANN 2011; the baseline of Deecke et al. (2018), §4.2.
+
+    Examples
+    --------
+    >>> from ganad.detectors.baselines import DCAE
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = DCAE(n_epochs=1, hidden=(8,), latent_dim=2, random_state=0).fit(X)
+    >>> detector.anomaly_score(X[:5]).shape
+    (5,)
     """
 
     __init__ = keyword_init(BASELINE_PARAMETERS)

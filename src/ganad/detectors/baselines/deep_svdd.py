@@ -63,9 +63,68 @@ def conv_features(image_shape, width, latent_dim):
 class DeepSVDD(DeepBaseline):
     """Deep SVDD; ``anomaly_score`` is ``||phi(x) - c||^2`` (soft boundary: minus R^2).
 
-    Parameters beyond the shared ones (see ``DCAE``): ``objective`` ("one-class" or
-    "soft-boundary"), ``nu`` (soft boundary's outlier fraction bound), ``warm_up_epochs``
-    (epochs before R is first updated), ``center_eps``; ``weight_decay`` is lambda.
+    A bias-free network phi maps the data into a hypersphere of centre c, fixed to the mean
+    of an initial forward pass.
+
+    Also takes the parameters shared by every detector (``scaling``, ``impute``,
+    ``random_state``, ``device``...), documented on :class:`~ganad.base.BaseGANDetector`; the
+    signature above gives every default.
+
+    Parameters
+    ----------
+    hidden : tuple of int, default=(64, 32)
+        Widths of phi's fully connected layers.
+    latent_dim : int, default=32
+        The output size of phi.
+    image_shape : tuple of int or None, default=None
+        (C, H, W); 28x28 or 32x32 switches to DCGAN-like convolutional networks, data in
+        [-1, 1].
+    conv_width : int, default=32
+        The width of the convolutional networks.
+    n_epochs : int or "auto", default="auto"
+        The training epochs.
+    batch_size : int, default=200
+        Rows per training batch.
+    learning_rate : float, default=1e-4
+        Adam's learning rate.
+    weight_decay : float, default=5e-7
+        lambda, Adam's weight decay.
+    objective : {"one-class", "soft-boundary"}, default="one-class"
+        The mean squared distance to c (Eq. 4) or the soft-boundary objective (Eq. 3).
+    nu : float in (0, 1], default=0.1
+        The soft boundary's bound on the outlier fraction.
+    warm_up_epochs : float, default=10
+        Epochs before R is first updated (soft boundary).
+    center_eps : float, default=0.1
+        Coordinates of c closer to 0 than this are moved to +-center_eps (a coordinate at 0
+        is trivially matched by zero weights).
+
+    Attributes
+    ----------
+    network_ : torch.nn.Module
+        phi.
+    center_ : torch.Tensor
+        c.
+    radius_ : float
+        R (soft boundary).
+    n_epochs_ : int
+        The epochs trained.
+    history_ : ganad.training.history.TrainingHistory
+        The training losses per epoch.
+
+    References
+    ----------
+    Ruff, Vandermeulen, Görnitz, Deecke, Siddiqui, Binder, Müller & Kloft, "Deep one-class
+    classification", ICML 2018 (Eq. 3-5); a baseline of Yang et al. (2020), §5.2.
+
+    Examples
+    --------
+    >>> from ganad.detectors.baselines import DeepSVDD
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = DeepSVDD(n_epochs=1, hidden=(8,), latent_dim=2, random_state=0).fit(X)
+    >>> detector.anomaly_score(X[:5]).shape
+    (5,)
     """
 
     __init__ = keyword_init(SVDD_PARAMETERS)

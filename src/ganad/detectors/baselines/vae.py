@@ -20,10 +20,61 @@ from .losses import gaussian_kl, gaussian_nll_terms, negative_elbo
 class VAE(DeepBaseline):
     """Variational autoencoder; ``anomaly_score`` is the negative ELBO.
 
-    Parameters beyond the shared ones (see ``DCAE``): ``n_score_samples``, the number of
-    Monte-Carlo draws of z used to estimate the ELBO at scoring. 0 (default) evaluates it
-    at z = mu(x), a deterministic estimate, so a row's score does not depend on the rows
-    scored with it; k > 0 averages k reparameterised draws from a seeded generator.
+    A Gaussian encoder q(z|x), a N(0, I) prior and a unit-variance Gaussian decoder,
+    trained by maximising the ELBO with the reparameterisation trick.
+
+    Also takes the parameters shared by every detector (``scaling``, ``impute``,
+    ``random_state``, ``device``...), documented on :class:`~ganad.base.BaseGANDetector`; the
+    signature above gives every default.
+
+    Parameters
+    ----------
+    hidden : tuple of int, default=(64, 32)
+        Encoder widths of the fully connected networks; the decoder mirrors them.
+    latent_dim : int, default=8
+        The size of the code.
+    image_shape : tuple of int or None, default=None
+        (C, H, W); 28x28 or 32x32 switches to DCGAN-like convolutional networks, data in
+        [-1, 1].
+    conv_width : int, default=32
+        The width of the convolutional networks.
+    n_epochs : int or "auto", default="auto"
+        The training epochs.
+    batch_size : int, default=64
+        Rows per training batch.
+    learning_rate : float, default=1e-3
+        Adam's learning rate.
+    weight_decay : float, default=0.0
+        Adam's weight decay.
+    n_score_samples : int, default=0
+        The number of Monte-Carlo draws of z used to estimate the ELBO at scoring. 0
+        evaluates it at z = mu(x), a deterministic estimate, so a row's score does not
+        depend on the rows scored with it; k > 0 averages k reparameterised draws from a
+        seeded generator.
+
+    Attributes
+    ----------
+    encoder_, decoder_ : torch.nn.Module
+        The encoder (mu, sigma) and the decoder.
+    n_epochs_ : int
+        The epochs trained.
+    history_ : ganad.training.history.TrainingHistory
+        The training losses per epoch.
+
+    References
+    ----------
+    Kingma & Welling, "Auto-encoding variational Bayes", ICLR 2014 (the ELBO, Eq. 10); the
+    baseline of Deecke et al. (2018), §4.2, which scores "by evaluating the evidence lower
+    bound".
+
+    Examples
+    --------
+    >>> from ganad.detectors.baselines import VAE
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = VAE(n_epochs=1, hidden=(8,), latent_dim=2, random_state=0).fit(X)
+    >>> detector.anomaly_score(X[:5]).shape
+    (5,)
     """
 
     __init__ = keyword_init({**BASELINE_PARAMETERS, "n_score_samples": 0})

@@ -60,13 +60,67 @@ GANOMALY_CONSTRAINTS = {
 class GANomaly(BaseGANDetector):
     """Scores x by ``||G_E(x) - E(G(x))||_2``, the distance between its two latent codes.
 
-    Parameters: ``latent_dim`` (100), ``image_shape`` (C, H, W; 28x28 or 32x32 selects the
-    DCGAN-style networks, pixels in [-1, 1]), ``conv_width`` (64), ``hidden`` (encoder widths
-    of the fully connected networks for tabular rows), ``output_activation`` (None or
-    "tanh" on the fully connected decoder), ``n_epochs`` (15), ``batch_size`` (64),
-    ``learning_rate`` (Adam, 2e-4), ``w_adv``, ``w_con``, ``w_enc`` (Eq. 11: 1, 50, 1),
-    ``reinit_threshold`` (re-initialise D when its loss falls below it; 0 never does),
-    ``checkpoint_path``, ``checkpoint_every``, ``resume``, and the base parameters.
+    Akcay et al. (2018): an encoder-decoder-encoder generator and a discriminator trained
+    adversarially on normal data. Also takes the parameters shared by every detector
+    (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
+    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
+
+    Parameters
+    ----------
+    latent_dim : int, default=100
+        The size of z.
+    hidden : tuple of int, default=(64, 32)
+        Encoder widths of the fully connected networks for tabular rows.
+    output_activation : {None, "tanh"}, default=None
+        The fully connected decoder's output activation.
+    image_shape : tuple of int or None, default=None
+        (C, H, W); 28x28 or 32x32 selects the DCGAN-style networks, pixels in [-1, 1].
+    conv_width : int, default=64
+        The width of the convolutional networks.
+    n_epochs : int or "auto", default="auto"
+        The training epochs (the paper's 15).
+    batch_size : int, default=64
+        Rows per training batch.
+    learning_rate : float, default=2e-4
+        Adam's learning rate (betas (0.5, 0.999)).
+    w_adv, w_con, w_enc : float, default=1.0, 50.0, 1.0
+        The weights of the generator loss's terms (Eq. 11).
+    reinit_threshold : float, default=1e-5
+        Re-initialise D when its loss falls below it; 0 never does.
+    checkpoint_path : str or None, default=None
+        Where to save training checkpoints.
+    checkpoint_every : int, default=1
+        Epochs between checkpoints.
+    resume : bool, default=False
+        Resume training from ``checkpoint_path``.
+
+    Attributes
+    ----------
+    generator_ : torch.nn.Module
+        The encoder-decoder-encoder generator (G_E, G_D, E).
+    discriminator_ : torch.nn.Module
+        D.
+    n_epochs_ : int
+        The epochs trained.
+    history_ : ganad.training.history.TrainingHistory
+        The training losses per epoch.
+
+    References
+    ----------
+    Akcay, Atapour-Abarghouei & Breckon, "GANomaly: semi-supervised anomaly detection via
+    adversarial training", 2018, https://arxiv.org/abs/1805.06725, as restated by
+    Thimmaraju 2022, §3.3: generator loss ``w_adv L_adv + w_con L_con + w_enc L_enc``
+    (Eq. 8-11), score ``A(x) = ||G_E(x) - E(G(x))||_2`` (Eq. 12). Eq. 13's min-max scaling
+    is :func:`ganad.metrics.minmax_scale`, never part of per-row scoring.
+
+    Examples
+    --------
+    >>> from ganad import GANomaly
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = GANomaly(n_epochs=1, latent_dim=2, hidden=(8,), random_state=0).fit(X)
+    >>> detector.anomaly_score(X[:5]).shape
+    (5,)
     """
 
     __init__ = keyword_init(GANOMALY_PARAMETERS)

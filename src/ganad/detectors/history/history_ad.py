@@ -84,15 +84,71 @@ HISTORY_CONSTRAINTS = {
 class HistoryAD(GANDetector):
     """Scores samples by D_TV, a bounded critic separating the data from the GAN's training history.
 
-    Parameters beyond the GAN phase (``ganad.detectors.wgan.gan``): ``learning_rate_decay``
-    (linear decay of the GAN's learning rate to 0), ``saves_per_epoch``, ``alpha``,
-    ``beta`` (Eq. 13), ``case`` (1, or 2 for half the latents from ``P_Z'`` =
-    ``wide_prior_scale`` x ``P_Z``), ``tv_init`` (``"average"``: Eq. 14, ``"random"``),
-    ``tv_epochs`` (0 scores with the initialisation alone, the paper's "no training"; "auto":
-    1 epoch, or more until D_TV makes 2,000 updates),
-    ``tv_learning_rate``, ``bound_weight`` (lambda of Eq. 9-10), and the snapshot store:
-    ``snapshot_memory_mb`` in memory, the rest as safetensors files in ``snapshot_dir``
-    (a temporary folder when None), deleted after fitting unless ``keep_snapshots``.
+    Chatillon & Ballester (2020). Also takes the GAN phase's parameters (``gan``,
+    ``latent_dim``, ``hidden``, ``batch_size``...), documented on
+    :class:`~ganad.detectors.wgan.gan.GANDetector`, and the parameters shared by every
+    detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
+    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
+    HistoryAD changes two of the GAN phase's defaults: ``n_epochs="auto"`` (5, more on a
+    small data set) and ``learning_rate=5e-4`` (§4.2).
+
+    Parameters
+    ----------
+    learning_rate_decay : bool, default=True
+        Decay the GAN's learning rate linearly to 0.
+    saves_per_epoch : int, default=50
+        Snapshots of the generator and critic saved per epoch.
+    alpha : float, default=1.0
+        The first epoch of the history (Eq. 13).
+    beta : float, default=3.0
+        The snapshots' weights ``exp(-beta t)`` (Eq. 13).
+    case : {1, 2}, default=1
+        2 draws half the latents from ``P_Z'`` = ``wide_prior_scale`` x ``P_Z`` (§4.4).
+    wide_prior_scale : float, default=2.0
+        The scale of ``P_Z'`` (``case=2``).
+    tv_init : {"average", "random"}, default="average"
+        D_TV's initialisation: the weighted average of the saved critics (Eq. 14), or random.
+    tv_epochs : int or "auto", default="auto"
+        D_TV's epochs; 0 scores with the initialisation alone (the paper's "no training");
+        "auto": 1 epoch, or more until D_TV makes 2,000 updates.
+    tv_learning_rate : float, default=5e-4
+        D_TV's Adam learning rate.
+    bound_weight : float, default=10.0
+        lambda of Eq. 9-10, the weight of the soft bound.
+    snapshot_memory_mb : float, default=512.0
+        Memory for snapshots; the rest are saved as safetensors files in ``snapshot_dir``.
+    snapshot_dir : str or None, default=None
+        The folder of the snapshot files (a temporary folder when None).
+    keep_snapshots : bool, default=False
+        Keep the snapshots after fitting (deleted otherwise).
+
+    Attributes
+    ----------
+    tv_critic_ : torch.nn.Module
+        D_TV, with the critic's architecture (§4.1).
+    snapshot_times_ : list of float
+        The times t of the saved snapshots.
+    snapshot_weights_ : list of float
+        Their weights in P_G_hist.
+    tv_range_ : tuple of float
+        (min, max) of D_TV on the training rows.
+
+    References
+    ----------
+    Chatillon & Ballester, "History-based anomaly detector: an adversarial approach to
+    anomaly detection", 2020, https://arxiv.org/abs/1912.11843; WGAN-GP (§3.1, Eq. 2),
+    P_G_hist (Eq. 3, 13), D_TV (Eq. 9-10, initialisation Eq. 14); the range rule below the
+    training range is Haloui et al.'s §5.1.
+
+    Examples
+    --------
+    >>> from ganad import HistoryAD
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = HistoryAD(n_epochs=1, hidden=(8, 8), latent_dim=2, saves_per_epoch=2,
+    ...                      tv_epochs=1, random_state=0).fit(X)
+    >>> detector.anomaly_score(X[:5]).shape
+    (5,)
     """
 
     __init__ = keyword_init(HISTORY_PARAMETERS)
