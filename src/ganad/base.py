@@ -166,14 +166,11 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
             raise
 
     def _fit(self, X):
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2,
-                          ensure_all_finite=finite_check(self.impute))
+        X = self._training_rows(X)
         self.imputer_ = fit_imputer(X, self.impute, getattr(self, "feature_names_in_", None))
         X = fill_missing(X, self.imputer_)
         check_float32_range(X)
-        self.image_shape_ = check_image_shape(self.image_shape, X.shape[1])
-        self.device_ = resolve_device(self.device)
-        self.seed_ = torch_seed(self.random_state)
+        self._set_run_state(X.shape[1])
         self.scaler_ = fit_scaler(X, self.scaling)
         X_scaled = apply_scaler(X, self.scaler_)
         check_network_range(X_scaled)
@@ -190,6 +187,19 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         check_finite_state(self)
         self._check_far_rows(X)
         return self
+
+    def _training_rows(self, X):
+        """``X`` validated as training rows: 2-D numbers, two rows or more, finite (NaN allowed
+        when imputing); sets ``n_features_in_`` (and ``feature_names_in_``)."""
+        return validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2,
+                             ensure_all_finite=finite_check(self.impute))
+
+    def _set_run_state(self, n_features):
+        """``image_shape_`` checked against ``n_features``, ``device_`` and ``seed_``: what the
+        networks are built from."""
+        self.image_shape_ = check_image_shape(self.image_shape, n_features)
+        self.device_ = resolve_device(self.device)
+        self.seed_ = torch_seed(self.random_state)
 
     def _check_far_rows(self, X):
         """Warn (``InvertedScoreWarning``) when rows 10 standard deviations from the training data

@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
-from sklearn.utils.validation import validate_data
 
 from ..fitted_state import check_network_size
 from ..metrics import evaluate
@@ -35,10 +34,6 @@ from ..protocols import (contamination_split, leave_one_class_out_default_splits
                          noise_split, novelty_split, one_class_split)
 from ..registry import DETECTORS
 from ..data.tabular import scale_on_train
-from ..utils.device import resolve_device
-from ..utils.impute import finite_check
-from ..utils.rng import torch_seed
-from ..utils.validation import check_image_shape
 from .shared_gan import keep_gan, reuse_gan
 from .results import append_row, latest_rows, read_jsonl, write_outputs
 from .spec import LOADERS, expand, fetch_hint, load_spec
@@ -203,11 +198,7 @@ def _check_before_fit(detector, X):
     scaling) are left to ``fit``. They set fitted attributes, so ``detector`` is a clone.
     """
     detector._validate_params()
-    X = validate_data(detector, X, dtype=[np.float64, np.float32], ensure_min_samples=2,
-                      ensure_all_finite=finite_check(detector.impute))
-    detector.image_shape_ = check_image_shape(detector.image_shape, X.shape[1])
-    detector.device_ = resolve_device(detector.device)
-    detector.seed_ = torch_seed(detector.random_state)
+    detector._set_run_state(detector._training_rows(X).shape[1])
     check_network_size(detector)
 
 
