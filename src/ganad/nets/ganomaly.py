@@ -5,7 +5,7 @@ z_hat = E(x_hat) (a second encoder with G_E's architecture and its own weights).
 discriminator is a DCGAN discriminator whose last hidden layer gives the features f(.)
 of the adversarial loss.
 
-Convolutional variant (28x28 and 32x32 images), built from ``nets/dcgan.py``: the
+Convolutional variant (the square images ``nets/dcgan.py`` takes), built from it: the
 reference code's (samet-akcay/ganomaly, ``lib/networks.py``) encoder is stride-2 4x4
 convolutions with LeakyReLU(0.2) and BatchNorm after all but the first, then a 4x4
 valid convolution to ``nz`` channels; on the last 4x4 (or 7x7) map that convolution is

@@ -34,8 +34,8 @@ class VAE(DeepBaseline):
     latent_dim : int, default=8
         The size of the code.
     image_shape : tuple of int or None, default=None
-        (C, H, W); 28x28 or 32x32 switches to DCGAN-like convolutional networks, data in
-        [-1, 1].
+        (C, H, W) of square images whose side halves to 4x4 or more (28x28, 32x32, ...):
+        DCGAN-like convolutional networks, data in [-1, 1].
     conv_width : int, default=32
         The width of the convolutional networks.
     n_epochs : int or "auto", default="auto"

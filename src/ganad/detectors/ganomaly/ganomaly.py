@@ -74,7 +74,8 @@ class GANomaly(BaseGANDetector):
     output_activation : {None, "tanh"}, default=None
         The fully connected decoder's output activation.
     image_shape : tuple of int or None, default=None
-        (C, H, W); 28x28 or 32x32 selects the DCGAN-style networks, pixels in [-1, 1].
+        (C, H, W) of square images whose side halves to 4x4 or more (28x28, 32x32, ...)
+        selects the DCGAN-style networks, pixels in [-1, 1].
     conv_width : int, default=64
         The width of the convolutional networks.
     n_epochs : int or "auto", default="auto"
