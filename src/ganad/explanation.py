@@ -20,7 +20,7 @@ over features), so that ``score = terms.sum(1) + remainder`` and, for every row,
 | WGANInversion | ``(x_j - G(z*)_j)^2 / n_features``, z* from one run of Eq. 22's search | 0 |
 | ADGAN, ``score_type="reconstruction"`` | mean over seeds of ``(x_j - g_theta_s(z_s)_j)^2`` after Algorithm 1 | 0 |
 | DSEBM, ``score_type="reconstruction"`` | ``(x_j - f(x)_j)^2 = (dE/dx_j)^2`` | 0 |
-| VAE | ``-log N(x_j; x_hat_j, 1) = (x_j - x_hat_j)^2 / 2 + log(2 pi) / 2`` | ``KL(q(z|x) || p(z))`` |
+| VAE | ``-log N(x_j; x_hat_j, sigma_j^2)`` (sigma_j = 1 on images) | ``KL(q(z|x) || p(z))`` |
 | BiGAN | ``alpha |r_j|^p / ||r||_p^(p-1)``, r = x - G(E(x)): sums to ``alpha L_G`` | ``(1 - alpha) L_D`` |
 | AnoGAN | ``(1 - lambda) |x_j - G(z_Gamma)_j|`` | ``lambda ||f(x) - f(G(z_Gamma))||_1`` |
 

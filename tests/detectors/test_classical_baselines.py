@@ -5,7 +5,8 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from ganad.detectors.baselines import GMM, KDE, OCSVM, IForest
-from ganad.detectors.baselines.classical import BANDWIDTH_GRID, GAMMA_GRID, MIXTURE_GRID, PCA_GRID
+from ganad.detectors.baselines.classical import BANDWIDTH_GRID, GAMMA_FACTORS, MIXTURE_GRID, PCA_GRID
+from ganad.data import make_ring, make_ring_anomaly_set
 from ganad.metrics import auroc
 
 
@@ -58,13 +59,32 @@ def test_kde_selection_lies_in_paper_grids(fitted):
     assert kde.bandwidth_ == max(kde.cv_log_likelihood_, key=kde.cv_log_likelihood_.get)
 
 
-def test_ocsvm_selection_lies_in_paper_grids(fitted):
+def test_ocsvm_selection_minimises_calibration_plus_volume(fitted):
     svm = fitted["ocsvm"]
-    assert svm.n_components_ in PCA_GRID and svm.gamma_ in GAMMA_GRID
-    assert set(svm.holdout_outlier_fraction_) == {(d, g) for d in PCA_GRID for g in GAMMA_GRID}
-    gaps = {key: abs(fraction - svm.nu) for key, fraction in svm.holdout_outlier_fraction_.items()}
-    assert gaps[(svm.n_components_, svm.gamma_)] == min(gaps.values())
+    keys = {(d, f) for d in PCA_GRID for f in GAMMA_FACTORS}
+    assert set(svm.holdout_outlier_fraction_) == keys == set(svm.uniform_accepted_fraction_)
+    criterion = {key: abs(svm.holdout_outlier_fraction_[key] - svm.nu) + svm.uniform_accepted_fraction_[key]
+                 for key in keys}
+    assert svm.n_components_ in {d for (d, _), value in criterion.items() if value == min(criterion.values())}
     assert svm.svm_.gamma == svm.gamma_ and svm.pca_.n_components_ == svm.n_components_
+
+
+def test_ocsvm_tightens_a_ring_that_calibration_alone_blurs():
+    """Every gamma factor keeps about nu of the ring's holdout; the volume term picks a tight one."""
+    X = make_ring(2000, random_state=0)
+    X_test, y_test = make_ring_anomaly_set(500, 500, random_state=1)
+    svm = OCSVM(random_state=0, scaling="standard").fit(X)
+    accepted = svm.uniform_accepted_fraction_
+    assert accepted[(2, GAMMA_FACTORS[-1])] < accepted[(2, GAMMA_FACTORS[0])]
+    assert auroc(y_test, svm.anomaly_score(X_test)) > 0.95
+
+
+def test_kde_bandwidth_search_reaches_below_the_papers_grid():
+    X = make_ring(1000, random_state=0)
+    X_test, y_test = make_ring_anomaly_set(500, 500, random_state=1)
+    kde = KDE(random_state=0, scaling="standard", n_folds=2).fit(X)
+    assert kde.bandwidth_ < 1.0 and 1.0 in BANDWIDTH_GRID
+    assert auroc(y_test, kde.anomaly_score(X_test)) > 0.95
 
 
 def test_ocsvm_holdout_is_at_most_1000_rows_and_a_fifth():

@@ -111,6 +111,16 @@ def test_negative_elbo_by_hand():
     torch.testing.assert_close(losses.negative_elbo(x, x_hat, mu, logvar), expected)
 
 
+def test_negative_elbo_with_a_learned_decoder_variance_by_hand():
+    x = torch.tensor([[1.0, 2.0]])
+    x_hat = torch.tensor([[0.0, 4.0]])
+    log_variance = torch.log(torch.tensor([[4.0, 1.0]]))
+    mu, logvar = torch.tensor([[0.0]]), torch.tensor([[0.0]])
+    # 1/2 [1/4 + ln 4 + ln(2 pi)] + 1/2 [4 + 0 + ln(2 pi)] + KL 0
+    expected = torch.tensor([0.5 * (0.25 + math.log(4.0)) + 2.0 + math.log(2 * math.pi)])
+    torch.testing.assert_close(losses.negative_elbo(x, x_hat, mu, logvar, log_variance), expected)
+
+
 def test_vae_monte_carlo_score_is_close_to_the_mean_score(cloud, fitted):
     mean_score = fitted["vae"].anomaly_score(cloud[1])
     mc_score = copy.deepcopy(fitted["vae"]).set_params(n_score_samples=20).anomaly_score(cloud[1])

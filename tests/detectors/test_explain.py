@@ -24,13 +24,13 @@ from ..conftest import QUICK_PARAMS
 
 N_FEATURES = 5
 # Detectors that explain, with the parameters that make them do so (beyond QUICK_PARAMS).
-EXPLAINED = {"wgan-inversion": {}, "wgan-encoder": {}, "dcae": {}, "dsebm": {"score_type": "reconstruction"},
+EXPLAINED = {"wgan-inversion": {}, "wgan-encoder": {}, "dcae": {}, "dsebm": {},
              "adgan": {}, "vae": {}, "bigan": {}, "anogan": {}}
 EXACT = ("wgan-inversion", "wgan-encoder", "dcae", "dsebm", "adgan")  # the score is the sum of the terms
 RECONSTRUCTING = ("wgan-inversion", "wgan-encoder", "dcae")  # residual = x - reconstruction(X), squared / F
 # Every registered detector with its defaults, then the score types that change the answer.
 OFFERED = [(name, {}, name in EXPLAINED and not EXPLAINED[name]) for name in sorted(DETECTORS)] + [
-    ("dsebm", {"score_type": "reconstruction"}, True),
+    ("dsebm", {"score_type": "energy"}, False),
     ("adgan", {"score_type": "critic"}, False),
     ("adgan", {"score_type": "prior"}, False),
     ("alad", {"score_type": "discriminator"}, False),

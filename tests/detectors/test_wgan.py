@@ -21,10 +21,19 @@ def tiny(name, **params):
     return DETECTORS[name](**{**QUICK_PARAMS[name], "random_state": 0, **params})
 
 
-@pytest.mark.parametrize("name", ["wgan-encoder", "wgan-critic"])
-def test_ring_anomalies_are_separated(ring, ring_detectors, name):
+def test_ring_anomalies_are_separated(ring, ring_detectors):
     _, X_test, y_test = ring
-    assert auroc(y_test, ring_detectors[name].anomaly_score(X_test)) >= 0.9
+    assert auroc(y_test, ring_detectors["wgan-encoder"].anomaly_score(X_test)) >= 0.9
+
+
+def test_critic_separates_ring_anomalies_two_sided(ring, ring_detectors):
+    # On the paper's ring the trained critic is high on the modes and low on the bridges
+    # between them: the one-sided -f(x) ranks these anomalies best (AUROC >= 0.9). The
+    # default two-sided score (the §5.1 interval at every level, chosen on training data of
+    # the tables of issue 13, where -f(x) inverted) also flags the highest critic values and
+    # ranks the ring's anomalies less well (0.82 here); the floor pins that it still separates.
+    _, X_test, y_test = ring
+    assert auroc(y_test, ring_detectors["wgan-critic"].anomaly_score(X_test)) >= 0.8
 
 
 def test_inversion_separates_ring_anomalies_less_well(ring, ring_detectors):
@@ -39,7 +48,9 @@ def test_inversion_separates_ring_anomalies_less_well(ring, ring_detectors):
 def test_critic_range_rule(ring, ring_detectors):
     critic = ring_detectors["wgan-critic"]
     X_train = ring[0]
-    assert critic.offset_ == pytest.approx(critic.critic_range_[0])
+    assert critic.offset_ == pytest.approx(-1.0)
+    train_scores = critic.anomaly_score(X_train)
+    assert train_scores.min() >= 0.0 and train_scores.max() == pytest.approx(1.0, rel=1e-5)
     assert not critic.outside_training_range(X_train).any()
     assert np.all(critic.predict(X_train) == 1)
     far = np.array([[5.0, 5.0], [-4.0, 3.0]])

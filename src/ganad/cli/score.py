@@ -33,7 +33,7 @@ to its anomaly score (detector.explain), largest first, named as in the training
 (CSV header, Parquet columns) or x0, x1, ... by 0-based position when it had no names.
 Offered by the models whose score is a residual (wgan-encoder, wgan-inversion, dcae,
 vae, bigan, anogan, adgan with its default score_type, dsebm with
-score_type=reconstruction); any other is refused, saying why, before DATA is read.
+its default score_type=reconstruction); any other is refused, saying why, before DATA is read.
 Each chunk is explained as it is scored (a latent search runs for each); with
 --contamination the K top features and contributions of every row are held in memory
 too.

@@ -39,6 +39,30 @@ class Dataset:
     ``classes[k]`` names label ``k``; for the anomaly-detection sets (ODDS, KDDCUP99) the label
     is 1 for the anomaly class. ``meta`` holds per-set extras (split, source files, feature
     names, raw labels).
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        One flattened sample per row.
+    y : ndarray of shape (n_samples,), int64
+        Class indices into ``classes``.
+    name : str
+        The set's name (``"mnist"``, ``"thyroid"``...).
+    image_shape : tuple of int or None
+        The shape of one sample before flattening; None for tabular data.
+    classes : tuple of str
+        The name of each label.
+    meta : dict, default={}
+        Per-set extras.
+
+    Examples
+    --------
+    >>> from ganad.data import load_digits_images
+    >>> digits = load_digits_images()
+    >>> digits.X.reshape(-1, *digits.image_shape).shape
+    (1797, 1, 8, 8)
+    >>> digits.classes[digits.y[0]]
+    '0'
     """
 
     X: np.ndarray
@@ -50,7 +74,28 @@ class Dataset:
 
 
 def data_dir(explicit=None):
-    """The data folder: ``explicit`` if given, else ``$GANAD_DATA``, else the user cache."""
+    """The data folder: ``explicit`` if given, else ``$GANAD_DATA``, else the user cache.
+
+    The user cache is ``$XDG_CACHE_HOME/ganad`` or ``~/.cache/ganad`` on Linux,
+    ``~/Library/Caches/ganad`` on macOS and ``%LOCALAPPDATA%\\ganad`` on Windows;
+    ``ganad data fetch`` writes there too.
+
+    Parameters
+    ----------
+    explicit : str, path or None, default=None
+        A folder given by the caller (``--data-dir``); ``~`` is expanded.
+
+    Returns
+    -------
+    folder : pathlib.Path
+        The folder; it may not exist yet.
+
+    Examples
+    --------
+    >>> from ganad.data import data_dir
+    >>> data_dir("/srv/ganad-data").name
+    'ganad-data'
+    """
     if explicit is not None:
         return Path(explicit).expanduser()
     if os.environ.get(ENV_VAR):

@@ -72,6 +72,43 @@ def read_array(path, *, header="auto", index_column="refuse", columns=None, miss
     (``"refuse"`` or ``"nan"``: a missing cell refused or read as NaN) to a CSV or Parquet
     file, as the module docstring says. From an ``.npz`` the single array is taken, or the
     one named ``X`` or ``data`` when there are several.
+
+    Parameters
+    ----------
+    path : str or path
+        A ``.csv``, ``.npy``, ``.npz`` or ``.parquet`` file (Parquet needs pyarrow).
+    header : {"auto", "yes", "no"}, default="auto"
+        Whether a CSV's first line names the columns; "auto" decides as the module docstring
+        says (``ganad.data.files``).
+    index_column : {"refuse", "drop", "keep"}, default="refuse"
+        What to do with a pandas row index written as a CSV's first column.
+    columns : sequence of str or None, default=None
+        The expected column names, in order: a CSV with a header or a Parquet file is
+        returned in this order, matched by name, and refused when a name is missing or
+        extra; None reads the columns as they are.
+    missing : {"refuse", "nan"}, default="refuse"
+        A missing cell of a CSV or Parquet file is refused, or read as NaN.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features), float64
+        A 1-D array becomes a single column.
+
+    Raises
+    ------
+    ValueError
+        If a cell is not a number (file, row and column named), the file has no data rows,
+        or the header cannot be told from data.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from ganad.data import read_array
+    >>> path = pathlib.Path(tempfile.mkdtemp(), "rows.csv")
+    >>> _ = path.write_text("a,b\\n1,2\\n3,4.5\\n")
+    >>> read_array(path)
+    array([[1. , 2. ],
+           [3. , 4.5]])
     """
     path, suffix = _check_path(path, missing)
     if suffix in (".csv", ".parquet"):
@@ -93,6 +130,38 @@ def iter_array_chunks(path, chunk_rows, *, header="auto", index_column="refuse",
     whole; an ``.npz`` is compressed and is loaded whole, then sliced. Concatenating the
     blocks gives :func:`read_array` with the same keywords. The path, ``chunk_rows``, the
     CSV's header and the Parquet file's columns and their types are checked at the call.
+
+    Parameters
+    ----------
+    path : str or path
+        A ``.csv``, ``.npy``, ``.npz`` or ``.parquet`` file.
+    chunk_rows : int
+        The most rows per block, >= 1.
+    header : {"auto", "yes", "no"}, default="auto"
+        Whether a CSV's first line names the columns; "auto" decides as the module docstring
+        says (``ganad.data.files``).
+    index_column : {"refuse", "drop", "keep"}, default="refuse"
+        What to do with a pandas row index written as a CSV's first column.
+    columns : sequence of str or None, default=None
+        The expected column names, in order: a CSV with a header or a Parquet file is
+        returned in this order, matched by name, and refused when a name is missing or
+        extra; None reads the columns as they are.
+    missing : {"refuse", "nan"}, default="refuse"
+        A missing cell of a CSV or Parquet file is refused, or read as NaN.
+
+    Yields
+    ------
+    block : ndarray of shape (<= chunk_rows, n_features), float64
+        Consecutive rows of the file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from ganad.data import iter_array_chunks
+    >>> path = pathlib.Path(tempfile.mkdtemp(), "rows.npy")
+    >>> np.save(path, np.arange(10.0).reshape(5, 2))
+    >>> [block.shape for block in iter_array_chunks(path, 2)]
+    [(2, 2), (2, 2), (1, 2)]
     """
     path, suffix = _check_path(path, missing)
     is_integer = isinstance(chunk_rows, (int, np.integer)) and not isinstance(chunk_rows, bool)
@@ -113,6 +182,30 @@ def column_names(path, *, header="auto", index_column="refuse", missing="refuse"
     has no name in the tuple; a kept one is named as in the file (``""`` or ``Unnamed: 0``).
     A Parquet file's names leave out a pandas index stored in it. Pass the ``missing`` the
     file is read with: it changes how a CSV's header is told from data (the module docstring).
+
+    Parameters
+    ----------
+    path : str or path
+        A ``.csv``, ``.npy``, ``.npz`` or ``.parquet`` file.
+    header : {"auto", "yes", "no"}, default="auto"
+        As :func:`read_array`.
+    index_column : {"refuse", "drop", "keep"}, default="refuse"
+        As :func:`read_array`.
+    missing : {"refuse", "nan"}, default="refuse"
+        As :func:`read_array`.
+
+    Returns
+    -------
+    names : tuple of str or None
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from ganad.data import column_names
+    >>> path = pathlib.Path(tempfile.mkdtemp(), "rows.csv")
+    >>> _ = path.write_text("a,b\\n1,2\\n")
+    >>> column_names(path)
+    ('a', 'b')
     """
     path, suffix = _check_path(path, missing)
     if suffix == ".parquet":

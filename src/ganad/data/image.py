@@ -60,17 +60,118 @@ _PICKLE_ALLOWED = {
 
 
 def load_mnist(split="train", *, data_dir=None):
-    """MNIST digits, 60 000 train / 10 000 test images of shape (1, 28, 28)."""
+    """MNIST digits, 60 000 train / 10 000 test images of shape (1, 28, 28).
+
+    LeCun, Bottou, Bengio & Haffner (1998). Read from the IDX gzip files
+    ``mnist/{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz`` of the data folder, whole or
+    split into ``.partN`` slices; pixels scaled by ``x / 127.5 - 1`` (ADGAN §4.1).
+
+    Parameters
+    ----------
+    split : {"train", "test"}, default="train"
+        The upstream split.
+    data_dir : str, path or None, default=None
+        The data folder; None: ``$GANAD_DATA``, else the user cache
+        (:func:`~ganad.data.data_dir`).
+
+    Returns
+    -------
+    dataset : Dataset
+        ``X`` float32 of shape (n, 784) in [-1, 1], ``y`` int64 class indices into
+        ``classes``, ``image_shape``, and ``meta`` (``split``, ``files``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If a file is missing; the message says how to obtain it.
+
+    Examples
+    --------
+    Without the files, the loader says how to get them (``ganad data fetch mnist``):
+
+    >>> from ganad.data import load_mnist
+    >>> load_mnist("test", data_dir="no/such/folder")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FileNotFoundError: data file not found: no/such/folder/mnist/t10k-images-idx3-ubyte.gz ...
+    """
     return _load_idx_set("mnist", split, DIGIT_CLASSES, data_dir)
 
 
 def load_fashion_mnist(split="train", *, data_dir=None):
-    """Fashion-MNIST clothing, 60 000 train / 10 000 test images of shape (1, 28, 28)."""
+    """Fashion-MNIST clothing, 60 000 train / 10 000 test images of shape (1, 28, 28).
+
+    Xiao, Rasul & Vollgraf (2017). The IDX gzip files of :func:`load_mnist`, in the
+    ``fashion_mnist`` folder; ``classes`` names the ten garments.
+
+    Parameters
+    ----------
+    split : {"train", "test"}, default="train"
+        The upstream split.
+    data_dir : str, path or None, default=None
+        The data folder; None: ``$GANAD_DATA``, else the user cache
+        (:func:`~ganad.data.data_dir`).
+
+    Returns
+    -------
+    dataset : Dataset
+        ``X`` float32 of shape (n, 784) in [-1, 1], ``y`` int64 class indices into
+        ``classes``, ``image_shape``, and ``meta`` (``split``, ``files``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If a file is missing; the message says how to obtain it.
+
+    Examples
+    --------
+    Without the files, the loader says how to get them (``ganad data fetch fashion_mnist``):
+
+    >>> from ganad.data import load_fashion_mnist
+    >>> load_fashion_mnist("test", data_dir="no/such/folder")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FileNotFoundError: data file not found: no/such/folder/fashion_mnist/t10k-images-idx3-ubyte.gz ...
+    """
     return _load_idx_set("fashion_mnist", split, FASHION_MNIST_CLASSES, data_dir)
 
 
 def load_kmnist(split="train", *, data_dir=None):
-    """Kuzushiji-MNIST, from its IDX gzip files or, when those are absent, its ``.npz`` files."""
+    """Kuzushiji-MNIST, from its IDX gzip files or, when those are absent, its ``.npz`` files.
+
+    Clanuwat et al. (2018): 60 000 train / 10 000 test images of shape (1, 28, 28), in the
+    ``kmnist`` folder, as the IDX gzip files of :func:`load_mnist` or as
+    ``kmnist-{train,test}-{imgs,labels}.npz`` (array ``arr_0``).
+
+    Parameters
+    ----------
+    split : {"train", "test"}, default="train"
+        The upstream split.
+    data_dir : str, path or None, default=None
+        The data folder; None: ``$GANAD_DATA``, else the user cache
+        (:func:`~ganad.data.data_dir`).
+
+    Returns
+    -------
+    dataset : Dataset
+        ``X`` float32 of shape (n, 784) in [-1, 1], ``y`` int64 class indices into
+        ``classes``, ``image_shape``, and ``meta`` (``split``, ``files``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If a file is missing; the message says how to obtain it.
+
+    Examples
+    --------
+    Without the files, the loader says how to get them (``ganad data fetch kmnist``):
+
+    >>> from ganad.data import load_kmnist
+    >>> load_kmnist("test", data_dir="no/such/folder")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FileNotFoundError: data file not found: no/such/folder/kmnist/t10k-images-idx3-ubyte.gz ...
+    """
     _check_split(split)
     folder = resolve_data_dir(data_dir) / "kmnist"
     npz = [folder / f"kmnist-{split}-{kind}.npz" for kind in ("imgs", "labels")]
@@ -82,7 +183,41 @@ def load_kmnist(split="train", *, data_dir=None):
 
 
 def load_cifar10(split="train", *, data_dir=None):
-    """CIFAR-10, 50 000 train (five batches) / 10 000 test images of shape (3, 32, 32)."""
+    """CIFAR-10, 50 000 train (five batches) / 10 000 test images of shape (3, 32, 32).
+
+    Krizhevsky (2009). The python pickle batches of ``cifar-10-python.tar.gz``, unpacked in
+    ``cifar10/cifar-10-batches-py``, read with an unpickler that rebuilds numpy arrays and
+    refuses every other global.
+
+    Parameters
+    ----------
+    split : {"train", "test"}, default="train"
+        The upstream split.
+    data_dir : str, path or None, default=None
+        The data folder; None: ``$GANAD_DATA``, else the user cache
+        (:func:`~ganad.data.data_dir`).
+
+    Returns
+    -------
+    dataset : Dataset
+        ``X`` float32 of shape (n, 3072) in [-1, 1], ``y`` int64 class indices into
+        ``classes``, ``image_shape``, and ``meta`` (``split``, ``files``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If a file is missing; the message says how to obtain it.
+
+    Examples
+    --------
+    Without the files, the loader says how to get them (``ganad data fetch cifar10``):
+
+    >>> from ganad.data import load_cifar10
+    >>> load_cifar10("test", data_dir="no/such/folder")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FileNotFoundError: data file not found: no/such/folder/cifar10/cifar-10-batches-py/test_batch ...
+    """
     _check_split(split)
     root = resolve_data_dir(data_dir)
     paths = [require_file(root, f"{_CIFAR_FOLDER}/{name}", how_to_get("cifar10"))
@@ -95,7 +230,40 @@ def load_cifar10(split="train", *, data_dir=None):
 
 
 def load_svhn(split="train", *, data_dir=None):
-    """SVHN cropped digits, 73 257 train / 26 032 test images of shape (3, 32, 32)."""
+    """SVHN cropped digits, 73 257 train / 26 032 test images of shape (3, 32, 32).
+
+    Netzer et al. (2011). The files ``svhn/{train,test}_32x32.mat``; the upstream label 10
+    (the digit 0) becomes 0.
+
+    Parameters
+    ----------
+    split : {"train", "test"}, default="train"
+        The upstream split.
+    data_dir : str, path or None, default=None
+        The data folder; None: ``$GANAD_DATA``, else the user cache
+        (:func:`~ganad.data.data_dir`).
+
+    Returns
+    -------
+    dataset : Dataset
+        ``X`` float32 of shape (n, 3072) in [-1, 1], ``y`` int64 class indices into
+        ``classes``, ``image_shape``, and ``meta`` (``split``, ``files``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If a file is missing; the message says how to obtain it.
+
+    Examples
+    --------
+    Without the files, the loader says how to get them (``ganad data fetch svhn``):
+
+    >>> from ganad.data import load_svhn
+    >>> load_svhn("test", data_dir="no/such/folder")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FileNotFoundError: data file not found: no/such/folder/svhn/test_32x32.mat ...
+    """
     _check_split(split)
     path = require_file(resolve_data_dir(data_dir), f"svhn/{split}_32x32.mat", how_to_get("svhn"))
     import scipy.io  # loaded with the first .mat file: the command line's help must stay light
@@ -112,7 +280,23 @@ def load_svhn(split="train", *, data_dir=None):
 
 
 def load_digits_images():
-    """scikit-learn's 1 797 8x8 digits (embedded, no split), pixels 0..16 scaled to [-1, 1]."""
+    """scikit-learn's 1 797 8x8 digits (embedded, no split), pixels 0..16 scaled to [-1, 1].
+
+    No file is read: a small image set for examples and tests.
+
+    Returns
+    -------
+    dataset : Dataset
+        ``X`` float32 of shape (1797, 64) in [-1, 1], ``y`` int64 digits 0..9,
+        ``image_shape = (1, 8, 8)``.
+
+    Examples
+    --------
+    >>> from ganad.data import load_digits_images
+    >>> digits = load_digits_images()
+    >>> digits.X.shape, digits.image_shape
+    ((1797, 64), (1, 8, 8))
+    """
     from sklearn.datasets import load_digits
 
     digits = load_digits()

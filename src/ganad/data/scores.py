@@ -37,6 +37,29 @@ class ScoreWriter:
     ``path`` when the block ends without an exception; otherwise it is removed and ``path``
     is left as it was. Reading the scores back gives the same float64 values (a CSV holds
     Python's shortest round-trip ``repr``).
+
+    Parameters
+    ----------
+    path : str or path
+        The file to write; ``.parquet`` gives a Parquet file, any other suffix a CSV.
+    with_labels : bool, default=False
+        Whether every :meth:`write` gives labels, written as the column ``label``.
+    columns : dict or None, default=None
+        Extra columns after the scores: name -> ``float``, ``int`` or ``str``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from ganad.data import ScoreWriter
+    >>> path = pathlib.Path(tempfile.mkdtemp(), "scores.csv")
+    >>> with ScoreWriter(path, with_labels=True) as writer:
+    ...     writer.write([0.5, 2.0], labels=[0, 1])
+    ...     writer.write([0.25], labels=[0])
+    >>> print(path.read_text(), end="")
+    anomaly_score,label
+    0.5,0
+    2.0,1
+    0.25,0
     """
 
     def __init__(self, path, *, with_labels=False, columns=None):
@@ -86,6 +109,26 @@ def write_scores_csv(path, scores, labels=None):
     """Write ``scores`` (and ``labels``) with columns ``anomaly_score[,label]``.
 
     A CSV, or a Parquet file when ``path`` ends in ``.parquet`` (:class:`ScoreWriter`).
+
+    Parameters
+    ----------
+    path : str or path
+        The file to write; it appears only once complete.
+    scores : array-like of shape (n_samples,)
+        Anomaly scores, higher = more anomalous.
+    labels : array-like of shape (n_samples,) or None, default=None
+        Integer labels, written as the column ``label`` when given.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from ganad.data import write_scores_csv
+    >>> path = pathlib.Path(tempfile.mkdtemp(), "scores.csv")
+    >>> write_scores_csv(path, [0.5, 2.0])
+    >>> print(path.read_text(), end="")
+    anomaly_score
+    0.5
+    2.0
     """
     with ScoreWriter(path, with_labels=labels is not None) as writer:
         writer.write(scores, labels)

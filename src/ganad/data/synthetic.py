@@ -39,6 +39,30 @@ def make_ring(n_samples=100_000, *, n_modes=7, radius=1.0, std=0.05, random_stat
     keeps the modes well apart (neighbouring centres are 2 sin(pi/7) = 0.87 = 17 std apart)
     while each mode remains a visible blob. Centres sit at angles ``2 pi k / n_modes``; the
     mixture weights, also not given, are equal. Returns ``(n_samples, 2)``.
+
+    Parameters
+    ----------
+    n_samples : int, default=100_000
+        The points drawn.
+    n_modes : int, default=7
+        The Gaussians.
+    radius : float, default=1.0
+        The radius of the circle of centres.
+    std : float, default=0.05
+        Each Gaussian's standard deviation.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed (``np.random.default_rng(random_state)``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2), float32
+
+    Examples
+    --------
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(500, random_state=0)
+    >>> X.shape, X.dtype
+    ((500, 2), dtype('float32'))
     """
     rng = np.random.default_rng(random_state)
     _check_count(n_samples, "n_samples")
@@ -56,6 +80,39 @@ def make_ring_anomaly_set(n_normal=1000, n_anomalies=1000, *, n_modes=7, radius=
     set of the gaussian centers". The level is not given; we take the level set at ``n_std``
     standard deviations, so anomalies are uniform in ``[-half_width, half_width]^2`` and
     further than ``n_std * std`` from every centre. Returns ``(X, y)``, shuffled together.
+
+    Parameters
+    ----------
+    n_normal : int, default=1000
+        Normal samples, drawn from the generator of the normal data.
+    n_anomalies : int, default=1000
+        Anomalies, uniform in the box and off the support.
+    n_modes : int, default=7
+        The Gaussians, as :func:`make_ring`.
+    radius : float, default=1.0
+        The radius of the circle of centres.
+    std : float, default=0.05
+        Each Gaussian's standard deviation.
+    n_std : float, default=3.0
+        The level set: anomalies lie further than ``n_std * std`` from every centre.
+    half_width : float, default=1.5
+        Anomalies are uniform in ``[-half_width, half_width]^2``.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed (``np.random.default_rng(random_state)``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_normal + n_anomalies, 2), float32
+        Normal and anomalous samples, shuffled together.
+    y : ndarray of shape (n_normal + n_anomalies,), int64
+        1 for an anomaly, 0 for a normal sample.
+
+    Examples
+    --------
+    >>> from ganad.data import make_ring_anomaly_set
+    >>> X, y = make_ring_anomaly_set(n_normal=100, n_anomalies=20, random_state=0)
+    >>> X.shape, int(y.sum())
+    ((120, 2), 20)
     """
     centres = _ring_centres(n_modes, radius)
     return _labelled_set(
@@ -73,6 +130,27 @@ def make_loop(n_samples=_DEFAULT_N_SAMPLES, *, radius=_RCGAN_SCALE, noise=_RCGAN
     angle uniform on [0, 2 pi), ``radius=1.5`` so the loop and its surroundings fit the
     paper's [-3, 3]^2 plotting window, isotropic noise ``noise=0.1`` on both coordinates,
     10 000 samples. Returns ``(n_samples, 2)``.
+
+    Parameters
+    ----------
+    n_samples : int, default=10_000
+        The points drawn.
+    radius : float, default=1.5
+        The circle's radius.
+    noise : float, default=0.1
+        The standard deviation of the isotropic Gaussian noise.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed (``np.random.default_rng(random_state)``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2), float32
+
+    Examples
+    --------
+    >>> from ganad.data import make_loop
+    >>> make_loop(300, random_state=0).shape
+    (300, 2)
     """
     return make_arc(n_samples, radius=radius, start=0.0, extent=2 * np.pi, noise=noise,
                     random_state=random_state)
@@ -85,6 +163,31 @@ def make_arc(n_samples=_DEFAULT_N_SAMPLES, *, radius=_RCGAN_SCALE, start=0.0, ex
     Yang et al. 2020, §5.1 / Fig. 3 give no geometry. Choices: the upper half circle
     (angles uniform in ``[start, start + extent] = [0, pi]``), ``radius=1.5``, isotropic
     noise ``noise=0.1``, 10 000 samples (as :func:`make_loop`). Returns ``(n_samples, 2)``.
+
+    Parameters
+    ----------
+    n_samples : int, default=10_000
+        The points drawn.
+    radius : float, default=1.5
+        The circle's radius.
+    start : float, default=0.0
+        The angle where the arc starts, in radians.
+    extent : float, default=pi
+        The arc's angle, in radians.
+    noise : float, default=0.1
+        The standard deviation of the isotropic Gaussian noise.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed (``np.random.default_rng(random_state)``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2), float32
+
+    Examples
+    --------
+    >>> from ganad.data import make_arc
+    >>> make_arc(300, random_state=0).shape
+    (300, 2)
     """
     rng = np.random.default_rng(random_state)
     _check_count(n_samples, "n_samples")
@@ -102,6 +205,27 @@ def make_four_dots(n_samples=_DEFAULT_N_SAMPLES, *, offset=_RCGAN_SCALE, std=_RC
     that anomalies lie between them, but give no positions or spread. Choices: centres at the
     corners of a square, ``offset=1.5`` (inside the [-3, 3]^2 window), ``std=0.1``, clusters
     picked uniformly, 10 000 samples. Returns ``(n_samples, 2)``.
+
+    Parameters
+    ----------
+    n_samples : int, default=10_000
+        The points drawn.
+    offset : float, default=1.5
+        The centres are at ``(+-offset, +-offset)``.
+    std : float, default=0.1
+        Each cluster's standard deviation.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed (``np.random.default_rng(random_state)``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2), float32
+
+    Examples
+    --------
+    >>> from ganad.data import make_four_dots
+    >>> make_four_dots(300, random_state=0).shape
+    (300, 2)
     """
     rng = np.random.default_rng(random_state)
     _check_count(n_samples, "n_samples")
@@ -116,6 +240,27 @@ def make_normal_1d(n_samples=_DEFAULT_N_SAMPLES, *, loc=0.0, scale=1.0, random_s
 
     The paper (Fig. 3) gives neither the parameters nor the size; we use the standard normal
     N(``loc``=0, ``scale``=1) and 10 000 samples. Returns ``(n_samples, 1)``.
+
+    Parameters
+    ----------
+    n_samples : int, default=10_000
+        The points drawn.
+    loc : float, default=0.0
+        The mean.
+    scale : float, default=1.0
+        The standard deviation.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed (``np.random.default_rng(random_state)``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 1), float32
+
+    Examples
+    --------
+    >>> from ganad.data import make_normal_1d
+    >>> make_normal_1d(300, random_state=0).shape
+    (300, 1)
     """
     rng = np.random.default_rng(random_state)
     _check_count(n_samples, "n_samples")
@@ -129,6 +274,37 @@ def make_loop_anomaly_set(n_normal=1000, n_anomalies=1000, *, radius=_RCGAN_SCAL
 
     Anomalies are uniform in ``[-half_width, half_width]^2 = [-3, 3]^2``, the window over
     which RCGAN (§5.1, Fig. 3) shows its discriminators. Returns ``(X, y)``.
+
+    Parameters
+    ----------
+    n_normal : int, default=1000
+        Normal samples, drawn from the generator of the normal data.
+    n_anomalies : int, default=1000
+        Anomalies, uniform in the box and off the support.
+    radius : float, default=1.5
+        The circle's radius, as :func:`make_loop`.
+    noise : float, default=0.1
+        The standard deviation of the Gaussian noise.
+    n_std : float, default=3.0
+        Anomalies lie further than ``n_std * noise`` from the circle.
+    half_width : float, default=3.0
+        Anomalies are uniform in ``[-half_width, half_width]^2``.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed (``np.random.default_rng(random_state)``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_normal + n_anomalies, 2), float32
+        Normal and anomalous samples, shuffled together.
+    y : ndarray of shape (n_normal + n_anomalies,), int64
+        1 for an anomaly, 0 for a normal sample.
+
+    Examples
+    --------
+    >>> from ganad.data import make_loop_anomaly_set
+    >>> X, y = make_loop_anomaly_set(n_normal=100, n_anomalies=20, random_state=0)
+    >>> X.shape, int(y.sum())
+    ((120, 2), 20)
     """
     return make_arc_anomaly_set(n_normal, n_anomalies, radius=radius, start=0.0,
                                 extent=2 * np.pi, noise=noise, n_std=n_std,
@@ -141,6 +317,41 @@ def make_arc_anomaly_set(n_normal=1000, n_anomalies=1000, *, radius=_RCGAN_SCALE
     """Labelled test set for :func:`make_arc`: anomalies ``n_std * noise`` off the arc.
 
     Anomalies are uniform in ``[-3, 3]^2`` (RCGAN §5.1, Fig. 3). Returns ``(X, y)``.
+
+    Parameters
+    ----------
+    n_normal : int, default=1000
+        Normal samples, drawn from the generator of the normal data.
+    n_anomalies : int, default=1000
+        Anomalies, uniform in the box and off the support.
+    radius : float, default=1.5
+        The circle's radius, as :func:`make_arc`.
+    start : float, default=0.0
+        The angle where the arc starts, in radians.
+    extent : float, default=pi
+        The arc's angle, in radians.
+    noise : float, default=0.1
+        The standard deviation of the Gaussian noise.
+    n_std : float, default=3.0
+        Anomalies lie further than ``n_std * noise`` from the arc.
+    half_width : float, default=3.0
+        Anomalies are uniform in ``[-half_width, half_width]^2``.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed (``np.random.default_rng(random_state)``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_normal + n_anomalies, 2), float32
+        Normal and anomalous samples, shuffled together.
+    y : ndarray of shape (n_normal + n_anomalies,), int64
+        1 for an anomaly, 0 for a normal sample.
+
+    Examples
+    --------
+    >>> from ganad.data import make_arc_anomaly_set
+    >>> X, y = make_arc_anomaly_set(n_normal=100, n_anomalies=20, random_state=0)
+    >>> X.shape, int(y.sum())
+    ((120, 2), 20)
     """
     return _labelled_set(
         lambda n, rng: make_arc(n, radius=radius, start=start, extent=extent, noise=noise,
@@ -157,6 +368,37 @@ def make_four_dots_anomaly_set(n_normal=1000, n_anomalies=1000, *, offset=_RCGAN
 
     Anomalies are uniform in ``[-3, 3]^2`` (RCGAN §5.1, Fig. 3), so many fall between the
     clusters, the region the paper singles out. Returns ``(X, y)``.
+
+    Parameters
+    ----------
+    n_normal : int, default=1000
+        Normal samples, drawn from the generator of the normal data.
+    n_anomalies : int, default=1000
+        Anomalies, uniform in the box and off the support.
+    offset : float, default=1.5
+        The centres are at ``(+-offset, +-offset)``, as :func:`make_four_dots`.
+    std : float, default=0.1
+        Each cluster's standard deviation.
+    n_std : float, default=3.0
+        Anomalies lie further than ``n_std * std`` from every centre.
+    half_width : float, default=3.0
+        Anomalies are uniform in ``[-half_width, half_width]^2``.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed (``np.random.default_rng(random_state)``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_normal + n_anomalies, 2), float32
+        Normal and anomalous samples, shuffled together.
+    y : ndarray of shape (n_normal + n_anomalies,), int64
+        1 for an anomaly, 0 for a normal sample.
+
+    Examples
+    --------
+    >>> from ganad.data import make_four_dots_anomaly_set
+    >>> X, y = make_four_dots_anomaly_set(n_normal=100, n_anomalies=20, random_state=0)
+    >>> X.shape, int(y.sum())
+    ((120, 2), 20)
     """
     centres = _square_centres(offset)
     return _labelled_set(
@@ -174,6 +416,37 @@ def make_normal_1d_anomaly_set(n_normal=1000, n_anomalies=1000, *, loc=0.0, scal
     of the data; it defines no test set. Anomalies are uniform on
     ``[loc - half_width * scale, loc + half_width * scale]`` minus the central
     ``+-n_std * scale`` band, i.e. ``[-6, -3] U [3, 6]`` by default. Returns ``(X, y)``.
+
+    Parameters
+    ----------
+    n_normal : int, default=1000
+        Normal samples, drawn from the generator of the normal data.
+    n_anomalies : int, default=1000
+        Anomalies, uniform in the box and off the support.
+    loc : float, default=0.0
+        The mean of the normal law, as :func:`make_normal_1d`.
+    scale : float, default=1.0
+        Its standard deviation.
+    n_std : float, default=3.0
+        Anomalies satisfy ``|x - loc| > n_std * scale``.
+    half_width : float, default=6.0
+        Anomalies lie within ``half_width * scale`` of ``loc``.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed (``np.random.default_rng(random_state)``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_normal + n_anomalies, 1), float32
+        Normal and anomalous samples, shuffled together.
+    y : ndarray of shape (n_normal + n_anomalies,), int64
+        1 for an anomaly, 0 for a normal sample.
+
+    Examples
+    --------
+    >>> from ganad.data import make_normal_1d_anomaly_set
+    >>> X, y = make_normal_1d_anomaly_set(n_normal=100, n_anomalies=20, random_state=0)
+    >>> bool((abs(X[y == 1]) > 3).all())
+    True
     """
     return _labelled_set(
         lambda n, rng: make_normal_1d(n, loc=loc, scale=scale, random_state=rng),
@@ -199,6 +472,36 @@ def make_anomaly_benchmark(name, *, n_train, n_test_normal, n_test_anomalies,
     paper); the test set is the set's ``make_<name>_anomaly_set`` with default geometry.
     Both draws come from one generator, so a seed fixes the whole benchmark.
     Returns ``(X_train, X_test, y_test)``.
+
+    Parameters
+    ----------
+    name : {"ring", "loop", "arc", "four_dots", "normal_1d"}
+        The set (``SYNTHETIC_SETS``).
+    n_train : int
+        Normal training samples.
+    n_test_normal : int
+        Normal test samples.
+    n_test_anomalies : int
+        Anomalous test samples.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed (``np.random.default_rng(random_state)``).
+
+    Returns
+    -------
+    X_train : ndarray of shape (n_train, n_features), float32
+        Normal samples only.
+    X_test : ndarray of shape (n_test_normal + n_test_anomalies, n_features), float32
+        Normal and anomalous samples, shuffled together.
+    y_test : ndarray of shape (n_test_normal + n_test_anomalies,), int64
+        1 for an anomaly, 0 for a normal sample.
+
+    Examples
+    --------
+    >>> from ganad.data import make_anomaly_benchmark
+    >>> X_train, X_test, y_test = make_anomaly_benchmark(
+    ...     "four_dots", n_train=500, n_test_normal=100, n_test_anomalies=50, random_state=0)
+    >>> X_train.shape, X_test.shape, int(y_test.sum())
+    ((500, 2), (150, 2), 50)
     """
     if name not in _GENERATORS:
         valid = ", ".join(SYNTHETIC_SETS)

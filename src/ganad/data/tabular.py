@@ -59,6 +59,43 @@ def load_odds(name_or_path, *, data_dir=None):
     """An ODDS set by name (``"thyroid"`` -> ``<data>/odds/thyroid.mat``) or by ``.mat`` path.
 
     Returns ``X`` float64 (n, d) and ``y`` int64 with 1 for an outlier.
+
+    Parameters
+    ----------
+    name_or_path : str or path
+        A set's name (``"thyroid"``, ``"arrhythmia"``, ``"musk"``...), read from the data
+        folder's ``odds`` sub-folder, or the path of a ``.mat`` file holding ``X`` and ``y``.
+    data_dir : str, path or None, default=None
+        The data folder; None: ``$GANAD_DATA``, else the user cache
+        (:func:`~ganad.data.data_dir`).
+        Used with a name only.
+
+    Returns
+    -------
+    dataset : Dataset
+        ``X`` float64 of shape (n, d), ``y`` int64 with 1 for an outlier,
+        ``classes = ("inlier", "outlier")``, ``image_shape = None``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file is missing; the message says how to obtain it.
+    ImportError
+        If the file is a MATLAB 7.3 (HDF5) file and h5py is not installed.
+
+    References
+    ----------
+    Rayana, ODDS Library, Stony Brook University, 2016, http://odds.cs.stonybrook.edu.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, scipy.io
+    >>> from ganad.data import load_odds
+    >>> path = pathlib.Path(tempfile.mkdtemp(), "toy.mat")
+    >>> scipy.io.savemat(path, {"X": np.eye(4), "y": np.array([[0], [0], [0], [1]])})
+    >>> toy = load_odds(path)
+    >>> toy.X.shape, toy.y
+    ((4, 4), array([0, 0, 0, 1]))
     """
     if str(name_or_path).endswith(".mat"):
         path = require_file(Path(name_or_path).parent, Path(name_or_path).name,
@@ -80,7 +117,43 @@ def load_kddcup99(*, data_dir=None):
     """KDD Cup 1999 10 %: ``X`` float64 (494021, 121), ``y`` = 1 for 'normal.' rows.
 
     ``meta`` holds ``feature_names`` (``"service=http"`` for indicators) and ``attack``, the
-    raw label of each row without its final dot ("normal", "smurf", ...).
+    raw label of each row without its final dot ("normal", "smurf", ...). The protocol of
+    DAGMM, ALAD and RCGAN (§5.3): the seven symbolic columns one-hot encoded (121 columns,
+    ALAD's order), the 'normal.' rows (about 20 %) the anomaly class; unscaled.
+
+    Parameters
+    ----------
+    data_dir : str, path or None, default=None
+        The data folder; None: ``$GANAD_DATA``, else the user cache
+        (:func:`~ganad.data.data_dir`).
+
+    Returns
+    -------
+    dataset : Dataset
+        ``X`` float64 of shape (494021, 121), ``y`` int64 with 1 for 'normal.' traffic,
+        ``classes = ("attack", "normal")``, ``image_shape = None``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``kddcup99/kddcup.data_10_percent.gz`` is missing; the message says how to
+        obtain it.
+
+    References
+    ----------
+    Zong et al., "Deep autoencoding Gaussian mixture model for unsupervised anomaly
+    detection", ICLR 2018 (the KDDCUP setting); Yang, Bozchalooi & Darve, "Regularized cycle
+    consistent generative adversarial network for anomaly detection", ECAI 2020, §5.3.
+
+    Examples
+    --------
+    Without the file, the loader says how to get it (``ganad data fetch kddcup99``):
+
+    >>> from ganad.data import load_kddcup99
+    >>> load_kddcup99(data_dir="no/such/folder")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FileNotFoundError: data file not found: no/such/folder/kddcup99/kddcup.data_10_percent.gz ...
     """
     path = require_file(resolve_data_dir(data_dir), _KDD_FILE, how_to_get("kddcup99"))
     text = gzip.decompress(read_bytes(path)).decode("ascii")
@@ -112,6 +185,27 @@ def scale_on_train(X_train, *X_others, kind="minmax"):
     ``kind`` is ``"minmax"`` (training range mapped to [-1, 1]), ``"minmax01"`` (to [0, 1]) or
     ``"standard"`` (z-score); see :func:`ganad.utils.scaling.fit_scaler`. Returns a tuple of
     the scaled arrays.
+
+    Parameters
+    ----------
+    X_train : array-like of shape (n_train, n_features)
+        The rows the statistics are fitted on.
+    *X_others : array-like of shape (n, n_features)
+        Further arrays scaled with the same statistics (test rows may leave the range).
+    kind : {"minmax", "minmax01", "standard"}, default="minmax"
+        The scaling.
+
+    Returns
+    -------
+    scaled : tuple of ndarray, float64
+        ``X_train`` then each of ``X_others``, scaled.
+
+    Examples
+    --------
+    >>> from ganad.data import scale_on_train
+    >>> train, test = scale_on_train(np.array([[0.0], [2.0]]), np.array([[1.0], [4.0]]))
+    >>> train.ravel(), test.ravel()
+    (array([-1.,  1.]), array([0., 3.]))
     """
     if kind not in SCALINGS:
         raise ValueError(f"kind must be one of {SCALINGS}, got {kind!r}")

@@ -38,6 +38,43 @@ def load_uci_har(split="train", *, data_dir=None, signals=HAR_SIGNALS):
     ``X`` is float32 of shape ``(n, C * 128)``, channel-major, with ``image_shape = (C, 128)``
     (``X.reshape(-1, *image_shape)`` gives the ``(n, C, 128)`` series); raw sensor units,
     unscaled. ``y`` is the activity index 0..5 into ``HAR_ACTIVITIES`` (the upstream id minus 1).
+
+    Parameters
+    ----------
+    split : {"train", "test"}, default="train"
+        The upstream split (7 352 / 2 947 windows).
+    data_dir : str, path or None, default=None
+        The data folder; None: ``$GANAD_DATA``, else the user cache
+        (:func:`~ganad.data.data_dir`).
+    signals : tuple of str, default=HAR_SIGNALS
+        The channels, a non-empty selection of the nine ``HAR_SIGNALS``; ``TOTAL_ACC`` gives
+        the three total-acceleration channels of Haloui et al. §6.
+
+    Returns
+    -------
+    dataset : Dataset
+        ``X`` float32 of shape (n, len(signals) * 128), ``y`` int64 activities,
+        ``image_shape = (len(signals), 128)``, ``meta`` (``split``, ``signals``, ``files``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If a file is missing; the message says how to obtain it.
+
+    References
+    ----------
+    Anguita, Ghio, Oneto, Parra & Reyes-Ortiz, "A public domain dataset for human activity
+    recognition using smartphones", ESANN 2013.
+
+    Examples
+    --------
+    Without the files, the loader says where to download them:
+
+    >>> from ganad.data import load_uci_har
+    >>> load_uci_har("test", data_dir="no/such/folder")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FileNotFoundError: data file not found: no/such/folder/uci_har/UCI HAR Dataset/test/y_test.txt ...
     """
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
@@ -72,6 +109,29 @@ def distance_plot(series):
     ``series`` has shape ``(n, C, T)``; the result, ``(n, C, T, T)`` in the same float dtype,
     treats a multivariate series as a C-channel image. Memory grows as ``n * C * T**2``
     (1.2 MB per 9 x 128 window in float32), so transform large sets in batches.
+
+    Parameters
+    ----------
+    series : array-like of shape (n, C, T)
+        Multichannel series; an integer array is computed in float64.
+
+    Returns
+    -------
+    plots : ndarray of shape (n, C, T, T)
+        ``|s_i - s_j|`` per channel, in the input's float dtype.
+
+    References
+    ----------
+    Haloui, Sen Gupta & Feuillard, "Anomaly detection with Wasserstein GAN", 2018,
+    https://arxiv.org/abs/1812.02463, §2.3, Eq. 24.
+
+    Examples
+    --------
+    >>> from ganad.data import distance_plot
+    >>> distance_plot(np.array([[[0.0, 1.0, 3.0]]]))[0, 0]
+    array([[0., 1., 3.],
+           [1., 0., 2.],
+           [3., 2., 0.]])
     """
     series = np.asarray(series)
     if series.ndim != 3:
@@ -94,6 +154,39 @@ def load_uci_har_distance_plots(data_dir=None, *, batch_size=256):
     Memory: 589,824 bytes per window, so the full train split (7,352 windows) costs 4.3 GB
     and the test split (2,947) 1.7 GB, float32 (float64 would double it); the plots are built
     ``batch_size`` windows at a time, so the peak adds only a few batches (150 MB each).
+
+    Parameters
+    ----------
+    data_dir : str, path or None, default=None
+        The data folder; None: ``$GANAD_DATA``, else the user cache
+        (:func:`~ganad.data.data_dir`).
+    batch_size : int, default=256
+        Windows turned into plots at a time.
+
+    Returns
+    -------
+    train, test : Dataset
+        ``X`` float32 of shape (n, 9 * 128 * 128), ``y`` int64 activities,
+        ``image_shape = (9, 128, 128)``, ``meta["channel_range"]`` the train split's
+        largest distance per channel.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a file is missing; the message says how to obtain it.
+
+    References
+    ----------
+    Haloui, Sen Gupta & Feuillard, "Anomaly detection with Wasserstein GAN", 2018,
+    https://arxiv.org/abs/1812.02463, §2.3 (Eq. 24) and §6.
+
+    Examples
+    --------
+    >>> from ganad.data import load_uci_har_distance_plots
+    >>> load_uci_har_distance_plots("no/such/folder")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FileNotFoundError: data file not found: no/such/folder/uci_har/UCI HAR Dataset/train/y_train.txt ...
     """
     train, test = (load_uci_har(split, data_dir=data_dir) for split in ("train", "test"))
     train_series = train.X.reshape(-1, *train.image_shape)  # (n, 9, 128)

@@ -29,6 +29,36 @@ def repeat(protocol, seeds, fit_score, **options):
     of ``X_test``. The metrics are :func:`ganad.metrics.evaluate`'s, with precision / recall /
     F1 at ``k_percent`` when the protocol returns one. Returns ``{"runs": [...], "mean": {...},
     "std": {...}}``; ``std`` is the sample standard deviation (ddof=1), 0 for a single seed.
+
+    Parameters
+    ----------
+    protocol : callable
+        A split function of this module (``PROTOCOLS`` names them), called as
+        ``protocol(**options, random_state=seed)``.
+    seeds : iterable of int
+        The seeds, one run each; not empty.
+    fit_score : callable
+        ``fit_score(X_train, X_test, seed) -> anomaly scores of X_test``.
+    **options
+        The protocol's other arguments.
+
+    Returns
+    -------
+    summary : dict
+        ``runs``: one dict of metrics per seed; ``mean`` and ``std``: metric name -> float.
+
+    Examples
+    --------
+    >>> from ganad.protocols import one_class_split, repeat
+    >>> from ganad.detectors.baselines import IForest
+    >>> X, y = np.random.default_rng(0).normal(size=(60, 2)), np.array([0, 1, 2] * 20)
+    >>> X[y == 2] += 6.0
+    >>> def fit_score(X_train, X_test, seed):
+    ...     return IForest(n_estimators=20, random_state=seed).fit(X_train).anomaly_score(X_test)
+    >>> summary = repeat(one_class_split, [0, 1], fit_score, X_train=X, y_train=y, X_test=X,
+    ...                  y_test=y, normal_class=0, n_test="all")
+    >>> len(summary["runs"]), sorted(summary["mean"])
+    (2, ['auprc', 'auroc'])
     """
     from ..metrics import evaluate  # scikit-learn, loaded when a protocol is scored, not to list specs
 

@@ -26,7 +26,20 @@ TRAIN_ON = ("normal", "all")
 
 
 class ContaminationSplit(NamedTuple):
-    """A split plus ``k_percent``, the share of test scores flagged as anomalies."""
+    """A split plus ``k_percent``, the share of test scores flagged as anomalies.
+
+    Attributes
+    ----------
+    X_train : ndarray of shape (n_train, n_features)
+        The training rows.
+    X_test : ndarray of shape (n_test, n_features)
+        The test rows.
+    y_test : ndarray of shape (n_test,), int64
+        1 for an anomaly, 0 for a normal test row.
+    k_percent : float
+        The share of test scores to flag, in percent
+        (:func:`ganad.metrics.precision_recall_f1_at_k`).
+    """
 
     X_train: np.ndarray
     X_test: np.ndarray
@@ -37,7 +50,40 @@ class ContaminationSplit(NamedTuple):
 def contamination_split(X, y, *, train_fraction=0.8, train_on="normal", k_percent=None, random_state=None):
     """Random ``train_fraction`` / rest split of ``(X, y)`` (y = 1 for an anomaly).
 
-    ``k_percent`` defaults to the anomaly ratio of the whole set, in percent.
+    The tabular protocol of RCGAN (Yang et al. 2020, §5.3), after DAGMM and ALAD: a random
+    ``train_fraction`` of the rows (80 % for KDDCUP and Arrhythmia, 50 % for Thyroid) for
+    training, the rest for testing at its natural anomaly ratio; by default the anomalies
+    of the training part are dropped.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The rows.
+    y : array-like of shape (n_samples,)
+        1 for an anomaly, 0 for a normal row.
+    train_fraction : float in (0, 1), default=0.8
+        The share of rows drawn for training.
+    train_on : {"normal", "all"}, default="normal"
+        "normal" drops the training part's anomalies (DAGMM's text, ALAD's KDDCUP code);
+        "all" keeps them (ALAD's Arrhythmia code, a deviation from the text).
+    k_percent : float or None, default=None
+        The share of test scores to flag, in percent; None: the anomaly ratio of the whole
+        set.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed of the split (``np.random.default_rng``).
+
+    Returns
+    -------
+    split : ContaminationSplit
+        ``(X_train, X_test, y_test, k_percent)``.
+
+    Examples
+    --------
+    >>> from ganad.protocols import contamination_split
+    >>> X, y = np.arange(20.0).reshape(10, 2), np.array([0, 0, 0, 0, 0, 0, 0, 0, 1, 1])
+    >>> split = contamination_split(X, y, train_fraction=0.5, random_state=0)
+    >>> split.k_percent, len(split.X_test)
+    (20.0, 5)
     """
     X, y = check_labelled(X, y, "data")
     if not np.isin(y, (0, 1)).all():

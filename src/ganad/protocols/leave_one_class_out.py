@@ -21,7 +21,44 @@ from .one_class import Split, check_labelled
 
 
 def leave_one_class_out_split(X, y, anomaly_class, *, train_fraction=0.8, random_state=None):
-    """``train_fraction`` of the normal rows train; the rest plus every anomaly test."""
+    """``train_fraction`` of the normal rows train; the rest plus every anomaly test.
+
+    Haloui et al. (2018), §2.2 and §5, on one pooled set: class ``anomaly_class`` is the
+    anomaly, every other class normal. The normal rows are shuffled with the seed; the
+    first ``train_fraction`` of them train, the test set is the remaining normal rows plus
+    every row of ``anomaly_class``, shuffled. The training set never holds an anomaly.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The pooled rows (e.g. train and test splits concatenated).
+    y : array-like of shape (n_samples,)
+        Their class labels.
+    anomaly_class : object
+        The class label taken as the anomaly; it must occur alongside other classes.
+    train_fraction : float in (0, 1), default=0.8
+        The share of normal rows that train.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed of the shuffles (``np.random.default_rng``).
+
+    Returns
+    -------
+    split : Split
+        ``(X_train, X_test, y_test)`` with ``y_test = 1`` for a row of ``anomaly_class``.
+
+    See Also
+    --------
+    leave_one_class_out_default_splits : The reading on the data set's own train/test splits.
+
+    Examples
+    --------
+    >>> from ganad.protocols import leave_one_class_out_split
+    >>> X, y = np.arange(20.0).reshape(10, 2), np.array([0, 0, 0, 0, 0, 0, 0, 0, 1, 1])
+    >>> split = leave_one_class_out_split(X, y, anomaly_class=1, train_fraction=0.75,
+    ...                                   random_state=0)
+    >>> len(split.X_train), int(split.y_test.sum()), len(split.y_test)
+    (6, 2, 4)
+    """
     X, y = check_labelled(X, y, "data")
     if not 0 < train_fraction < 1:
         raise ValueError(f"train_fraction must be in (0, 1), got {train_fraction!r}")
@@ -37,7 +74,39 @@ def leave_one_class_out_split(X, y, anomaly_class, *, train_fraction=0.8, random
 
 
 def leave_one_class_out_default_splits(X_train, y_train, X_test, y_test, anomaly_class, *, random_state=None):
-    """Train on the normal rows of the train split; test on the whole test split (shuffled)."""
+    """Train on the normal rows of the train split; test on the whole test split (shuffled).
+
+    The reading of Haloui et al. (2018) used for UCI HAR (§6): the data set's own splits,
+    class ``anomaly_class`` dropped from the train split and labelled 1 in the test split.
+
+    Parameters
+    ----------
+    X_train : array-like of shape (n_train, n_features)
+        The train split.
+    y_train : array-like of shape (n_train,)
+        Its class labels.
+    X_test : array-like of shape (n_test, n_features)
+        The test split.
+    y_test : array-like of shape (n_test,)
+        Its class labels.
+    anomaly_class : object
+        The class label taken as the anomaly.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed of the test split's shuffle (``np.random.default_rng``).
+
+    Returns
+    -------
+    split : Split
+        ``(X_train, X_test, y_test)`` with ``y_test = 1`` for a row of ``anomaly_class``.
+
+    Examples
+    --------
+    >>> from ganad.protocols import leave_one_class_out_default_splits
+    >>> X, y = np.arange(20.0).reshape(10, 2), np.array([0, 1] * 5)
+    >>> split = leave_one_class_out_default_splits(X, y, X, y, anomaly_class=1, random_state=0)
+    >>> len(split.X_train), int(split.y_test.sum()), len(split.y_test)
+    (5, 5, 10)
+    """
     X_train, y_train = check_labelled(X_train, y_train, "train")
     X_test, y_test = check_labelled(X_test, y_test, "test")
     order = np.random.default_rng(random_state).permutation(len(X_test))

@@ -16,7 +16,17 @@ import numpy as np
 
 
 class Split(NamedTuple):
-    """One train/test split. ``y_test`` holds 1 for an anomaly, 0 for a normal row."""
+    """One train/test split. ``y_test`` holds 1 for an anomaly, 0 for a normal row.
+
+    Attributes
+    ----------
+    X_train : ndarray of shape (n_train, n_features)
+        The training rows (normal only, except where a protocol says otherwise).
+    X_test : ndarray of shape (n_test, n_features)
+        The test rows.
+    y_test : ndarray of shape (n_test,), int64
+        1 for an anomaly, 0 for a normal test row.
+    """
 
     X_train: np.ndarray
     X_test: np.ndarray
@@ -24,7 +34,45 @@ class Split(NamedTuple):
 
 
 def one_class_split(X_train, y_train, X_test, y_test, normal_class, *, n_test=5000, random_state=None):
-    """Train on class ``normal_class`` of the train split; test on ``n_test`` random test rows."""
+    """Train on class ``normal_class`` of the train split; test on ``n_test`` random test rows.
+
+    ADGAN's one-class protocol (Deecke et al. 2018, §4.3): the training set is every row of
+    class ``normal_class`` in the train split; the test set is a seeded draw of ``n_test``
+    rows of the test split, without replacement, and every class other than
+    ``normal_class`` is an anomaly.
+
+    Parameters
+    ----------
+    X_train : array-like of shape (n_train, n_features)
+        The train split.
+    y_train : array-like of shape (n_train,)
+        Its class labels.
+    X_test : array-like of shape (n_test_split, n_features)
+        The test split.
+    y_test : array-like of shape (n_test_split,)
+        Its class labels.
+    normal_class : object
+        The class label taken as normal; it must occur in ``y_train``.
+    n_test : int, "all" or None, default=5000
+        The test rows drawn; "all" or None (or a count at least the test split's size)
+        keeps the whole test split, shuffled, as RCGAN §5.4 does on CIFAR-10.
+    random_state : int, numpy.random.Generator or None, default=None
+        The seed of the draw (``np.random.default_rng``).
+
+    Returns
+    -------
+    split : Split
+        ``(X_train, X_test, y_test)`` with ``y_test = 1`` for a class other than
+        ``normal_class``.
+
+    Examples
+    --------
+    >>> from ganad.protocols import one_class_split
+    >>> X, y = np.arange(20.0).reshape(10, 2), np.array([0, 1] * 5)
+    >>> split = one_class_split(X, y, X, y, normal_class=0, n_test=4, random_state=0)
+    >>> split.X_train.shape, split.X_test.shape, split.y_test.shape
+    ((5, 2), (4, 2), (4,))
+    """
     X_train, y_train = check_labelled(X_train, y_train, "train")
     X_test, y_test = check_labelled(X_test, y_test, "test")
     normal = y_train == normal_class

@@ -1,8 +1,8 @@
 """Scoring machinery shared by detectors: the batched latent search, the reconstruction error,
 the training-range rule for critic scores."""
 
-from .critic_range import range_score, training_range
+from .critic_range import interval_score, range_score, training_range
 from .latent_search import adam, frozen, latent_search
 from .reconstruction import reconstruction_error
 
-__all__ = ["adam", "frozen", "latent_search", "range_score", "reconstruction_error", "training_range"]
+__all__ = ["adam", "frozen", "interval_score", "latent_search", "range_score", "reconstruction_error", "training_range"]

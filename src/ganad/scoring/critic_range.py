@@ -15,6 +15,13 @@ that rule into the score itself:
 
 So a row outside the interval always scores above every training row, rows outside rank by
 how far outside they are, and ``offset_ = -low`` flags exactly §5.1's two-sided rule.
+
+``interval_score`` applies the rule at both ends *inside* the interval too, for a critic
+whose value carries no direction (WGANCritic): the anomaly score is the distance from the
+median m of the training outputs, in units of that side's half-range, ``(f - m) / (high -
+m)`` above m and ``(m - f) / (m - low)`` below it. Every training row scores in [0, 1],
+§5.1's interval is exactly the rows scoring at most 1, and a narrower central interval
+(rows scoring at most q) is the same rule at a stricter level.
 """
 
 import numpy as np
@@ -33,6 +40,18 @@ def with_slack(value):
 def training_range(values):
     """``(min, max)`` of a critic's outputs on the training rows, as floats."""
     return float(values.min()), float(values.max())
+
+
+def interval_score(values, value_range, centre):
+    """Two-sided anomaly score (higher = more anomalous) of critic outputs under §5.1's interval.
+
+    ``value_range`` is (low, high) and ``centre`` the median of the training outputs; 1 at
+    either end of the interval, above 1 outside it.
+    """
+    low, high = value_range
+    upper = max(high - centre, with_slack(high))
+    lower = max(centre - low, with_slack(low))
+    return torch.where(values >= centre, (values - centre) / upper, (centre - values) / lower)
 
 
 def range_score(values, value_range):

@@ -97,6 +97,16 @@ class ADGAN(LatentSearchDetector):
     --------
     AnoGAN : The latent search of Schlegl et al. (2017), on the same engine.
 
+    References
+    ----------
+    Deecke, Vandermeulen, Ruff, Mandt & Kloft, "Image anomaly detection with generative
+    adversarial networks", ECML-PKDD 2018, https://arxiv.org/abs/1705.08180; Algorithm 1
+    (lines 4-5, the joint steps ``z <- z - gamma grad_z l(g_theta(z), x)`` and
+    ``theta <- theta - gamma_theta grad_theta l(g_theta(z), x)``; line 8, the score
+    ``(1/n_seed) sum_j l(g_theta_{j,k}(z_{j,k}), x)``), with l the squared L2 loss and the
+    settings of §4.2 (footnote 5); the alternative scores of §3.2 and §4.3. The GAN:
+    Arjovsky, Chintala & Bottou, "Wasserstein generative adversarial networks", ICML 2017.
+
     Examples
     --------
     >>> from ganad import ADGAN

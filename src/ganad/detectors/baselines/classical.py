@@ -4,9 +4,9 @@ Each wraps scikit-learn objects behind the ganad detector contract (``base.py``)
 ``anomaly_score`` is the negated normality of the underlying model.
 
 * ``KDE``: PCA, then a Gaussian ``KernelDensity``; the bandwidth by 10-fold
-  cross-validated log-likelihood over h in {2^0, 2^0.5, ..., 2^4}; score = -log density.
-* ``OCSVM``: PCA, then an rbf ``OneClassSVM``; gamma in {2^-7, ..., 2^-1} on a holdout of
-  1000 training rows; score = -decision_function.
+  cross-validated log-likelihood over h in {2^-4, 2^-3.5, ..., 2^4}; score = -log density.
+* ``OCSVM``: PCA, then an rbf ``OneClassSVM``; gamma in {2^-3, ..., 2^3} / (d Var(Z)) on a
+  holdout of 1000 training rows; score = -decision_function.
 * ``IForest``: ``IsolationForest``; score = -score_samples.
 * ``GMM``: ``GaussianMixture`` with 2..20 components chosen by BIC; score = -log likelihood.
 
@@ -15,7 +15,17 @@ small holdout set", which needs labelled anomalies. Training data here is one-cl
 criteria are unsupervised (see ``README.md``): KDE keeps the dimension with the highest
 holdout log-likelihood in the full feature space (KDE on the projection times an isotropic
 Gaussian on the discarded directions, so that dimensions compare); OC-SVM keeps the
-(dimension, gamma) whose holdout fraction of predicted outliers is closest to ``nu``.
+(dimension, gamma) that best trades the holdout's fraction of predicted outliers (its
+distance to ``nu``) against the volume it accepts (Tax & Duin 2001).
+
+The paper's absolute grids, h in {2^0, ..., 2^4} and gamma in {2^-7, ..., 2^-1}, fit the
+scale of its images; on z-scored tables of a few features the smallest h and the largest
+gamma are still far too smooth (a ring of seven modes became one disc: AUROC 0.64, issue
+13). Two choices keep the searches valid on data of any scale: the bandwidth grid extends
+the paper's downward to 2^-4 (cross-validation still decides, and keeps h >= 1 where the
+paper's grid served), and the gamma grid is scikit-learn's ``"scale"`` value
+1 / (d Var(Z)) of the projection Z times {2^-3, ..., 2^3}, which spans the paper's grid on
+its images.
 
 The fitted state is scikit-learn trees, SVMs and mixtures: it cannot be written as
 safetensors + JSON, and ganad refuses pickle, so ``save`` raises ``ValueError``.
@@ -41,8 +51,8 @@ logger = logging.getLogger(__name__)
 
 # The paper's grids (§4.2).
 PCA_GRID = (20, 40, 60, 80, 100)
-BANDWIDTH_GRID = tuple(2.0 ** (k / 2) for k in range(9))  # 2^0, 2^0.5, ..., 2^4
-GAMMA_GRID = tuple(2.0 ** k for k in range(-7, 0))  # 2^-7, ..., 2^-1
+BANDWIDTH_GRID = tuple(2.0 ** (k / 2) for k in range(-8, 9))  # 2^-4, ..., 2^4: the paper's, extended down
+GAMMA_FACTORS = tuple(2.0 ** k for k in range(-3, 4))  # times scikit-learn's "scale" gamma 1 / (d Var(Z))
 MIXTURE_GRID = tuple(range(2, 21))  # 2, 3, ..., 20
 HOLDOUT_SIZE = 1000
 
@@ -139,11 +149,60 @@ def _residual_log_density(pca, X):
 class KDE(ClassicalDetector):
     """Gaussian kernel density estimate on a PCA projection; anomaly score = -log density.
 
-    Parameters (besides the base ones): ``n_components`` ("auto": the PCA dimension in
-    {20, 40, ..., 100}, capped at the data's rank, with the highest holdout log-likelihood;
-    an int fixes it), ``bandwidth`` ("auto": the grid {2^0, 2^0.5, ..., 2^4} searched by
-    ``n_folds``-fold cross-validated log-likelihood; a float fixes it), ``holdout_size``.
+    scikit-learn's ``PCA`` then ``KernelDensity(kernel="gaussian")``; the search grids and
+    the unsupervised selection rules are given in the docstring of the module
+    ``ganad.detectors.baselines.classical`` and in its README. Also takes the parameters
+    shared by every detector (``scaling``, ``impute``, ``random_state``...), documented on
+    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
     ``device`` is accepted and ignored (scikit-learn runs on the CPU).
+
+    Parameters
+    ----------
+    n_components : int or "auto", default="auto"
+        The PCA dimension. "auto": the dimension of the module's grid, capped at
+        ``min(n_samples, n_features)``, with the highest holdout log-likelihood in the
+        full feature space; an int fixes it.
+    bandwidth : float or "auto", default="auto"
+        The kernel's bandwidth h. "auto": the module's grid searched by ``n_folds``-fold
+        cross-validated log-likelihood (§4.2 (i.)); a float fixes it.
+    n_folds : int, default=10
+        The folds of the bandwidth search.
+    holdout_size : int, default=1000
+        Training rows held out to choose the PCA dimension (at most a fifth of the data).
+
+    Attributes
+    ----------
+    pca_ : sklearn.decomposition.PCA
+        The projection, fitted on all training rows.
+    kde_ : sklearn.neighbors.KernelDensity
+        The density on the projection.
+    n_components_ : int
+        The PCA dimension kept.
+    bandwidth_ : float
+        The bandwidth kept.
+    holdout_log_likelihood_ : dict
+        PCA dimension -> mean holdout log-likelihood; empty when there was one candidate.
+    cv_log_likelihood_ : dict
+        Bandwidth -> mean cross-validated log-likelihood of the final fit
+        (``bandwidth="auto"`` only).
+
+    References
+    ----------
+    Deecke, Vandermeulen, Ruff, Mandt & Kloft, "Image anomaly detection with generative
+    adversarial networks", ECML-PKDD 2018, https://arxiv.org/abs/1705.08180, §4.2 (i.) and
+    Table 1; Parzen, "On estimation of a probability density function and mode", Ann. Math.
+    Statist. 1962.
+
+    Examples
+    --------
+    >>> from ganad.detectors.baselines import KDE
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = KDE(n_folds=2, random_state=0).fit(X)
+    >>> detector.n_components_
+    2
+    >>> detector.anomaly_score(X[:5]).shape
+    (5,)
     """
 
     __init__ = keyword_init({**BASE_PARAMETERS, "n_components": "auto", "bandwidth": "auto",
@@ -193,12 +252,65 @@ class KDE(ClassicalDetector):
 class OCSVM(ClassicalDetector):
     """One-class SVM with an rbf kernel on a PCA projection; anomaly score = -decision_function.
 
-    Parameters (besides the base ones): ``n_components`` ("auto" or an int, as ``KDE``),
-    ``gamma`` ("auto": the grid {2^-7, ..., 2^-1}, *not* scikit-learn's 1/n_features; a
-    float fixes it), ``nu`` (0.1; the paper does not say), ``holdout_size`` (1000, at most a
-    fifth of the data). With "auto", the (dimension, gamma) pair whose fraction of predicted
-    outliers on the holdout is closest to ``nu`` is kept (ties: the smaller dimension, then
-    the smaller gamma), then refitted on all rows. ``device`` is accepted and ignored.
+    scikit-learn's ``PCA`` then ``OneClassSVM(kernel="rbf")``. With "auto", the (dimension,
+    gamma) pair minimising ``|holdout outlier fraction - nu| + uniform accepted fraction``
+    (Tax & Duin's volume criterion: the tightest boundary that still keeps ``1 - nu`` of the
+    held-out normal rows; ties: the larger gamma, then the smaller dimension) is kept, then
+    refitted on all rows; the grids are given in the docstring of the module
+    ``ganad.detectors.baselines.classical`` and in its README. Also takes the parameters shared by every detector (``scaling``,
+    ``impute``, ``random_state``...), documented on :class:`~ganad.base.BaseGANDetector`; the
+    signature above gives every default. ``device`` is accepted and ignored.
+
+    Parameters
+    ----------
+    n_components : int or "auto", default="auto"
+        The PCA dimension: "auto" searches the module's grid, capped at
+        ``min(n_samples, n_features)``, jointly with ``gamma``; an int fixes it.
+    gamma : float or "auto", default="auto"
+        The rbf kernel's coefficient. "auto": the module's grid, scikit-learn's ``"scale"``
+        value of the projection times {2^-3, ..., 2^3} (the paper's absolute grid of §4.2
+        (ii.) suits only its images); a float fixes it.
+    nu : float in (0, 1], default=0.1
+        The OC-SVM's bound on the fraction of training outliers (the paper does not give it).
+    holdout_size : int, default=1000
+        Training rows held out to choose the dimension and gamma (at most a fifth of the
+        data).
+
+    Attributes
+    ----------
+    pca_ : sklearn.decomposition.PCA
+        The projection, fitted on all training rows.
+    svm_ : sklearn.svm.OneClassSVM
+        The SVM on the projection.
+    n_components_ : int
+        The PCA dimension kept.
+    gamma_ : float
+        The gamma kept.
+    holdout_outlier_fraction_ : dict
+        (PCA dimension, gamma factor) -> the holdout's fraction of predicted outliers; the
+        factor is None for a float ``gamma``; empty when there was one candidate.
+    uniform_accepted_fraction_ : dict
+        (PCA dimension, gamma factor) -> the fraction of uniform points in the training
+        box of the projection that the SVM accepts; empty when there was one candidate.
+
+    References
+    ----------
+    Deecke, Vandermeulen, Ruff, Mandt & Kloft, "Image anomaly detection with generative
+    adversarial networks", ECML-PKDD 2018, https://arxiv.org/abs/1705.08180, §4.2 (ii.) and
+    Table 1; Schölkopf, Platt, Shawe-Taylor, Smola & Williamson, "Estimating the support of
+    a high-dimensional distribution", Neural Computation 13(7), 2001; Tax & Duin, "Uniform
+    object generation for optimizing one-class classifiers", JMLR 2, 2001.
+
+    Examples
+    --------
+    >>> from ganad.detectors.baselines import OCSVM
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = OCSVM(random_state=0).fit(X)
+    >>> detector.n_components_
+    2
+    >>> detector.predict(X[:5]).shape
+    (5,)
     """
 
     __init__ = keyword_init({**BASE_PARAMETERS, "n_components": "auto", "gamma": "auto", "nu": 0.1,
@@ -213,30 +325,53 @@ class OCSVM(ClassicalDetector):
 
     def _fit_numpy(self, X):
         dims = _pca_candidates(self.n_components, X.shape[1], len(X))
-        gammas = GAMMA_GRID if self.gamma == "auto" else (float(self.gamma),)
-        self.holdout_outlier_fraction_ = {}
-        if len(dims) * len(gammas) > 1:
-            fit_rows, holdout_rows = _holdout_split(len(X), self.holdout_size, self.seed_)
-            for d in dims:
-                pca = _fit_pca(X[fit_rows], d, self.seed_)
-                Z_fit, Z_holdout = pca.transform(X[fit_rows]), pca.transform(X[holdout_rows])
-                for gamma in gammas:
-                    svm = _one_class_svm(gamma, self.nu, self.seed_).fit(Z_fit)
-                    fraction = float((svm.predict(Z_holdout) == -1).mean())
-                    self.holdout_outlier_fraction_[(int(pca.n_components_), gamma)] = fraction
-            # min() keeps the first of equal gaps: grid order is smaller dimension, then smaller gamma.
-            best_d, best_gamma = min(self.holdout_outlier_fraction_,
-                                     key=lambda key: abs(self.holdout_outlier_fraction_[key] - self.nu))
+        self.holdout_outlier_fraction_, self.uniform_accepted_fraction_ = {}, {}
+        if self.gamma == "auto" or len(dims) > 1:
+            best_d, factor = self._select(X, dims)
         else:
-            best_d, best_gamma = dims[0], gammas[0]
+            best_d, factor = dims[0], None
         self.pca_ = _fit_pca(X, best_d, self.seed_)
-        self.svm_ = _one_class_svm(best_gamma, self.nu, self.seed_).fit(self.pca_.transform(X))
+        Z = self.pca_.transform(X)
+        self.gamma_ = float(self.gamma) if self.gamma != "auto" else factor * _scale_gamma(Z)
+        self.svm_ = _one_class_svm(self.gamma_, self.nu, self.seed_).fit(Z)
         self.n_components_ = int(self.pca_.n_components_)
-        self.gamma_ = float(best_gamma)
         logger.info("OC-SVM: %d PCA components, gamma %.3g", self.n_components_, self.gamma_)
+
+    def _select(self, X, dims):
+        """The (dimension, gamma factor) minimising ``|holdout outlier fraction - nu| + uniform accepted``.
+
+        Tax & Duin (2001): an SVM that rejects ``nu`` of the held-out normal rows and accepts
+        the least of the uniform distribution over the training box (of the projection)
+        encloses the data most tightly. Where the box is far larger than the data (high
+        dimensions) every candidate accepts nothing and the rule is the holdout's alone.
+        Ties: the larger gamma (the tighter boundary), then the smaller dimension. A float
+        ``gamma`` is the only gamma candidate (stored as the factor None).
+        """
+        fit_rows, holdout_rows = _holdout_split(len(X), self.holdout_size, self.seed_)
+        rng = np.random.default_rng(self.seed_)
+        criterion = {}
+        for d in dims:
+            pca = _fit_pca(X[fit_rows], d, self.seed_)
+            Z_fit, Z_holdout = pca.transform(X[fit_rows]), pca.transform(X[holdout_rows])
+            uniform = rng.uniform(Z_fit.min(axis=0), Z_fit.max(axis=0), size=Z_holdout.shape)
+            for factor in GAMMA_FACTORS if self.gamma == "auto" else (None,):
+                gamma = float(self.gamma) if factor is None else factor * _scale_gamma(Z_fit)
+                svm = _one_class_svm(gamma, self.nu, self.seed_).fit(Z_fit)
+                key = (int(pca.n_components_), factor)
+                self.holdout_outlier_fraction_[key] = float((svm.predict(Z_holdout) == -1).mean())
+                self.uniform_accepted_fraction_[key] = float((svm.predict(uniform) == 1).mean())
+                criterion[key] = (abs(self.holdout_outlier_fraction_[key] - self.nu)
+                                  + self.uniform_accepted_fraction_[key])
+        return min(criterion, key=lambda key: (criterion[key], -(key[1] or 0.0), key[0]))
 
     def _anomaly_numpy(self, X):
         return -self.svm_.decision_function(self.pca_.transform(X))
+
+
+def _scale_gamma(Z):
+    """scikit-learn's ``gamma="scale"``: 1 / (n_features Var(Z)), 1 for constant ``Z``."""
+    variance = float(Z.var()) * Z.shape[1]
+    return 1.0 / variance if variance > 0 else 1.0
 
 
 class IForest(ClassicalDetector):
@@ -244,7 +379,40 @@ class IForest(ClassicalDetector):
 
     The paper found it "largely stable to changes in its parametrization" and gives no
     values: ``n_estimators``, ``max_samples`` and ``max_features`` keep scikit-learn's
-    defaults (Liu et al. 2008's 100 trees of 256 samples). ``device`` is ignored.
+    defaults (Liu et al. 2008's 100 trees of 256 samples). It runs on the raw features (no
+    PCA). Also takes the parameters shared by every detector (``scaling``, ``impute``,
+    ``random_state``...), documented on :class:`~ganad.base.BaseGANDetector`; the signature
+    above gives every default. ``device`` is ignored.
+
+    Parameters
+    ----------
+    n_estimators : int, default=100
+        The trees of the forest.
+    max_samples : "auto", int or float in (0, 1], default="auto"
+        The rows drawn to grow each tree: "auto" is ``min(256, n_samples)``, an int a
+        count, a float a fraction of the rows.
+    max_features : int or float in (0, 1], default=1.0
+        The features drawn for each tree: a count, or a fraction of the features.
+
+    Attributes
+    ----------
+    iforest_ : sklearn.ensemble.IsolationForest
+        The fitted forest, seeded from ``random_state``.
+
+    References
+    ----------
+    Liu, Ting & Zhou, "Isolation forest", ICDM 2008 (the anomaly score
+    ``s(x, n) = 2^(-E(h(x)) / c(n))``, Eq. 2, which ``anomaly_score`` returns); a baseline of
+    Deecke et al. (2018), §4.2 (iii.) and Table 1.
+
+    Examples
+    --------
+    >>> from ganad.detectors.baselines import IForest
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = IForest(n_estimators=20, random_state=0).fit(X)
+    >>> detector.anomaly_score(X[:5]).shape
+    (5,)
     """
 
     __init__ = keyword_init({**BASE_PARAMETERS, "n_estimators": 100, "max_samples": "auto",
@@ -267,10 +435,45 @@ class IForest(ClassicalDetector):
 class GMM(ClassicalDetector):
     """Gaussian mixture; anomaly score = -log likelihood.
 
-    ``n_mixture_components`` "auto" fits 2, 3, ..., 20 components (capped at the number of
-    rows) and keeps the lowest Bayesian information criterion on the training data; an int
-    fixes it. ``covariance_type`` ("full", scikit-learn's default; the paper does not say).
-    ``device`` is ignored.
+    scikit-learn's ``GaussianMixture`` on the raw features (no PCA), its number of
+    components chosen by the Bayesian information criterion on the training data. Also
+    takes the parameters shared by every detector (``scaling``, ``impute``,
+    ``random_state``...), documented on :class:`~ganad.base.BaseGANDetector`; the signature
+    above gives every default. ``device`` is ignored.
+
+    Parameters
+    ----------
+    n_mixture_components : int or "auto", default="auto"
+        The components. "auto" fits every count of the module's grid (capped at the number
+        of rows) and keeps the lowest BIC; an int fixes it.
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+        The components' covariances (scikit-learn's default; the paper does not say).
+
+    Attributes
+    ----------
+    gmm_ : sklearn.mixture.GaussianMixture
+        The mixture kept.
+    n_mixture_components_ : int
+        Its number of components.
+    bic_ : dict
+        Number of components -> BIC on the training data, for every count fitted.
+
+    References
+    ----------
+    Deecke, Vandermeulen, Ruff, Mandt & Kloft, "Image anomaly detection with generative
+    adversarial networks", ECML-PKDD 2018, https://arxiv.org/abs/1705.08180, §4.2 (iv.) and
+    Table 1; Schwarz, "Estimating the dimension of a model", Ann. Statist. 1978 (the BIC).
+
+    Examples
+    --------
+    >>> from ganad.detectors.baselines import GMM
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = GMM(n_mixture_components=7, random_state=0).fit(X)
+    >>> detector.n_mixture_components_
+    7
+    >>> detector.anomaly_score(X[:5]).shape
+    (5,)
     """
 
     __init__ = keyword_init({**BASE_PARAMETERS, "n_mixture_components": "auto", "covariance_type": "full"})

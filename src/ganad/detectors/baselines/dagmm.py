@@ -46,8 +46,9 @@ def tanh_stack(sizes):
 class EstimationNetwork(nn.Module):
     """gamma = softmax(MLN(z)) (Eq. 4): z (B, d) -> (B, K), rows summing to one.
 
-    Dropout draws its mask from the ``generator`` passed in (no global RNG); it is
-    active in training mode only.
+    Dropout draws its mask from the ``generator`` passed in (no global RNG), through
+    ``draw_rows(draw, n)`` when given (``training.distributed.draw_rows``: a data-parallel
+    rank's part of the global batch's draw); it is active in training mode only.
     """
 
     def __init__(self, n_in, n_hidden, n_components, dropout):
@@ -56,10 +57,11 @@ class EstimationNetwork(nn.Module):
         self.out = nn.Linear(n_hidden, n_components)
         self.dropout = dropout
 
-    def forward(self, z, generator=None):
+    def forward(self, z, generator=None, draw_rows=None):
         h = torch.tanh(self.hidden(z))
         if self.training and self.dropout > 0:
-            keep = torch.rand(h.shape, generator=generator, device=h.device) >= self.dropout
+            draw = lambda n: torch.rand((n, *h.shape[1:]), generator=generator, device=h.device)  # noqa: E731
+            keep = (draw(len(h)) if draw_rows is None else draw_rows(draw, len(h))) >= self.dropout
             h = h * keep / (1 - self.dropout)
         return torch.softmax(self.out(h), dim=1)
 
@@ -67,9 +69,83 @@ class EstimationNetwork(nn.Module):
 class DAGMM(DeepBaseline):
     """Deep autoencoding Gaussian mixture model; ``anomaly_score`` is the sample energy.
 
-    Parameters beyond the shared ones (see ``DCAE``; ``hidden`` and ``latent_dim`` shape
-    the compression network): ``n_components`` (K), ``estimation_hidden``, ``dropout``,
-    ``lambda_energy`` (lambda_1) and ``lambda_cov`` (lambda_2).
+    A compression network (a tanh autoencoder) gives z = [z_c, relative Euclidean distance,
+    cosine similarity] (Eq. 1-3); an estimation network predicts soft memberships gamma of
+    ``n_components`` Gaussians (Eq. 4), whose parameters follow from gamma (Eq. 5); both are
+    trained end to end on Eq. 7. The score is the sample energy E(z) (Eq. 6) under the
+    mixture fitted on the whole training set after training. The defaults are the paper's
+    KDDCUP99 settings (§4.3).
+
+    Also takes the parameters shared by every detector (``scaling``, ``impute``,
+    ``random_state``, ``device``...), documented on :class:`~ganad.base.BaseGANDetector`; the
+    signature above gives every default.
+
+    Parameters
+    ----------
+    hidden : tuple of int, default=(60, 30, 10)
+        Widths of the compression network's encoder between the input and the code (tanh
+        between layers); the decoder mirrors them.
+    latent_dim : int, default=1
+        The size of the code z_c.
+    image_shape : tuple of int or None, default=None
+        (C, H, W) of square images whose side halves to 4x4 or more (28x28, 32x32, ...):
+        DCGAN-like convolutional encoder and decoder, data in [-1, 1].
+    conv_width : int, default=32
+        The width of the convolutional networks.
+    n_epochs : int or "auto", default="auto"
+        The training epochs; "auto": the paper's 200, raised on a small data set until
+        2,000 optimiser updates (``ganad.training.budget``).
+    batch_size : int, default=1024
+        Rows per training batch.
+    learning_rate : float, default=1e-4
+        Adam's learning rate.
+    weight_decay : float, default=0.0
+        Adam's weight decay.
+    n_components : int, default=4
+        K, the mixture components.
+    estimation_hidden : int, default=10
+        The units of the estimation network's hidden tanh layer.
+    dropout : float in [0, 1), default=0.5
+        The dropout rate of the estimation network's hidden layer, in training only.
+    lambda_energy : float, default=0.1
+        lambda_1 of Eq. 7, the weight of the mean sample energy.
+    lambda_cov : float, default=0.005
+        lambda_2 of Eq. 7, the weight of the penalty ``P(Sigma) = sum_k sum_j 1 / Sigma_k,jj``
+        on small covariance diagonals.
+
+    Attributes
+    ----------
+    encoder_, decoder_ : torch.nn.Module
+        The compression network.
+    estimation_ : torch.nn.Module
+        The estimation network, z (B, latent_dim + 2) -> gamma (B, n_components).
+    gmm_weights_ : torch.Tensor of shape (n_components,)
+        phi, the mixture weights of Eq. 5 over the training set, float64.
+    gmm_means_ : torch.Tensor of shape (n_components, latent_dim + 2)
+        mu, the component means.
+    gmm_covariances_ : torch.Tensor of shape (n_components, latent_dim + 2, latent_dim + 2)
+        Sigma, the component covariances.
+    n_epochs_ : int
+        The epochs trained.
+    history_ : ganad.training.history.TrainingHistory
+        The training losses per epoch.
+
+    References
+    ----------
+    Zong, Song, Min, Cheng, Lumezanu, Cho & Chen, "Deep autoencoding Gaussian mixture model
+    for unsupervised anomaly detection", ICLR 2018 (z, Eq. 1-3; gamma, Eq. 4; the mixture,
+    Eq. 5; the sample energy ``E(z) = -log sum_k phi_k N(z; mu_k, Sigma_k)``, Eq. 6; the
+    objective, Eq. 7); a baseline of Yang et al. (2020), §5.2.
+
+    Examples
+    --------
+    >>> from ganad.detectors.baselines import DAGMM
+    >>> from ganad.data import make_ring
+    >>> X = make_ring(200, random_state=0)
+    >>> detector = DAGMM(n_epochs=1, hidden=(8,), latent_dim=1, n_components=2, batch_size=64,
+    ...                  random_state=0).fit(X)
+    >>> detector.anomaly_score(X[:5]).shape
+    (5,)
     """
 
     __init__ = keyword_init(DAGMM_PARAMETERS)
@@ -103,7 +179,7 @@ class DAGMM(DeepBaseline):
 
     def _training_losses(self, X, rng):
         x_hat, z = self._compress(X)
-        gamma = self.estimation_(z.float(), rng).double()
+        gamma = self.estimation_(z.float(), rng, self._draw_rows).double()
         phi, mu, sigma = gmm_parameters(gamma, z)
         energy = sample_energy(z, phi, mu, sigma)
         loss = dagmm_loss(X, x_hat, energy, sigma, lambda_energy=self.lambda_energy, lambda_cov=self.lambda_cov)

@@ -15,23 +15,28 @@ def gaussian_kl(mu, logvar):
     return -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(dim=1)
 
 
-def negative_elbo(x, x_hat, mu, logvar):
-    """VAE's -ELBO per sample with a unit-variance Gaussian decoder (Kingma & Welling 2014, Eq. 10).
+def negative_elbo(x, x_hat, mu, logvar, log_variance=None):
+    """VAE's -ELBO per sample with a Gaussian decoder (Kingma & Welling 2014, Eq. 10 and App. C.2).
 
-    ``-log N(x; x_hat, I) + KL(q(z|x) || p(z))``
-    ``= 1/2 ||x - x_hat||^2 + d/2 log(2 pi) + KL``, with d the number of features.
+    ``-log N(x; x_hat, diag(sigma^2)) + KL(q(z|x) || p(z))``, the sum over features of
+    ``gaussian_nll_terms`` plus the KL term. ``log_variance`` is the decoder's log sigma^2
+    (shaped like ``x``); None is the unit-variance decoder,
+    ``1/2 ||x - x_hat||^2 + d/2 log(2 pi) + KL`` with d the number of features.
     """
-    d = x[0].numel()
-    nll = 0.5 * (x - x_hat).pow(2).flatten(1).sum(dim=1) + 0.5 * d * math.log(2 * math.pi)
-    return nll + gaussian_kl(mu, logvar)
+    return gaussian_nll_terms(x, x_hat, log_variance).sum(dim=1) + gaussian_kl(mu, logvar)
 
 
-def gaussian_nll_terms(x, x_hat):
-    """``-log N(x_j; x_hat_j, 1) = (x_j - x_hat_j)^2 / 2 + log(2 pi) / 2`` per feature, (B, ...) -> (B, d).
+def gaussian_nll_terms(x, x_hat, log_variance=None):
+    """``-log N(x_j; x_hat_j, sigma_j^2) = (x_j - x_hat_j)^2 / (2 sigma_j^2) + log(2 pi sigma_j^2) / 2``.
 
-    The per-feature terms of ``negative_elbo``'s reconstruction part (``VAE.explain``).
+    Per feature, (B, ...) -> (B, d): the terms of ``negative_elbo``'s reconstruction part
+    (``VAE.explain``). ``log_variance`` None means sigma_j = 1.
     """
-    return 0.5 * (x - x_hat).pow(2).flatten(1) + 0.5 * math.log(2 * math.pi)
+    squared = (x - x_hat).pow(2).flatten(1)
+    if log_variance is None:
+        return 0.5 * squared + 0.5 * math.log(2 * math.pi)
+    log_variance = log_variance.flatten(1)
+    return 0.5 * (squared / log_variance.exp() + log_variance + math.log(2 * math.pi))
 
 
 def squared_distance(features, center):
