@@ -23,6 +23,12 @@ ignored, as ``imputer_`` (float64, one value per feature; a feature missing in e
 is refused, named) and fills every NaN with it before scaling, in ``fit`` and in every path
 that scores or maps rows (``anomaly_score``, ``explain``, ``reconstruction``...), which all
 see the filled rows (``ganad.utils.impute``).
+
+Data-parallel training. Under an initialised ``torch.distributed`` process group (``torchrun``,
+``ganad fit --nproc N``) every rank calls ``fit`` on the whole training set; rank 0's
+``seed_`` is used by all, each rank trains on its own shard of every batch (``batch_size``
+rows per rank), the ranks end with identical fitted state, and ``save`` writes on rank 0
+only (``ganad.training.distributed``).
 """
 
 import math
@@ -37,6 +43,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .data.files import plain_array_scoring
 from .explanation import add_support_raise, check_contributions, if_explained
+from .training import distributed
 from .training.budget import training_epochs
 from .utils.device import resolve_device
 from .utils.impute import IMPUTATIONS, fill_missing, finite_check, fit_imputer
@@ -199,7 +206,7 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         networks are built from."""
         self.image_shape_ = check_image_shape(self.image_shape, n_features)
         self.device_ = resolve_device(self.device)
-        self.seed_ = torch_seed(self.random_state)
+        self.seed_ = distributed.broadcast_object(torch_seed(self.random_state))  # data-parallel: rank 0's
 
     def _check_far_rows(self, X):
         """Warn (``InvertedScoreWarning``) when rows 10 standard deviations from the training data
@@ -222,7 +229,8 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         """Epochs to train on ``n_rows`` rows for ``n_epochs`` (default the parameter), "auto" resolved."""
         return training_epochs(self.n_epochs if n_epochs is None else n_epochs,
                                paper_epochs=self.paper_epochs if paper_epochs is None else paper_epochs,
-                               n_rows=n_rows, batch_size=self.batch_size, updates_per_batch=self._updates_per_batch())
+                               n_rows=n_rows, batch_size=distributed.global_batch_size(self.batch_size),
+                               updates_per_batch=self._updates_per_batch())
 
     def _updates_per_batch(self):
         """Updates of the fitted model per minibatch (a GAN's generator: 1 / n_critic)."""
@@ -299,9 +307,15 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         return np.where(self.decision_function(X) < 0, -1, 1)
 
     def save(self, path):
-        """Write the fitted model to the folder ``path`` (safetensors + JSON)."""
+        """Write the fitted model to the folder ``path`` (safetensors + JSON); return its path.
+
+        In a data-parallel fit only rank 0 writes (every rank holds the same model); the
+        other ranks write nothing and return None.
+        """
         from .io import save_model
 
+        if not distributed.is_main_process():
+            return None
         return save_model(self, path)
 
     def _fit_model(self, X):

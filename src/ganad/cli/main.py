@@ -2,7 +2,7 @@
 
     ganad list
     ganad fit DATA --method NAME --out MODEL_DIR [--scaling ...] [--impute median|mean] [--param KEY=VALUE ...]
-              [--report REPORT.html]
+              [--report REPORT.html] [--nproc N]
     ganad score MODEL_DIR DATA --out SCORES.csv [--threshold T | --contamination Q | --labels]
                 [--explain K] [--dask SCHEDULER | local:N]
     ganad rank MODEL_DIR DATA --out FIGURE.png [--n-shown N] [--image-shape C H W] [--maps]
@@ -13,6 +13,11 @@
     ganad rcgan-maps [--out DIR] [--n-points N] [--epochs N] [--learning-rate LR] [--resolution N] [--seed S]
     ganad data fetch NAME [--data-dir DIR]
     ganad bench TABLE [--budget smoke|cpu|paper] ... | ganad bench --list
+
+``fit --nproc N`` trains data-parallel in N local processes (``ganad.cli.launch``), as
+``torchrun --nproc-per-node N -m ganad fit ...`` does on one or more machines: each
+process takes ``batch_size`` rows of every batch, rank 0 prints and saves
+(``ganad.training.distributed``).
 
 ``score --explain K`` and ``rank --maps`` show which input features made a row anomalous
 (``detector.explain``, ``ganad.explanation``); they need a model whose score is a residual
@@ -38,6 +43,7 @@ modules that need them are imported by the commands that use them.
 import argparse
 import ast
 import logging
+import os
 import sys
 import time
 
@@ -83,6 +89,7 @@ def _run(argv):
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:  # argparse has printed its usage message (or --help)
         return 0 if exit_.code is None else exit_.code
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # what `fit --nproc` runs in each process
     if getattr(args, "verbose", False):
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     try:
@@ -164,6 +171,10 @@ def _add_fit_parser(commands):
     parser.add_argument("--report", metavar="REPORT.html",
                         help="also write an HTML page on the saved model (see `ganad report`); the training "
                              "data are scored once more for its histogram and most anomalous rows")
+    parser.add_argument("--nproc", type=_positive_int, default=1, metavar="N",
+                        help="train data-parallel in N local processes (gloo on CPU, NCCL on GPUs), each taking "
+                             "batch_size rows of every batch, so a batch holds N x batch_size rows; rank 0 saves "
+                             "(default: 1; `torchrun --nproc-per-node N -m ganad fit ...` does the same)")
     parser.set_defaults(command=fit)
 
 
@@ -177,7 +188,32 @@ def list_methods(args):
 
 
 def fit(args):
-    """Check the method, parameters and destination, then read, fit and save; print the seed."""
+    """Check the method, parameters and destination, then read, fit and save; print the seed.
+
+    With ``--nproc N`` (N > 1), run this command in N processes (``ganad.cli.launch``); in a
+    process that ``torchrun`` or ``--nproc`` started (``WORLD_SIZE`` set), join their process
+    group and fit data-parallel: rank 0's seed is used by all, rank 0 alone saves and prints.
+    """
+    world = os.environ.get("WORLD_SIZE")
+    if world is None and args.nproc > 1:
+        from .launch import launch
+
+        return launch([sys.executable, "-m", "ganad", *args.argv], args.nproc)
+    if world is not None and args.nproc not in (1, int(world)):
+        raise ValueError(f"--nproc {args.nproc} asks for other processes than the {world} this one was started "
+                         "with (WORLD_SIZE); drop --nproc under torchrun")
+    from ..training import distributed
+
+    joined = not distributed.initialized()  # a group of the caller's own is left as it is
+    args.device = distributed.init_from_env(args.device)
+    try:
+        return _fit(args, distributed)
+    finally:
+        if joined:
+            distributed.close()
+
+
+def _fit(args, distributed):
     from ..io import check_model_destination
     from ..registry import get_detector
 
@@ -185,7 +221,7 @@ def fit(args):
     if not cls.savable:
         raise ValueError(f"{args.method} cannot be saved as a model file (its fitted state needs pickle, "
                          f"which ganad refuses); {NOT_SAVABLE}: use it from Python or through `ganad bench`")
-    seed = _random_seed() if args.seed is None else args.seed
+    seed = distributed.broadcast_object(_random_seed() if args.seed is None else args.seed)  # rank 0's
     detector = cls(**_detector_params(cls, args, seed))
     check_output(args.out, [args.data], folder=True)
     check_model_destination(args.out)
@@ -198,10 +234,13 @@ def fit(args):
     seconds = time.perf_counter() - start
     if names is not None:
         detector.feature_names_in_ = np.asarray(names, dtype=object)
+    if not distributed.is_main_process():
+        return 0  # rank 0 saves, prints and reports
     path = detector.save(args.out)
     named = " (named by the header)" if names is not None else ""
+    ranks = f" x {distributed.world_size()} processes" if distributed.world_size() > 1 else ""
     print(f"{args.method}: fitted on {X.shape[0]} rows x {X.shape[1]} features{named} in {seconds:.2f} s "
-          f"(seed {seed}, {detector.device_}); saved to {path}")
+          f"(seed {seed}, {detector.device_}{ranks}); saved to {path}")
     if args.report is not None:
         write_report(args.report, detector, X, data_name=args.data, training_data=True)
         print(f"wrote the report to {args.report}")
@@ -261,6 +300,16 @@ def _literal_or_string(raw):
         return ast.literal_eval(raw)
     except (ValueError, SyntaxError):
         return raw
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
 
 
 def _seed(text):

@@ -3,12 +3,13 @@
 ``min_alpha sum_i (G_theta(E_alpha(x_i)) - x_i)^2`` with the generator weights theta
 fixed after GAN training. We minimise the per-element mean of the squared error,
 which differs from Eq. 23's sum only by a constant factor. The paper does not give
-the encoder's optimiser; we use Adam (1e-3, betas (0.9, 0.999)).
+the encoder's optimiser; we use Adam (1e-3, betas (0.9, 0.999)). Data-parallel under a
+``torch.distributed`` process group, as every training loop (``training.distributed``).
 """
 
 from ..scoring.latent_search import frozen
 from ..scoring.reconstruction import reconstruction_error
-from .batches import minibatches
+from . import distributed
 from .history import TrainingHistory, commit_epoch
 from .optim import adam
 from .progress import EpochProgress
@@ -19,18 +20,27 @@ def fit_encoder(encoder, generator, data, *, n_epochs, batch_size, learning_rate
     history = history if history is not None else TrainingHistory()
     progress = EpochProgress(n_epochs, desc="encoder", verbose=verbose, keys=("encoder_loss",))
     optimizer = adam(encoder.parameters(), lr=learning_rate)
+    distributed.begin_training(data, encoder, generator)
+    share = None
+    hook = distributed.average_gradients(optimizer, lambda: share)
     encoder.train()
-    with frozen(generator):
-        for epoch in range(n_epochs):
-            losses = []
-            for index in minibatches(len(data), batch_size, rng):
-                loss = reconstruction_error(data[index], generator(encoder(data[index]))).mean()
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                optimizer.step()
-                losses.append(loss.detach())
-            commit_epoch(history, {"encoder_loss": losses}, epoch=epoch)
-            progress.update(history)
+    try:
+        with frozen(generator):
+            for epoch in range(n_epochs):
+                losses = []
+                for share, index in distributed.index_batches(len(data), batch_size, rng):
+                    loss = reconstruction_error(data[index], generator(encoder(data[index]))).mean()
+                    optimizer.zero_grad(set_to_none=True)
+                    loss.backward()
+                    optimizer.step()
+                    losses.append(distributed.weigh(loss.detach(), share))
+                share = None
+                distributed.broadcast_buffers(encoder)
+                commit_epoch(history, distributed.reduce_logs({"encoder_loss": losses}), epoch=epoch)
+                progress.update(history)
+    finally:
+        if hook is not None:
+            hook.remove()
     progress.close()
     encoder.eval()
     return history

@@ -9,21 +9,28 @@ from torch.overrides import TorchFunctionMode
 CONSTANT_SLOPES_MIN_NUMEL = 2**14  # smaller x_hat batches: ConstantSlopes costs more time than it saves
 
 
-def gradient_penalty(critic, real, fake, *, weight, generator):
+def gradient_penalty(critic, real, fake, *, weight, generator, eps=None):
     """WGAN-GP penalty ``weight * E[(||grad_x f(x_hat)||_2 - 1)^2]`` (Haloui Eq. 11).
 
     ``x_hat = eps * real + (1 - eps) * fake`` with one ``eps ~ U[0, 1]`` per sample
-    (Algorithm 2), broadcast over every feature dimension, so any input shape works.
+    (Algorithm 2), broadcast over every feature dimension, so any input shape works;
+    ``eps`` is drawn from ``generator`` by :func:`interpolation_weights` unless given.
     For batches of at least ``CONSTANT_SLOPES_MIN_NUMEL`` numbers (images), the critic runs
     on ``x_hat`` under :class:`ConstantSlopes`, which saves time and changes no number.
     """
-    eps_shape = (real.shape[0],) + (1,) * (real.ndim - 1)
-    eps = torch.rand(eps_shape, generator=generator, device=real.device, dtype=real.dtype)
+    if eps is None:
+        eps = interpolation_weights(real.shape[0], real, generator)
     x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
     with ConstantSlopes() if x_hat.numel() >= CONSTANT_SLOPES_MIN_NUMEL else contextlib.nullcontext():
         scores = critic(x_hat)  # (B,)
     (grad,) = torch.autograd.grad(scores.sum(), x_hat, create_graph=True)
     return weight * (grad.flatten(1).norm(2, dim=1) - 1).pow(2).mean()
+
+
+def interpolation_weights(n, like, generator):
+    """``n`` draws of eps ~ U[0, 1] shaped ``(n,) + (1,) * (like.ndim - 1)``, ``like``'s dtype and device."""
+    eps_shape = (n,) + (1,) * (like.ndim - 1)
+    return torch.rand(eps_shape, generator=generator, device=like.device, dtype=like.dtype)
 
 
 @torch.no_grad()

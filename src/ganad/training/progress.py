@@ -10,6 +10,8 @@ import time
 
 from tqdm.auto import tqdm
 
+from .distributed import is_main_process
+
 
 class EpochProgress:
     """Reports epochs ``initial + 1 .. total`` of the phase ``desc`` (nothing when ``verbose`` is 0).
@@ -19,7 +21,7 @@ class EpochProgress:
 
     def __init__(self, total, *, desc, verbose, initial=0, keys=None):
         self.total, self.desc, self.epoch, self.keys = total, desc, initial, keys
-        self.enabled = bool(verbose)
+        self.enabled = bool(verbose) and is_main_process()  # data-parallel: rank 0 reports
         self.bar = tqdm(total=total, initial=initial, desc=desc, unit="epoch",
                         disable=not (self.enabled and sys.stderr.isatty()))
         self.start = time.perf_counter()

@@ -13,13 +13,20 @@ generator step that follows it), ``progress`` being the training time in epochs
 Training ends early once ``stopped`` is True (set by a subclass during an epoch, e.g. for
 early stopping; saved in checkpoints). Subclasses with settings of their own (a penalty
 weight, loss weights) return them from ``training_options`` so checkpoints record them.
+
+Under an initialised ``torch.distributed`` process group the loop is data-parallel
+(``training.distributed``): each rank trains on its own shard of every batch (``share``,
+this rank's part of the global batch of ``batch_size * world_size`` rows), draws its
+per-row noise through :meth:`draw_rows`, and the optimisers average the gradients over
+the ranks before each step; only rank 0 writes checkpoints. Subclasses draw per-row noise
+with :meth:`draw_rows` (or :meth:`sample_latents`) and need nothing else.
 """
 
 import logging
 
 import torch
 
-from .batches import n_minibatches, shuffled_batches
+from . import distributed
 from .checkpoint import (architecture_digest, check_fingerprint, data_digest, describe, load_checkpoint,
                          optimizer_settings, save_checkpoint)
 from .history import TrainingDivergedError, TrainingHistory, commit_epoch
@@ -51,6 +58,7 @@ class AdversarialTrainer:
         self.epoch = 0
         self.critic_steps = 0
         self.stopped = False
+        self.share = None  # this rank's part of the batch being trained on (``distributed.Share``), data-parallel only
 
     default_n_critic = 1
     optimizer = staticmethod(adam)
@@ -64,9 +72,17 @@ class AdversarialTrainer:
             options["lr"] = learning_rate
         return cls.optimizer(generator.parameters(), **options), cls.optimizer(critic.parameters(), **options)
 
+    def draw_rows(self, draw, n):
+        """``draw(n)``: ``n`` random rows for this batch; data-parallel, this rank's part of the global draw."""
+        return distributed.draw_rows(draw, n, self.share)
+
+    def sample_latents(self, n, device=None):
+        """``n`` draws of the prior from ``rng``, on ``device`` (default ``rng``'s), through :meth:`draw_rows`."""
+        device = self.rng.device if device is None else device
+        return self.draw_rows(lambda rows: self.prior.sample(rows, generator=self.rng, device=device), n)
+
     def sample_fake(self, n):
-        z = self.prior.sample(n, generator=self.rng, device=self.rng.device)
-        return self.generator(z)
+        return self.generator(self.sample_latents(n))
 
     def critic_loss(self, real, fake):
         raise NotImplementedError
@@ -106,18 +122,27 @@ class AdversarialTrainer:
         fingerprint = None if checkpoint_path is None else self.fingerprint(data)
         if resume and checkpoint_path is not None and checkpoint_path.exists():
             self._resume(checkpoint_path, fingerprint, n_epochs)
+        distributed.begin_training(data, self.generator, self.critic)
+        hooks = [distributed.average_gradients(optimizer, lambda: self.share)
+                 for optimizer in (self.generator_optimizer, self.critic_optimizer)]
         self.generator.train()
         self.critic.train()
         progress = EpochProgress(n_epochs, desc="training", verbose=self.verbose, initial=self.epoch)
-        while self.epoch < n_epochs and not self.stopped:
-            commit_epoch(self.history, self._run_epoch(data, on_step_end), epoch=self.epoch)
-            self.epoch += 1
-            progress.update(self.history)
-            last = self.epoch == n_epochs or self.stopped
-            if checkpoint_path is not None and (self.epoch % checkpoint_every == 0 or last):
-                self._save(checkpoint_path, fingerprint)
-            if on_epoch_end is not None:
-                on_epoch_end(self.epoch, self)
+        try:
+            while self.epoch < n_epochs and not self.stopped:
+                commit_epoch(self.history, self._run_epoch(data, on_step_end), epoch=self.epoch)
+                self.epoch += 1
+                self.stopped = distributed.broadcast_object(self.stopped)  # every rank stops together
+                progress.update(self.history)
+                last = self.epoch == n_epochs or self.stopped
+                if checkpoint_path is not None and (self.epoch % checkpoint_every == 0 or last):
+                    self._save(checkpoint_path, fingerprint)
+                if on_epoch_end is not None:
+                    on_epoch_end(self.epoch, self)
+        finally:
+            for hook in hooks:
+                if hook is not None:
+                    hook.remove()
         progress.close()
         return self.history
 
@@ -130,7 +155,8 @@ class AdversarialTrainer:
 
         The data's dtype, shape and sha256; the trainer class, prior, device type, batch
         size and ``n_critic``; :meth:`training_options`; each optimiser's class and
-        hyperparameters; each network's architecture. Equal inputs give equal fingerprints.
+        hyperparameters; each network's architecture; data-parallel, the number of ranks.
+        Equal inputs give equal fingerprints.
         """
         settings = {
             "data": data_digest(data),
@@ -145,6 +171,8 @@ class AdversarialTrainer:
             "generator_architecture": architecture_digest(self.generator),
             "critic_architecture": architecture_digest(self.critic),
         }
+        if distributed.world_size() > 1:  # absent in one process, so its checkpoints keep their fingerprint
+            settings["world_size"] = distributed.world_size()
         return {key: str(value) for key, value in settings.items()}
 
     def _resume(self, path, fingerprint, n_epochs):
@@ -160,26 +188,32 @@ class AdversarialTrainer:
         logger.info("resumed from %s at epoch %d", path, self.epoch)
 
     def _save(self, path, fingerprint):
-        """Checkpoint this state and ``fingerprint`` to ``path`` if every network tensor is finite."""
+        """Checkpoint this state and ``fingerprint`` to ``path`` if every network tensor is finite.
+
+        Every rank checks; rank 0 alone writes (the ranks' states are the same).
+        """
         for side in ("generator", "critic"):
             for name, tensor in getattr(self, side).state_dict().items():
                 if tensor.is_floating_point() and not torch.isfinite(tensor).all():
                     raise TrainingDivergedError(
                         f"{side} tensor {name!r} is not finite after epoch {self.epoch}; training stopped and "
                         "no checkpoint was written. Lower the learning rate or scale the data.")
-        save_checkpoint(path, {**self.state(), "fingerprint": fingerprint})
+        if distributed.is_main_process():
+            save_checkpoint(path, {**self.state(), "fingerprint": fingerprint})
 
     def _run_epoch(self, data, on_step_end=None):
         logs = {}
-        n_batches = n_minibatches(len(data), self.batch_size)
-        for batch, real in enumerate(shuffled_batches(data, self.batch_size, self.rng), start=1):
-            _log(logs, self.critic_step(real))
+        n_batches = distributed.n_batches(len(data), self.batch_size)
+        for batch, (self.share, real) in enumerate(distributed.batches(data, self.batch_size, self.rng), start=1):
+            _log(logs, self.critic_step(real), self.share)
             self.critic_steps += 1
             if self.critic_steps % self.n_critic == 0:
-                _log(logs, self.generator_step(real))
+                _log(logs, self.generator_step(real), self.share)
             if on_step_end is not None:
                 on_step_end(self.epoch + batch / n_batches, self)
-        return logs
+        self.share = None
+        distributed.broadcast_buffers(self.generator, self.critic)
+        return distributed.reduce_logs(logs)
 
     def state(self):
         return {
@@ -223,6 +257,6 @@ def _backward(loss, optimizer):
     loss.backward(inputs=params or None)
 
 
-def _log(logs, values):
+def _log(logs, values, share=None):
     for name, value in values.items():
-        logs.setdefault(name, []).append(value)
+        logs.setdefault(name, []).append(distributed.weigh(value, share))

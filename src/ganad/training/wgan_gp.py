@@ -8,7 +8,7 @@ with the opposite sign, a typo against Gulrajani et al.'s Algorithm 1, which we 
 
 from .losses import wasserstein_estimate, wasserstein_generator_loss
 from .optim import adam
-from .penalties import gradient_penalty
+from .penalties import gradient_penalty, interpolation_weights
 from .trainer import AdversarialTrainer
 
 
@@ -26,7 +26,8 @@ class WGANGPTrainer(AdversarialTrainer):
 
     def critic_loss(self, real, fake):
         distance = wasserstein_estimate(self.critic(real), self.critic(fake))
-        penalty = gradient_penalty(self.critic, real, fake, weight=self.gp_weight, generator=self.rng)
+        eps = self.draw_rows(lambda n: interpolation_weights(n, real, self.rng), len(real))
+        penalty = gradient_penalty(self.critic, real, fake, weight=self.gp_weight, generator=self.rng, eps=eps)
         loss = penalty - distance
         return loss, {"critic_loss": loss.detach(), "wasserstein_distance": distance.detach(),
                       "gradient_penalty": penalty.detach()}

@@ -12,7 +12,10 @@ term reaches only its own network's parameters and Adam acts per parameter.
 
 Dropout in the discriminators draws from torch's global generator; each epoch runs on a
 forked copy of it seeded from the trainer's ``rng``, so a fit is reproducible, resumes
-exactly from a checkpoint and leaves the caller's generator untouched.
+exactly from a checkpoint and leaves the caller's generator untouched. Data-parallel
+(``training.distributed``), the seed is offset by the rank, so the ranks' masks are
+independent (and not one process's: the one part of the objective that differs from a
+single process with the global batch, besides D_xz's batch norm on rows).
 
 Weight averaging (``ema_decay`` > 0): after each step of a side, the moving averages of
 its weights are updated (``training.ema.WeightAverage``, TensorFlow's
@@ -30,6 +33,7 @@ import contextlib
 
 import torch
 
+from ...training import distributed
 from ...training.checkpoint import describe
 from ...training.early_stopping import EarlyStopping
 from ...training.ema import WeightAverage
@@ -69,14 +73,14 @@ class JointTrainer(AdversarialTrainer):
     def _forward(self, x):
         """The encoder's and generator's outputs the objectives compare, for one real batch."""
         encoder, generator = self.generator["encoder"], self.generator["generator"]
-        z = self.prior.sample(len(x), generator=self.rng, device=x.device)
+        z = self.sample_latents(len(x), x.device)
         views = {"z": z, "z_hat": encoder(x), "x_fake": generator(z)}
         if "xx" in self.critic:
             views["x_rec"] = generator(views["z_hat"])  # G(E(x))
         if "zz" in self.critic:
             views["z_rec"] = encoder(views["x_fake"])  # E(G(z))
         if self.penalty is not None:
-            views["t"] = self.penalty(x, self.rng)
+            views["t"] = self.draw_rows(lambda n: self.penalty(x.new_empty((n, *x.shape[1:])), self.rng), len(x))
             views["z_t"] = encoder(views["t"])
         return views
 
@@ -123,7 +127,7 @@ class JointTrainer(AdversarialTrainer):
 
     def _run_epoch(self, *args, **kwargs):
         seed = int(torch.randint(2**62, (1,), generator=self.rng, device=self.rng.device))
-        with _forked_global_rng(seed, self.rng.device):
+        with _forked_global_rng(seed + distributed.rank(), self.rng.device):
             logs = super()._run_epoch(*args, **kwargs)
         if self.early_stopping is not None:
             logs["validation_loss"] = [self._validate()]

@@ -1,7 +1,13 @@
 """The training loop and networks the five deep baselines share (DCAE, VAE, Deep SVDD, DAGMM, DSEBM).
 
 ``DeepBaseline``: Adam over every network, an epoch = one shuffled pass, per-step losses
-in ``history_`` and a divergence check per epoch through ``commit_epoch``.
+in ``history_`` and a divergence check per epoch through ``commit_epoch``. Under an
+initialised ``torch.distributed`` process group the loop is data-parallel
+(``ganad.training.distributed``): each rank takes its shard of every batch, per-row noise
+is drawn through ``_draw_rows`` and the gradients are averaged over the ranks before each
+step. DCAE, VAE, DSEBM and Deep SVDD on rows then train as one process with batch
+``batch_size * world_size`` does (up to rounding); DAGMM, whose mixture is estimated per
+batch, and batch norm (the convolutional networks) use each rank's own batch.
 """
 
 
@@ -13,7 +19,7 @@ from torch import nn
 from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
 from ...nets.dcgan import DCGANConfig, DCGANGenerator, _downsample
 from ...nets.mlp import _stack
-from ...training.batches import minibatches
+from ...training import distributed
 from ...training.budget import EPOCHS_CONSTRAINT
 from ...training.history import TrainingHistory, commit_epoch
 from ...training.optim import adam
@@ -73,7 +79,9 @@ class DeepBaseline(BaseGANDetector):
     Subclasses implement ``_make_networks()`` -> {fitted name: module} (in
     ``network_names`` order), ``_training_losses(batch, rng)`` -> {name: 0-d tensor}
     whose first entry is minimised, and ``_anomaly_score(batch)``. Optional hooks:
-    ``_before_training(X)``, ``_after_epoch(X, epoch)`` and ``_fit_scorer(X)``.
+    ``_before_training(X)``, ``_after_epoch(X, epoch)`` and ``_fit_scorer(X)``. Random
+    draws of one value per row of the batch in ``_training_losses`` go through
+    ``_draw_rows`` (data-parallel, each rank keeps its part of the global batch's draw).
     """
 
     _parameter_constraints = BASELINE_CONSTRAINTS
@@ -95,27 +103,40 @@ class DeepBaseline(BaseGANDetector):
         parameters = [p for net in self._networks() for p in net.parameters()]
         optimizer = adam(parameters, lr=self.learning_rate, weight_decay=self.weight_decay)
         rng = self._seeded_generator()
+        distributed.begin_training(X, *self._networks())
         self._before_training(X)
         self.n_epochs_ = self._training_epochs(len(X))
         progress = EpochProgress(self.n_epochs_, desc="training", verbose=self.verbose)
-        for epoch in range(self.n_epochs_):
-            for net in self._networks():
-                net.train()
-            logs = {}
-            for index in minibatches(len(X), self.batch_size, rng):
-                losses = self._training_losses(X[index], rng)
-                optimizer.zero_grad(set_to_none=True)
-                next(iter(losses.values())).backward()
-                optimizer.step()
-                for name, value in losses.items():
-                    logs.setdefault(name, []).append(value.detach())
-            commit_epoch(self.history_, logs, epoch=epoch)
-            progress.update(self.history_)
-            self._after_epoch(X, epoch)
+        hook = distributed.average_gradients(optimizer, lambda: getattr(self, "_batch_share", None))
+        try:
+            for epoch in range(self.n_epochs_):
+                for net in self._networks():
+                    net.train()
+                logs = {}
+                for self._batch_share, index in distributed.index_batches(len(X), self.batch_size, rng):
+                    losses = self._training_losses(X[index], rng)
+                    optimizer.zero_grad(set_to_none=True)
+                    next(iter(losses.values())).backward()
+                    optimizer.step()
+                    for name, value in losses.items():
+                        logs.setdefault(name, []).append(distributed.weigh(value.detach(), self._batch_share))
+                self._batch_share = None
+                distributed.broadcast_buffers(*self._networks())
+                commit_epoch(self.history_, distributed.reduce_logs(logs), epoch=epoch)
+                progress.update(self.history_)
+                self._after_epoch(X, epoch)
+        finally:
+            vars(self).pop("_batch_share", None)
+            if hook is not None:
+                hook.remove()
         progress.close()
         for net in self._networks():
             net.eval()
         self._fit_scorer(X)
+
+    def _draw_rows(self, draw, n):
+        """``draw(n)``, ``n`` random rows for the batch being trained on (see ``training.distributed.draw_rows``)."""
+        return distributed.draw_rows(draw, n, getattr(self, "_batch_share", None))
 
     def _before_training(self, X):
         """Called once before the first epoch, networks built (Deep SVDD sets its centre)."""

@@ -12,10 +12,16 @@ batch rather than samples of a prior. Per batch, as in the reference code's
   features of x and G(x).
 
 Adam, learning rate 2e-4, betas (0.5, 0.999) for both networks (reference ``options.py``).
+
+Data-parallel (``training.distributed``), the re-initialisation is decided on the global
+batch's loss, so every rank re-initialises D alike. On rows the result is one process's
+with the global batch (up to rounding); the convolutional networks' batch norm normalises
+each rank's own batch, so on images it is not.
 """
 
 import torch
 
+from ...training import distributed
 from ...training.optim import adam
 from ...training.trainer import AdversarialTrainer
 from ...utils.rng import seeded_init
@@ -51,7 +57,7 @@ class GANomalyTrainer(AdversarialTrainer):
         self.critic_optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.critic_optimizer.step()
-        collapsed = loss.detach() < self.reinit_threshold
+        collapsed = distributed.batch_mean(loss.detach(), self.share) < self.reinit_threshold  # the global batch's
         if collapsed:  # one host sync per step, as the reference code's ``err_d.item()``
             self.reinitialize_critic()
         return {"discriminator_loss": loss.detach(), "discriminator_reinitialised": collapsed.float()}

@@ -24,6 +24,12 @@ only (Eq. 9), so they give no rule for rows outside both; this is ours. Paper se
 ``alpha = 1``, ``beta = 3``; for SVHN (Fig. 1): 10, 1, 5. Choices where the paper is silent
 (the schedule of the learning-rate decay, P_Z', D_TV's epochs and learning rate, the
 networks) are listed in this folder's README.md under "Fidelity".
+
+Data-parallel (``ganad.training.distributed``): step 1 trains on every rank, each on its
+shard of every batch; the snapshots are taken and kept on rank 0 only, which then runs
+steps 2-3 alone with the global batch (``batch_size * world_size``) and broadcasts D_TV,
+the snapshot times and weights and the loss history to the other ranks. With the fully
+connected networks the result equals one process's with the global batch up to rounding.
 """
 
 import copy
@@ -36,7 +42,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ...scoring import range_score, training_range
+from ...training import distributed
 from ...training.budget import EPOCHS_CONSTRAINT, training_epochs
+from ...training.history import TrainingHistory
 from ...training.snapshots import SnapshotSchedule, SnapshotStore
 from ...utils.params import keyword_init
 from ...utils.rng import seeded_init, torch_generator, torch_seed
@@ -168,21 +176,33 @@ class HistoryAD(GANDetector):
             raise ValueError(f"alpha={self.alpha} must not exceed n_epochs={self._horizon():g}: "
                              "P_G_hist (Eq. 13) uses the snapshots between them")
         self._build_networks()
-        store = SnapshotStore(memory_budget=int(self.snapshot_memory_mb * 2**20), folder=self.snapshot_dir)
+        store = None  # data-parallel: the snapshots are rank 0's
+        if distributed.is_main_process():
+            store = SnapshotStore(memory_budget=int(self.snapshot_memory_mb * 2**20), folder=self.snapshot_dir)
         try:
             self.history_ = self._train_gan(X, on_step_end=self._step_hook(store))
-            self.snapshot_times_ = list(store.times)
-            weights = history_weights(store.times, alpha=self.alpha, beta=self.beta, n_epochs=self._horizon())
-            self.snapshot_weights_ = weights.tolist()
-            self._init_tv_critic(store, weights)
-            self._fit_tv_critic(X, store, weights)
+            fitted = distributed.on_main_process(lambda: self._fit_history_critic(X, store))
+            if not distributed.is_main_process():
+                self.tv_critic_.load_state_dict(fitted["tv_critic_"])
+                self.snapshot_times_, self.snapshot_weights_ = fitted["snapshot_times_"], fitted["snapshot_weights_"]
+                self.history_ = TrainingHistory(fitted["history_"])
             self.tv_range_ = training_range(self._in_chunks(self.tv_critic_, X))
         finally:
             if self.keep_snapshots:
                 self.snapshots_ = store
-            else:
+            elif store is not None:
                 store.close()
                 self._snapshot_generator = None
+
+    def _fit_history_critic(self, X, store):
+        """Steps 2-3 from the snapshots in ``store``: P_G_hist's weights and D_TV; returns them."""
+        self.snapshot_times_ = list(store.times)
+        weights = history_weights(store.times, alpha=self.alpha, beta=self.beta, n_epochs=self._horizon())
+        self.snapshot_weights_ = weights.tolist()
+        self._init_tv_critic(store, weights)
+        self._fit_tv_critic(X, store, weights)
+        return {"tv_critic_": self.tv_critic_.state_dict(), "snapshot_times_": self.snapshot_times_,
+                "snapshot_weights_": self.snapshot_weights_, "history_": self.history_.series}
 
     def _time_scale(self):
         """Eq. 13's time per training epoch: 1, or with ``n_epochs="auto"`` ``paper_epochs / n_epochs_``.
@@ -199,14 +219,16 @@ class HistoryAD(GANDetector):
 
     def _step_hook(self, store):
         """Snapshots from time ``alpha`` on (earlier ones have zero weight) and the learning-rate decay."""
-        save = SnapshotSchedule(store, {"generator": self.generator_, "critic": self.critic_},
-                                saves_per_epoch=self.saves_per_epoch, start=self.alpha)
+        save = None if store is None else SnapshotSchedule(
+            store, {"generator": self.generator_, "critic": self.critic_},
+            saves_per_epoch=self.saves_per_epoch, start=self.alpha)
         scale = self._time_scale()
 
         def hook(progress, trainer):
             if self.learning_rate_decay:
                 _linear_decay(progress / self.n_epochs_, trainer.generator_optimizer, trainer.critic_optimizer)
-            save(progress * scale, trainer)
+            if save is not None:
+                save(progress * scale, trainer)
 
         return hook
 
@@ -220,13 +242,17 @@ class HistoryAD(GANDetector):
                         module.reset_parameters()
 
     def _fit_tv_critic(self, X, store, weights):
-        """Train D_TV against fresh P_G_hist samples drawn through a working copy of the generator."""
+        """Train D_TV against fresh P_G_hist samples drawn through a working copy of the generator.
+
+        Data-parallel this runs on rank 0 alone, with the global batch.
+        """
         self._snapshot_generator = copy.deepcopy(self.generator_).eval()
         rng = self._seeded_generator(1)
+        batch_size = distributed.global_batch_size(self.batch_size)
         fit_tv_critic(self.tv_critic_, X, lambda n: self._draw_history(store, weights, n, rng),
                       n_epochs=training_epochs(self.tv_epochs, paper_epochs=self.paper_tv_epochs, n_rows=len(X),
-                                               batch_size=self.batch_size),
-                      batch_size=self.batch_size, learning_rate=self.tv_learning_rate,
+                                               batch_size=batch_size),
+                      batch_size=batch_size, learning_rate=self.tv_learning_rate,
                       bound_weight=self.bound_weight, rng=rng, history=self.history_, verbose=self.verbose)
 
     def _wide_scale(self):
@@ -285,7 +311,8 @@ class HistoryAD(GANDetector):
     def _kept_snapshots(self):
         check_is_fitted(self)
         if getattr(self, "snapshots_", None) is None:
-            raise ValueError("the snapshots were deleted after fitting; refit with keep_snapshots=True")
+            raise ValueError("the snapshots were deleted after fitting; refit with keep_snapshots=True "
+                             "(a data-parallel fit keeps them on rank 0 only)")
         return self.snapshots_
 
     def _generator_for(self, random_state):

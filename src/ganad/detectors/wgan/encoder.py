@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import Interval
 
 from ...explanation import exact, mean_squared_terms
 from ...scoring.reconstruction import reconstruction_error
+from ...training import distributed
 from ...training.budget import EPOCHS_CONSTRAINT, training_epochs
 from ...training.encoder import fit_encoder
 from ...utils.params import keyword_init
@@ -78,7 +79,7 @@ class WGANEncoder(GANDetector):
 
     def _fit_scorer(self, X):
         epochs = training_epochs(self.encoder_epochs, paper_epochs=ENCODER_EPOCHS, n_rows=len(X),
-                                 batch_size=self.batch_size)
+                                 batch_size=distributed.global_batch_size(self.batch_size))
         fit_encoder(self.encoder_, self.generator_, X, n_epochs=epochs,
                     batch_size=self.batch_size, learning_rate=self.encoder_lr,
                     rng=self._seeded_generator(1), history=self.history_, verbose=self.verbose)
