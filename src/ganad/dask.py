@@ -26,6 +26,18 @@ batch of every block is then a batch of the single-process call, and the scores 
 have unknown lengths and are scored as they are: bit-equal when every partition but the
 last holds a multiple of ``score_batch_size`` rows, else within float32 rounding.
 
+Latent searches. AnoGAN's and ADGAN's starting latents are drawn once at fit
+(``latent_starts_``, stored in the folder) and shared by every row, so a row's search
+depends on no other row and no block boundary: every worker starts from the same latents.
+ADGAN's (image, seed) pairs are searched in chunks that ``adapt_chunk=None`` sizes to the
+scoring process's hardware (its largest CPU cache; half the free memory on a GPU): workers
+whose caches differ from those of the single-process run, or GPUs with other free memory,
+chunk otherwise and agree within float32 rounding; a fixed ``adapt_chunk`` makes them
+bit-equal again. A search costs tens of
+milliseconds per image, so give such a model a ``score_batch_size`` small enough that the
+aligned blocks leave every worker something to do (the default 4096 puts a few thousand
+images in one task).
+
 Threads. Each task runs torch on one intra-op thread (parallelism comes from the
 workers), unless the model's ``n_threads`` or ``GANAD_NUM_THREADS`` says otherwise
 (``ganad.utils.threads``; the detectors' own policy already picks one thread for small
@@ -35,6 +47,16 @@ which use every thread in one process, pass ``n_threads=1`` there to compare bit
 worker scores one block of a model at a time (torch's thread setting is per process), so
 give workers one thread each (``LocalCluster(threads_per_worker=1)``) and add workers; any
 Dask scheduler runs these graphs, but the threaded one of a single process gains nothing.
+
+Memory allocator. Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``
+(``distributed.nanny.pre-spawn-environ``), which also fixes glibc's mmap threshold at
+128 KiB: every larger tensor torch allocates is then mapped and unmapped afresh. Workers
+started without it scored about twice as fast, for the encoder's 10^6 rows and for ADGAN's
+search alike (``benchmarks/dask_scoring.py --no-malloc-trim``, one run each on a busy
+2-core machine, ``benchmarks/README.md``). Where speed matters more than
+memory returned promptly to the system, set that config value to None (``dask.config.set``
+before a LocalCluster starts, or ``MALLOC_TRIM_THRESHOLD_: null`` under that key in a Dask
+config file read by ``dask worker``; a ``DASK_...`` environment variable cannot remove it).
 
 Needs ``pip install ganad[dask]``.
 """

@@ -22,6 +22,7 @@ from ganad.data.files import plain_array_scoring  # noqa: E402
 from ..conftest import QUICK_PARAMS  # noqa: E402
 
 BATCH = 64  # score_batch_size of the models: blocks of the tests span several batches
+ADGAN_BATCH = 8  # ADGAN's: a search per image, so small blocks to spread over the workers
 NAMES = [f"f{i}" for i in range(5)]
 METRICS = ("auroc", "auprc", "precision", "recall", "f1")
 
@@ -56,6 +57,17 @@ def single_process(model, X):
         return ganad.load(model, device="cpu").anomaly_score(X)
 
 
+@pytest.fixture(scope="module")
+def adgan(tmp_path_factory):
+    """An ADGAN for 1x8x8 images (Algorithm 1 as in the paper: every generator parameter adapted
+    per (image, seed) pair), saved, and images to score: a count that leaves a partial last batch."""
+    rng = np.random.default_rng(2)
+    images = rng.uniform(-1.0, 1.0, size=(64 + 5 * ADGAN_BATCH + 3, 64))
+    detector = ganad.ADGAN(**QUICK_PARAMS["adgan"], image_shape=(1, 8, 8), conv_width=4, score_batch_size=ADGAN_BATCH,
+                           random_state=0).fit(images[:64])
+    return detector.save(tmp_path_factory.mktemp("adgan") / "adgan"), images[64:]
+
+
 def test_dataframe_scores_equal_one_process_bit_for_bit_with_columns_matched_by_name(client, models, rows):
     frame = dd.from_pandas(rows[NAMES[::-1]], chunksize=2 * BATCH)  # partitions of whole batches
     scores = ganad.dask.score(models["encoder"], frame)
@@ -76,6 +88,20 @@ def test_array_scores_equal_one_process_bit_for_bit(client, models, rows, model)
     scores = ganad.dask.score(models[model], da.from_array(X, chunks=(50, -1)))  # rechunked to whole batches
     assert scores.shape == (len(X),) and all(size % BATCH == 0 for size in scores.chunks[0][:-1])
     np.testing.assert_array_equal(scores.compute(), single_process(models[model], X))
+
+
+def test_adgan_per_image_search_on_the_workers_equals_one_process_bit_for_bit(client, adgan):
+    """ADGAN's starting latents are drawn once at fit (``latent_starts_``, saved in the folder) and
+    shared by every image, so a row's search does not depend on its block: every worker loads
+    the same starts. Blocks of whole score batches are bit-equal to one process; blocks of any
+    length (``align_chunks=False``) chunk the (image, seed) pairs otherwise: float32 rounding."""
+    model, images = adgan
+    one = ganad.load(model, device="cpu").set_params(n_threads=1).anomaly_score(images)  # as the workers: 1 thread
+    scores = ganad.dask.score(model, da.from_array(images, chunks=(5, -1)))  # rechunked to whole batches
+    assert len(scores.chunks[0]) > 2 and all(size % ADGAN_BATCH == 0 for size in scores.chunks[0][:-1])
+    np.testing.assert_array_equal(scores.compute(), one)
+    unaligned = ganad.dask.score(model, da.from_array(images, chunks=(5, -1)), align_chunks=False)
+    np.testing.assert_allclose(unaligned.compute(), one, rtol=1e-5)
 
 
 def test_arrays_chunked_along_features_and_foreign_columns_are_refused(client, models, rows):
