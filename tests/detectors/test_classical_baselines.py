@@ -5,7 +5,8 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from ganad.detectors.baselines import GMM, KDE, OCSVM, IForest
-from ganad.detectors.baselines.classical import BANDWIDTH_GRID, GAMMA_FACTORS, MIXTURE_GRID, PCA_GRID
+from ganad.detectors.baselines.classical import (BANDWIDTH_GRID, GAMMA_FACTORS, MIXTURE_GRID, PCA_GRID,
+                                                SMALL_BANDWIDTHS)
 from ganad.data import make_ring, make_ring_anomaly_set
 from ganad.metrics import auroc
 
@@ -55,7 +56,7 @@ def test_kde_selection_lies_in_paper_grids(fitted):
     assert kde.n_components_ in PCA_GRID and kde.pca_.n_components_ == kde.n_components_
     assert set(kde.holdout_log_likelihood_) == set(PCA_GRID)
     assert kde.n_components_ == max(kde.holdout_log_likelihood_, key=kde.holdout_log_likelihood_.get)
-    assert kde.bandwidth_ in BANDWIDTH_GRID and kde.kde_.bandwidth == kde.bandwidth_
+    assert kde.bandwidth_ in BANDWIDTH_GRID + SMALL_BANDWIDTHS and kde.kde_.bandwidth == kde.bandwidth_
     assert kde.bandwidth_ == max(kde.cv_log_likelihood_, key=kde.cv_log_likelihood_.get)
 
 
@@ -83,7 +84,7 @@ def test_kde_bandwidth_search_reaches_below_the_papers_grid():
     X = make_ring(1000, random_state=0)
     X_test, y_test = make_ring_anomaly_set(500, 500, random_state=1)
     kde = KDE(random_state=0, scaling="standard", n_folds=2).fit(X)
-    assert kde.bandwidth_ < 1.0 and 1.0 in BANDWIDTH_GRID
+    assert kde.bandwidth_ < 1.0 and set(kde.cv_log_likelihood_) == set(BANDWIDTH_GRID + SMALL_BANDWIDTHS)
     assert auroc(y_test, kde.anomaly_score(X_test)) > 0.95
 
 
