@@ -96,7 +96,7 @@ def test_a_relabelled_folder_is_refused(saved):
     def relabel(config):
         for name in ("encoder", "encoder_epochs", "encoder_lr"):
             config["params"].pop(name, None)
-        config.update(method="wgan-critic", fitted={"critic_range_": [0.0, 1.0]})
+        config.update(method="wgan-critic", fitted={"critic_range_": [0.0, 1.0], "critic_median_": 0.5})
     _edit_config(folder, relabel)
     reseal(folder)
     with pytest.raises(ValueError, match="does not hold a wgan-critic model: .*unexpected \\['encoder_"):
