@@ -13,6 +13,7 @@ says the budget (``ganad.training.budget.MIN_UPDATES``) leaves the GAN untrained
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -29,8 +30,8 @@ def mmd2(A, B, bandwidth):
     return float(kernel(A, A) + kernel(B, B) - 2 * kernel(A, B))
 
 
-def curve(method, cell, stages, stage_steps, n_samples, seed, params):
-    X_train, _, _, image_shape = make_cell(cell, seed)
+def curve(method, cell, stages, stage_steps, n_samples, seed, params, data_dir=None):
+    X_train, _, _, image_shape = make_cell(cell, seed, data_dir)
     X_fit, X_held, _ = validation_split(X_train, seed)
     n_batches = int(np.ceil(len(X_fit) / 64))
     detector = build(method, seed, image_shape, params)
@@ -42,7 +43,7 @@ def curve(method, cell, stages, stage_steps, n_samples, seed, params):
         detector = build(method, seed + stage, image_shape, {**params, **networks, "n_epochs": epochs}).fit(X_fit)
         steps += epochs * n_batches // n_critic
         networks = {"generator": detector.generator_, "critic": detector.critic_}
-        held = torch.as_tensor(apply_scaler(X_held.astype(np.float32), detector.scaler_))
+        held = torch.as_tensor(apply_scaler(X_held.astype(np.float32), detector.scaler_), dtype=torch.float32)
         with torch.no_grad():
             generated = detector.generator_(detector.prior_.sample(n_samples, generator=torch.Generator().manual_seed(seed),
                                                                     device=torch.device("cpu")))
@@ -63,10 +64,11 @@ def main(argv=None):
     parser.add_argument("--samples", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     for cell in args.cells:
-        curve(args.method, cell, args.stages, args.stage_steps, args.samples, args.seed, {})
+        curve(args.method, cell, args.stages, args.stage_steps, args.samples, args.seed, {}, args.data_dir)
 
 
 if __name__ == "__main__":
