@@ -59,7 +59,7 @@ from ..utils.scaling import SCALINGS
 from . import demo
 from .bench import _add_bench_parser
 from .export import add_export_parser
-from .options import add_device_argument, add_reading_arguments, reading_options
+from .options import add_device_argument, add_reading_arguments, positive_int, reading_options
 from .rank import _add_rank_parser
 from .rcgan_toy import _add_rcgan_maps_parser, _add_rcgan_toy_parser
 from .report import _add_report_parser, check_report_output, write_report
@@ -171,7 +171,7 @@ def _add_fit_parser(commands):
     parser.add_argument("--report", metavar="REPORT.html",
                         help="also write an HTML page on the saved model (see `ganad report`); the training "
                              "data are scored once more for its histogram and most anomalous rows")
-    parser.add_argument("--nproc", type=_positive_int, default=1, metavar="N",
+    parser.add_argument("--nproc", type=positive_int, default=1, metavar="N",
                         help="train data-parallel in N local processes (gloo on CPU, NCCL on GPUs), each taking "
                              "batch_size rows of every batch, so a batch holds N x batch_size rows; rank 0 saves "
                              "(default: 1; `torchrun --nproc-per-node N -m ganad fit ...` does the same)")
@@ -300,16 +300,6 @@ def _literal_or_string(raw):
         return ast.literal_eval(raw)
     except (ValueError, SyntaxError):
         return raw
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
 
 
 def _seed(text):

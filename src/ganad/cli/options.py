@@ -75,3 +75,14 @@ def model_files(model_dir):
     from ..io import MODEL_FILES
 
     return [Path(model_dir) / name for name in MODEL_FILES]
+
+
+def positive_int(text):
+    """argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
+    return value

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..data import read_array
 from ..data.files import check_output
 from ..utils.atomic import atomic_path
-from .options import add_device_argument, add_reading_arguments, model_files, reading_options
+from .options import add_device_argument, add_reading_arguments, model_files, positive_int, reading_options
 
 DEFAULT_TOP = 10
 
@@ -72,11 +72,3 @@ def write_report(path, detector, X=None, *, data_name=None, training_data=False,
         tmp.write_text(page, encoding="utf-8")
 
 
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
-    return value
