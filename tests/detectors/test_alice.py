@@ -169,15 +169,17 @@ def test_bigan_score_is_haloui_eq_20(untrained, blobs_module):
 def test_rcgan_scores_are_eq_11_and_12(untrained, blobs_module):
     model, x = untrained["rcgan"], blobs_module
     x_rec = numpy_of(model.generator_, numpy_of(model.encoder_, x))
-    logits = numpy_of(model.discriminator_xx_, x, x_rec)
-    np.testing.assert_allclose(model.anomaly_score(x), 1 - 1 / (1 + np.exp(-logits)), rtol=1e-5)  # Eq. 11
     features = lambda a, b: numpy_of(model.discriminator_xx_.features, a, b)  # noqa: E731
     eq_12 = np.sqrt(((features(x, x) - features(x, x_rec)) ** 2).sum(axis=1))
-    model.set_params(score_type="features")
+    # Eq. 12 by default (issue 15: Eq. 11 swings with the seed, see the README's diagnosis).
+    assert model.score_type == ganad.RCGAN().score_type == "features" and model.score_norm == 2
+    np.testing.assert_allclose(model.anomaly_score(x), eq_12, rtol=1e-5)
+    logits = numpy_of(model.discriminator_xx_, x, x_rec)
+    model.set_params(score_type="discriminator")
     try:
-        np.testing.assert_allclose(model.anomaly_score(x), eq_12, rtol=1e-5)
+        np.testing.assert_allclose(model.anomaly_score(x), 1 - 1 / (1 + np.exp(-logits)), rtol=1e-5)  # Eq. 11
     finally:
-        model.set_params(score_type="discriminator")
+        model.set_params(score_type="features")
 
 
 def test_alad_score_is_l1_feature_matching_on_d_xx(untrained, blobs_module):
@@ -206,7 +208,8 @@ def test_four_dots_anomalies_are_separated():
              "random_state": 0, "device": "cpu"}
     cycle = {"discriminator_xx_hidden": (32,)}
     extra = {"alad": {**cycle, "discriminator_zz_hidden": (2,)}, "rcgan": cycle, "bigan": {}}
-    # Measured at seeds 0-2: ALAD 0.97-0.99, RCGAN's Eq. 11 score 0.84-0.92, BiGAN ~0.75.
+    # Measured at seeds 0-2: ALAD 0.97-0.99, RCGAN 0.80-0.95 with its Eq. 12 default (Eq. 11: 0.84-0.94),
+    # BiGAN ~0.75.
     for name, floor in (("alad", 0.9), ("rcgan", 0.8), ("bigan", 0.65)):
         detector = DETECTORS[name](**quick, **extra[name]).fit(X)
         assert auroc(y_test, detector.anomaly_score(X_test)) >= floor, name

@@ -34,7 +34,7 @@ OFFERED = [(name, {}, name in EXPLAINED and not EXPLAINED[name]) for name in sor
     ("adgan", {"score_type": "critic"}, False),
     ("adgan", {"score_type": "prior"}, False),
     ("alad", {"score_type": "discriminator"}, False),
-    ("rcgan", {"score_type": "features"}, False),
+    ("rcgan", {"score_type": "discriminator"}, False),
 ]
 
 

@@ -28,7 +28,7 @@ EXPORTED = ("history-ad", "wgan-critic", "wgan-encoder", "dcae", "vae", "deep-sv
 # the support rule, so that far rows reach the critic's range fold (Haloui §5.1) unmasked.
 VARIANTS = [(name, {}) for name in EXPORTED] + [
     ("alad", {"score_type": "discriminator"}),
-    ("rcgan", {"score_type": "features"}),
+    ("rcgan", {"score_type": "discriminator"}),
     ("dsebm", {"score_type": "energy"}),
     ("wgan-critic", {"support_rule": False}),
     ("dcae", {"impute": "median", "scaling": "minmax"}),
