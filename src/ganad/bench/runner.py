@@ -12,10 +12,16 @@ open; its rows' metrics equal a serial run's, ``tests/integration/test_dask.py``
 then run in the workers' processes: ``data_dir`` must be readable there, and a loader added
 to ``LOADERS`` at run time is not seen by them.
 
+A method with ``selection = "holdout"`` (one-class protocol) first fixes the parameters of its
+``holdout_grid`` by AUROC on a labelled holdout of the *training* split
+(:mod:`ganad.protocols.holdout_selection`, ADGAN §4.2's "small holdout set"); the row records
+the chosen values (``selected.*``) and every candidate's holdout AUROC (``holdout.*``).
+
 Every row is appended to ``results.jsonl`` in the output folder as soon as it arrives; a
 rerun skips the jobs that already have an ``ok`` row there and retries the others.
 """
 
+import dataclasses
 import functools
 import logging
 import platform
@@ -32,6 +38,7 @@ from ..fitted_state import check_network_size
 from ..metrics import evaluate
 from ..protocols import (contamination_split, leave_one_class_out_default_splits, leave_one_class_out_split,
                          noise_split, novelty_split, one_class_split)
+from ..protocols.holdout_selection import labelled_holdout, select_on_holdout
 from ..registry import DETECTORS
 from ..data.tabular import scale_on_train
 from .shared_gan import keep_gan, reuse_gan
@@ -43,11 +50,13 @@ logger = logging.getLogger(__name__)
 OK, FAILED, NOT_IMPLEMENTED, DATA_MISSING = "ok", "failed", "not implemented", "data missing"
 
 
-def run_spec(spec, budget="smoke", out=None, *, jobs=1, data_dir=None, seeds=None, figures=False):
+def run_spec(spec, budget="smoke", out=None, *, jobs=1, data_dir=None, seeds=None, figures=False, methods=None):
     """Run (or resume) ``spec`` under ``budget``; return ``(rows, paths)``.
 
     ``out`` defaults to ``bench_results/<spec>/<budget>``. ``rows`` are the latest row of
-    every job of the grid; ``paths`` maps "jsonl", "json", "csv", "markdown" to the files.
+    every job of the grid that has one; ``paths`` maps "jsonl", "json", "csv", "markdown" to
+    the files. ``methods`` (names of the budget's methods) runs only their jobs; the outputs
+    still show every row of the grid already in the log.
     """
     spec = load_spec(spec) if isinstance(spec, (str, Path)) else spec
     out = Path(out or Path("bench_results") / spec.name / budget)
@@ -55,8 +64,13 @@ def run_spec(spec, budget="smoke", out=None, *, jobs=1, data_dir=None, seeds=Non
     log = out / "results.jsonl"
     grid = expand(spec, budget, seeds=seeds)
     done = {row["key"] for row in read_jsonl(log) if row.get("status") == OK}
-    todo = [job for job in grid if job.key not in done]
-    logger.info("%s/%s: %d jobs, %d already done", spec.name, budget, len(grid), len(grid) - len(todo))
+    if methods is not None:
+        unknown = sorted(set(methods) - {job.method for job in grid})
+        if unknown:
+            raise ValueError(f"methods {unknown} are not in {spec.name}'s {budget} budget")
+    todo = [job for job in grid if job.key not in done and (methods is None or job.method in methods)]
+    logger.info("%s/%s: %d jobs, %d already done, %d to run", spec.name, budget, len(grid),
+                sum(job.key in done for job in grid), len(todo))
     sha = git_sha()
     runnable = []
     for job in todo:
@@ -146,6 +160,11 @@ def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
     try:
         X_train, X_test, y_test, k_percent = make_split(job, None if data_dir is None else str(data_dir))
         row.update(n_train=len(X_train), n_test=len(X_test), n_test_anomalies=int(y_test.sum()), k_percent=k_percent)
+        if job.selection is not None:
+            selection_start = time.perf_counter()
+            chosen, record = select_hyperparameters(job, None if data_dir is None else str(data_dir))
+            row.update(record, selection_s=time.perf_counter() - selection_start)
+            job = dataclasses.replace(job, init_args={**job.init_args, **chosen})
         detector = build_detector(job, X_train)
         if gan_dir is not None and job.gan_from is not None:
             row["gan_from"] = job.gan_from if reuse_gan(detector, gan_dir, job) else None
@@ -169,6 +188,35 @@ def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
                    traceback=traceback.format_exc(limit=5))
     row["total_s"] = time.perf_counter() - start
     return row
+
+
+def select_hyperparameters(job, data_dir):
+    """``(chosen init_args, row record)`` of ``job``'s holdout selection on its training split.
+
+    The holdout is ``job.selection["size"]`` rows of the labelled *training* split (never the
+    test split); each point of ``job.selection["grid"]`` is fitted on at most ``max_train``
+    normal training rows outside it (:func:`ganad.protocols.holdout_selection.labelled_holdout`,
+    seeded by the job) and the best holdout AUROC wins (``select_on_holdout``).
+    """
+    if job.protocol.get("name") != "one-class":
+        raise ValueError(f"holdout selection needs the one-class protocol, not {job.protocol.get('name')!r}")
+    train = load_data(job.dataset, data_dir)[0]
+    holdout = labelled_holdout(train.X, train.y, job.cls, size=job.selection["size"], max_fit=job.max_train,
+                               random_state=job.seed)
+    X_fit, X_holdout = holdout.X_fit, holdout.X_holdout
+    if job.protocol.get("scale") is not None:  # as make_split: statistics of the fitted rows only
+        X_fit, X_holdout = scale_on_train(X_fit, X_holdout, kind=job.protocol["scale"])
+
+    def make_detector(params):
+        return build_detector(dataclasses.replace(job, init_args={**job.init_args, **params}), X_fit)
+
+    best, scores = select_on_holdout(make_detector, job.selection["grid"], X_fit, X_holdout, holdout.y_holdout)
+    record = {f"selected.{name}": _flat(value) for name, value in best.items()}
+    record.update({"holdout.n": len(X_holdout), "holdout.n_anomalies": int(holdout.y_holdout.sum()),
+                   "holdout.n_fit": len(X_fit), "holdout.auroc": max(auroc for _, auroc in scores),
+                   "holdout.candidates": {",".join(f"{k}={v}" for k, v in params.items()): auroc
+                                          for params, auroc in scores}})
+    return best, record
 
 
 def build_detector(job, X_train):

@@ -13,6 +13,11 @@ A spec holds what a table needs and nothing else (example: ``specs/haloui-t1.tom
                                        #   max_train, max_test, protocol = {...}
     [methods.NAME]  detector = registry name (default NAME), init_args = {...},
                     gan_from = "METHOD" (score with METHOD's trained GAN: bench.shared_gan)
+                    selection = "holdout", holdout_grid = {param = [values]}, holdout_size = 1000:
+                                       #   one-class protocol only; the grid point with the best
+                                       #   AUROC on a labelled holdout of the *training* split is
+                                       #   fixed, then the job fits as usual
+                                       #   (ganad.protocols.holdout_selection)
     [methods.NAME.budgets.smoke|cpu|paper]  init_args for that budget
     [methods.NAME.datasets.DATASET]  init_args = {...}, budgets.smoke|cpu|paper = {...}:
                                        #   init_args for one data set (and budget); the most
@@ -38,6 +43,7 @@ from ..data import (load_cifar10, load_fashion_mnist, load_kddcup99, load_kmnist
 from ..data.fetch import how_to_get
 from ..data.timeseries import TOTAL_ACC
 from ..protocols import PROTOCOLS
+from ..protocols.holdout_selection import HOLDOUT_SIZE
 
 BUDGETS = ("smoke", "cpu", "paper")
 BUDGET_KEYS = {"classes", "seeds", "datasets", "methods", "max_train", "max_test", "protocol"}
@@ -85,6 +91,7 @@ class Job:
     max_train: int | None = None
     max_test: int | None = None
     gan_from: str | None = None  # a method whose trained GAN this one scores with (bench.shared_gan)
+    selection: dict | None = None  # {"grid": {...}, "size": n}: chosen on a training holdout (runner)
 
     @property
     def cell(self):
@@ -169,6 +176,8 @@ def validate(raw, path=None):
                     or set(overrides.get("budgets", {})) - set(BUDGETS):
                 raise ValueError(f"{where}: methods.{method}.datasets.{dataset} must name a data set of the "
                                  f"spec and hold only init_args and budgets.{{{','.join(BUDGETS)}}}")
+    for method, entry in methods.items():
+        _check_selection(where, method, entry, raw["protocol"]["name"])
     for kind in ("values", "std"):
         for metric, by_method in raw["published"].get(kind, {}).items():
             if metric not in raw["metrics"] or set(by_method) - set(grid_methods):
@@ -177,6 +186,26 @@ def validate(raw, path=None):
     known = {f.name for f in Spec.__dataclass_fields__.values()}
     return Spec(**{k: v for k, v in raw.items() if k in known and k != "methods"}, methods=methods,
                 path=path, extra={k: v for k, v in raw.items() if k not in known})
+
+
+def _check_selection(where, method, entry, protocol):
+    """A method's ``selection`` is absent, or "holdout" with a grid of lists, under the one-class protocol."""
+    keys = {"selection", "holdout_grid", "holdout_size"} & set(entry)
+    if not keys:
+        return
+    grid = entry.get("holdout_grid")
+    if entry.get("selection") != "holdout" or protocol != "one-class" or not isinstance(grid, dict) or not grid \
+            or not all(isinstance(values, list) and values for values in grid.values()) \
+            or not isinstance(entry.get("holdout_size", 1), int) or entry.get("holdout_size", 1) < 1:
+        raise ValueError(f"{where}: methods.{method}: selection = \"holdout\" needs the one-class protocol and "
+                         "holdout_grid = {parameter = [values, ...]} (holdout_size a positive int)")
+
+
+def _selection(entry):
+    """The job's ``selection`` of a method entry: None, or its holdout grid and size."""
+    if entry.get("selection") != "holdout":
+        return None
+    return {"grid": entry["holdout_grid"], "size": entry.get("holdout_size", HOLDOUT_SIZE)}
 
 
 def expand(spec, budget="smoke", *, seeds=None):
@@ -203,7 +232,8 @@ def expand(spec, budget="smoke", *, seeds=None):
                     jobs.append(Job(spec.name, budget, dataset["name"], cls, method, entry["detector"],
                                     int(seed), init_args,
                                     {**protocol, **{k: v for k, v in dataset.items() if k not in ("name", "classes")}},
-                                    overrides.get("max_train"), overrides.get("max_test"), entry.get("gan_from")))
+                                    overrides.get("max_train"), overrides.get("max_test"), entry.get("gan_from"),
+                                    _selection(entry)))
     return jobs
 
 

@@ -2,7 +2,7 @@
 
     ganad bench --list
     ganad bench TABLE [--budget smoke|cpu|paper] [--jobs N] [--out DIR] [--data-dir DIR]
-                      [--seeds S ...] [--figures]
+                      [--seeds S ...] [--methods M ...] [--figures]
 
 A rerun with the same ``--out`` resumes: jobs with an ``ok`` row in ``results.jsonl`` are
 skipped. Exit status 0 when no job failed (methods not implemented yet and missing data are
@@ -28,6 +28,8 @@ def _add_bench_parser(commands):
     parser.add_argument("--out", metavar="DIR", help="output folder (default: bench_results/TABLE/BUDGET)")
     parser.add_argument("--data-dir", metavar="DIR", help="data folder (default: $GANAD_DATA, else the user cache)")
     parser.add_argument("--seeds", type=int, nargs="+", metavar="S", help="override the budget's seeds")
+    parser.add_argument("--methods", nargs="+", metavar="M",
+                        help="run only these methods of the budget (the table still shows every logged row)")
     parser.add_argument("--figures", action="store_true", help="also draw PR/ROC curves and score box plots per job")
     parser.add_argument("--verbose", action="store_true", help="log INFO messages")
     parser.set_defaults(command=bench)
@@ -47,7 +49,7 @@ def bench(args):
 
     spec = load_spec(args.table)
     rows, paths = run_spec(spec, args.budget, args.out, jobs=args.jobs, data_dir=args.data_dir,
-                           seeds=args.seeds, figures=args.figures)
+                           seeds=args.seeds, figures=args.figures, methods=args.methods)
     counts = {}
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1

@@ -18,6 +18,9 @@ holdout log-likelihood in the full feature space (KDE on the projection times an
 Gaussian on the discarded directions, so that dimensions compare); OC-SVM keeps the
 (dimension, gamma) that best trades the holdout's fraction of predicted outliers (its
 distance to ``nu``) against the volume it accepts (Tax & Duin 2001).
+The paper's own rule, the best AUROC on a labelled holdout of the *training* split, is a
+benchmark protocol option that fixes ``n_components`` (and ``gamma``) before ``fit``
+(``selection = "holdout"`` in a spec, ``ganad.protocols.holdout_selection``).
 
 The paper's absolute grids, h in {2^0, ..., 2^4} and gamma in {2^-7, ..., 2^-1}, fit the
 scale of its images; on z-scored tables of a few features the smallest h and the largest
