@@ -126,3 +126,9 @@ def test_save_raises(tmp_path, fitted, name):
     assert fitted[name].savable is False
     with pytest.raises(ValueError, match="cannot be saved without pickle"):
         fitted[name].save(tmp_path / "model")
+
+
+def test_kde_paper_bandwidth_searches_the_papers_grid_only():
+    X = make_ring(300, random_state=0)
+    kde = KDE(random_state=0, scaling="standard", n_folds=2, bandwidth="paper").fit(X)
+    assert set(kde.cv_log_likelihood_) == set(BANDWIDTH_GRID) and kde.bandwidth_ == BANDWIDTH_GRID[0]

@@ -174,9 +174,10 @@ class KDE(ClassicalDetector):
         The PCA dimension. "auto": the dimension of the module's grid, capped at
         ``min(n_samples, n_features)``, with the highest holdout log-likelihood in the
         full feature space; an int fixes it.
-    bandwidth : float or "auto", default="auto"
-        The kernel's bandwidth h. "auto": the module's grid searched by ``n_folds``-fold
-        cross-validated log-likelihood (§4.2 (i.)); a float fixes it.
+    bandwidth : float, "auto" or "paper", default="auto"
+        The kernel's bandwidth h, by ``n_folds``-fold cross-validated log-likelihood (§4.2
+        (i.)): "paper" searches the paper's grid {2^0, ..., 2^4} only; "auto" too, and the
+        eight half-powers below it when 2^0 wins (issue 13); a float fixes it.
     n_folds : int, default=10
         The folds of the bandwidth search.
     holdout_size : int, default=1000
@@ -222,7 +223,7 @@ class KDE(ClassicalDetector):
     _parameter_constraints = {
         **BASE_CONSTRAINTS,
         "n_components": [POSITIVE_INT, AUTO],
-        "bandwidth": [Interval(Real, 0, None, closed="neither"), AUTO],
+        "bandwidth": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto", "paper"})],
         "n_folds": [Interval(Integral, 2, None, closed="left")],
         "holdout_size": [POSITIVE_INT],
     }
@@ -248,12 +249,13 @@ class KDE(ClassicalDetector):
     def _fit_pipeline(self, X, n_components):
         pca = _fit_pca(X, n_components, self.seed_)
         Z = pca.transform(X)  # (N, d)
-        if self.bandwidth != "auto":
+        if self.bandwidth not in ("auto", "paper"):
             return pca, KernelDensity(kernel="gaussian", bandwidth=self.bandwidth).fit(Z)
         folds = KFold(n_splits=min(self.n_folds, len(Z)), shuffle=True, random_state=self.seed_)
         # KernelDensity.score is the held-out fold's total log-likelihood: a maximum-likelihood search.
         self.cv_log_likelihood_ = _cv_log_likelihood(Z, BANDWIDTH_GRID, folds)
-        if max(self.cv_log_likelihood_, key=self.cv_log_likelihood_.get) == BANDWIDTH_GRID[0]:
+        best = max(self.cv_log_likelihood_, key=self.cv_log_likelihood_.get)
+        if self.bandwidth == "auto" and best == BANDWIDTH_GRID[0]:
             self.cv_log_likelihood_.update(_cv_log_likelihood(Z, SMALL_BANDWIDTHS, folds))
         bandwidth = max(self.cv_log_likelihood_, key=self.cv_log_likelihood_.get)
         return pca, KernelDensity(kernel="gaussian", bandwidth=bandwidth).fit(Z)
