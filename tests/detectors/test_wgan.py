@@ -1,6 +1,7 @@
 """The detectors of Haloui et al. 2018 on the ring, and the contract around them."""
 
 import os
+import warnings
 import pickle
 
 import numpy as np
@@ -228,3 +229,11 @@ def test_reconstruction_is_what_the_score_measures(blobs, name):
 def test_critic_does_not_reconstruct(blobs):
     with pytest.raises(AttributeError, match="does not reconstruct"):
         tiny("wgan-critic").fit(blobs).reconstruction(blobs)
+
+
+def test_an_option_the_objective_ignores_is_warned(blobs):
+    with pytest.warns(UserWarning, match=r"gp_weight set but ignored: gan='wgan-clip'"):
+        tiny("wgan-critic", gan="wgan-clip", gp_weight=1.0).fit(blobs)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*set but ignored")
+        tiny("wgan-critic", gan="wgan-clip", clip_value=0.05).fit(blobs)

@@ -12,6 +12,7 @@ MNIST; its exact architecture, App. C, is not given in the text).
 
 import copy
 import os
+import warnings
 from numbers import Integral, Real
 
 from pathlib import Path
@@ -132,9 +133,9 @@ class GANDetector(BaseGANDetector):
         Learning rate of both networks; None: the objective's default (Adam 1e-4 for
         "wgan-gp", RMSprop 5e-5 for "wgan-clip", Adam 2e-4 for "vanilla").
     gp_weight : float, default=10.0
-        Gradient penalty weight lambda ("wgan-gp").
+        Gradient penalty weight lambda ("wgan-gp"; setting it with another ``gan`` warns).
     clip_value : float, default=0.01
-        Weight clipping bound c ("wgan-clip").
+        Weight clipping bound c ("wgan-clip"; setting it with another ``gan`` warns).
     generator, critic : torch.nn.Module or None, default=None
         Networks of your own instead of the default ones; they are copied at ``fit``.
     checkpoint_path : str, path-like or None, default=None
@@ -180,7 +181,17 @@ class GANDetector(BaseGANDetector):
             setattr(self, name, module.to(self.device_).eval())
         self.prior_ = LatentPrior(self.prior, self.latent_dim)
 
+    def _warn_ignored_options(self):
+        """Warn when an objective's option (``gp_weight``, ``clip_value``) is set but ``gan`` does not use it."""
+        defaults = type(self)().get_params()
+        ignored = [name for options in TRAINER_OPTIONS.values() for name in options
+                   if name not in TRAINER_OPTIONS[self.gan] and getattr(self, name) != defaults[name]]
+        if ignored:
+            warnings.warn(f"{', '.join(ignored)} set but ignored: gan={self.gan!r} does not use "
+                          f"{'it' if len(ignored) == 1 else 'them'}", UserWarning, stacklevel=4)
+
     def _train_gan(self, X, on_step_end=None):
+        self._warn_ignored_options()
         trainer_class = TRAINERS[self.gan]
         generator_optimizer, critic_optimizer = trainer_class.make_optimizers(
             self.generator_, self.critic_, self.learning_rate)
