@@ -27,9 +27,9 @@ scale of its images; on z-scored tables of a few features the smallest h and the
 gamma are still far too smooth (a ring of seven modes became one disc: AUROC 0.64, issue
 13). Two choices keep the searches valid on data of any scale: the bandwidth grid extends
 the paper's downward to 2^-4 when its smallest value, 1, wins (cross-validation still
-decides; where the paper's grid served, it is the only grid searched), and the gamma grid is scikit-learn's ``"scale"`` value
-1 / (d Var(Z)) of the projection Z times {2^-3, ..., 2^3}, which spans the paper's grid on
-its images.
+decides; where the paper's grid served, it is the only grid searched; ``bandwidth="paper"``
+never extends it), and the gamma grid is scikit-learn's ``"scale"`` value 1 / (d Var(Z)) of
+the projection Z times {2^-3, ..., 2^3}, which spans the paper's grid on its images.
 
 The fitted state is scikit-learn trees, SVMs and mixtures: it cannot be written as
 safetensors + JSON, and ganad refuses pickle, so ``save`` raises ``ValueError``.
@@ -197,7 +197,7 @@ class KDE(ClassicalDetector):
         PCA dimension -> mean holdout log-likelihood; empty when there was one candidate.
     cv_log_likelihood_ : dict
         Bandwidth -> mean cross-validated log-likelihood of the final fit
-        (``bandwidth="auto"`` only).
+        (``bandwidth="auto"`` or ``"paper"`` only).
 
     References
     ----------
