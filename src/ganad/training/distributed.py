@@ -53,6 +53,7 @@ backward of all its parameters per forward. Reducing the gradients an optimiser 
 to apply works with all of them.
 """
 
+import contextlib
 import functools
 import os
 import warnings
@@ -201,6 +202,26 @@ def begin_training(data, *modules):
         for tensor in [*module.parameters(), *module.buffers()]:
             with torch.no_grad():
                 dist.broadcast(tensor, src=0)
+
+
+@contextlib.contextmanager
+def data_parallel(data, modules, optimizers, current_share):
+    """A training loop's data-parallel frame: :func:`begin_training` on ``data`` and ``modules``,
+    then :func:`average_gradients` on each of ``optimizers`` until the block ends."""
+    begin_training(data, *modules)
+    hooks = [average_gradients(optimizer, current_share) for optimizer in optimizers]
+    try:
+        yield
+    finally:
+        for hook in hooks:
+            if hook is not None:
+                hook.remove()
+
+
+def end_epoch(logs, *modules):
+    """At an epoch's end: :func:`broadcast_buffers` of ``modules``, then ``logs`` through :func:`reduce_logs`."""
+    broadcast_buffers(*modules)
+    return reduce_logs(logs)
 
 
 def broadcast_buffers(*modules):

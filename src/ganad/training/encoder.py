@@ -20,11 +20,9 @@ def fit_encoder(encoder, generator, data, *, n_epochs, batch_size, learning_rate
     history = history if history is not None else TrainingHistory()
     progress = EpochProgress(n_epochs, desc="encoder", verbose=verbose, keys=("encoder_loss",))
     optimizer = adam(encoder.parameters(), lr=learning_rate)
-    distributed.begin_training(data, encoder, generator)
     share = None
-    hook = distributed.average_gradients(optimizer, lambda: share)
     encoder.train()
-    try:
+    with distributed.data_parallel(data, (encoder, generator), (optimizer,), lambda: share):
         with frozen(generator):
             for epoch in range(n_epochs):
                 losses = []
@@ -35,12 +33,8 @@ def fit_encoder(encoder, generator, data, *, n_epochs, batch_size, learning_rate
                     optimizer.step()
                     losses.append(distributed.weigh(loss.detach(), share))
                 share = None
-                distributed.broadcast_buffers(encoder)
-                commit_epoch(history, distributed.reduce_logs({"encoder_loss": losses}), epoch=epoch)
+                commit_epoch(history, distributed.end_epoch({"encoder_loss": losses}, encoder), epoch=epoch)
                 progress.update(history)
-    finally:
-        if hook is not None:
-            hook.remove()
     progress.close()
     encoder.eval()
     return history

@@ -122,13 +122,12 @@ class AdversarialTrainer:
         fingerprint = None if checkpoint_path is None else self.fingerprint(data)
         if resume and checkpoint_path is not None and checkpoint_path.exists():
             self._resume(checkpoint_path, fingerprint, n_epochs)
-        distributed.begin_training(data, self.generator, self.critic)
-        hooks = [distributed.average_gradients(optimizer, lambda: self.share)
-                 for optimizer in (self.generator_optimizer, self.critic_optimizer)]
-        self.generator.train()
-        self.critic.train()
-        progress = EpochProgress(n_epochs, desc="training", verbose=self.verbose, initial=self.epoch)
-        try:
+        parallel = distributed.data_parallel(data, (self.generator, self.critic),
+                                             (self.generator_optimizer, self.critic_optimizer), lambda: self.share)
+        with parallel:
+            self.generator.train()
+            self.critic.train()
+            progress = EpochProgress(n_epochs, desc="training", verbose=self.verbose, initial=self.epoch)
             while self.epoch < n_epochs and not self.stopped:
                 commit_epoch(self.history, self._run_epoch(data, on_step_end), epoch=self.epoch)
                 self.epoch += 1
@@ -139,10 +138,6 @@ class AdversarialTrainer:
                     self._save(checkpoint_path, fingerprint)
                 if on_epoch_end is not None:
                     on_epoch_end(self.epoch, self)
-        finally:
-            for hook in hooks:
-                if hook is not None:
-                    hook.remove()
         progress.close()
         return self.history
 
@@ -212,8 +207,7 @@ class AdversarialTrainer:
             if on_step_end is not None:
                 on_step_end(self.epoch + batch / n_batches, self)
         self.share = None
-        distributed.broadcast_buffers(self.generator, self.critic)
-        return distributed.reduce_logs(logs)
+        return distributed.end_epoch(logs, self.generator, self.critic)
 
     def state(self):
         return {

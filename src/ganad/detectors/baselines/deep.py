@@ -103,36 +103,37 @@ class DeepBaseline(BaseGANDetector):
         parameters = [p for net in self._networks() for p in net.parameters()]
         optimizer = adam(parameters, lr=self.learning_rate, weight_decay=self.weight_decay)
         rng = self._seeded_generator()
-        distributed.begin_training(X, *self._networks())
-        self._before_training(X)
-        self.n_epochs_ = self._training_epochs(len(X))
-        progress = EpochProgress(self.n_epochs_, desc="training", verbose=self.verbose)
-        hook = distributed.average_gradients(optimizer, lambda: getattr(self, "_batch_share", None))
-        try:
-            for epoch in range(self.n_epochs_):
-                for net in self._networks():
-                    net.train()
-                logs = {}
-                for self._batch_share, index in distributed.index_batches(len(X), self.batch_size, rng):
-                    losses = self._training_losses(X[index], rng)
-                    optimizer.zero_grad(set_to_none=True)
-                    next(iter(losses.values())).backward()
-                    optimizer.step()
-                    for name, value in losses.items():
-                        logs.setdefault(name, []).append(distributed.weigh(value.detach(), self._batch_share))
-                self._batch_share = None
-                distributed.broadcast_buffers(*self._networks())
-                commit_epoch(self.history_, distributed.reduce_logs(logs), epoch=epoch)
-                progress.update(self.history_)
-                self._after_epoch(X, epoch)
-        finally:
-            vars(self).pop("_batch_share", None)
-            if hook is not None:
-                hook.remove()
+        parallel = distributed.data_parallel(X, self._networks(), (optimizer,),
+                                             lambda: getattr(self, "_batch_share", None))
+        with parallel:
+            self._before_training(X)
+            self.n_epochs_ = self._training_epochs(len(X))
+            progress = EpochProgress(self.n_epochs_, desc="training", verbose=self.verbose)
+            try:
+                self._run_epochs(X, optimizer, rng, progress)
+            finally:
+                vars(self).pop("_batch_share", None)
         progress.close()
         for net in self._networks():
             net.eval()
         self._fit_scorer(X)
+
+    def _run_epochs(self, X, optimizer, rng, progress):
+        for epoch in range(self.n_epochs_):
+            for net in self._networks():
+                net.train()
+            logs = {}
+            for self._batch_share, index in distributed.index_batches(len(X), self.batch_size, rng):
+                losses = self._training_losses(X[index], rng)
+                optimizer.zero_grad(set_to_none=True)
+                next(iter(losses.values())).backward()
+                optimizer.step()
+                for name, value in losses.items():
+                    logs.setdefault(name, []).append(distributed.weigh(value.detach(), self._batch_share))
+            self._batch_share = None
+            commit_epoch(self.history_, distributed.end_epoch(logs, *self._networks()), epoch=epoch)
+            progress.update(self.history_)
+            self._after_epoch(X, epoch)
 
     def _draw_rows(self, draw, n):
         """``draw(n)``, ``n`` random rows for the batch being trained on (see ``training.distributed.draw_rows``)."""
