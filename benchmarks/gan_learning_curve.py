@@ -54,15 +54,11 @@ def curve(method, cell, *, steps, every, n_samples, seed, params=None, data_dir=
         bandwidth = float(torch.pdist(held).median())
         rows.append((counter["critic_steps"] // n_critic, mmd2(generated, held, bandwidth),
                      mmd2(generated, held, bandwidth / 4), time.perf_counter() - start))
-        print(f"{method} {cell} {json.dumps(params or {})} generator steps {rows[-1][0]:>6}  MMD^2 (m, m/4) {rows[-1][1]:.5f} "
-              f"{rows[-1][2]:.5f}  ({rows[-1][3]:.0f} s)", flush=True)
+        print(f"{method} {cell} {json.dumps(params or {})} generator steps {rows[-1][0]:>6}  "
+              f"MMD^2 (m, m/4) {rows[-1][1]:.5f} {rows[-1][2]:.5f}  ({rows[-1][3]:.0f} s)", flush=True)
 
-    def fit_model(X):
-        detector._build_networks()
-        detector.history_ = detector._train_gan(X, on_step_end=measure)
-        detector._fit_scorer(X)
-
-    detector._fit_model = fit_model
+    train_gan = detector._train_gan
+    detector._train_gan = lambda X, on_step_end=None: train_gan(X, on_step_end=measure)
     detector.fit(X_fit)
     return rows
 
