@@ -31,6 +31,12 @@ demo: $(STAMP)
 test: $(EXTRAS_STAMP)
 	$(PY) -m pytest -m "not slow"
 
+# the quick inner loop: the suite without the tests marked long (over ~1.5 s on one core);
+# `make test` stays the full run (README, "Testing")
+.PHONY: test-quick
+test-quick: $(EXTRAS_STAMP)
+	$(PY) -m pytest -m "not slow and not long"
+
 # the documentation site (docs/index.rst, "Building this site"): API reference, paper pages,
 # the gallery (examples/plot_*.py, executed) and the docstrings' doctests; warnings are errors
 $(DOCS_STAMP): $(STAMP)

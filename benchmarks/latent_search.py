@@ -37,8 +37,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from _rows import add_run_options, git_sha, publish, run_device, timed
 from ganad import ADGAN, AnoGAN
-from ganad.nets import DCGANConfig, DCGANCritic, DCGANGenerator, MLPConfig, MLPCritic, MLPGenerator
-from ganad.scoring import frozen
+from ganad.nets import DCGANConfig, DCGANCritic, DCGANGenerator, MLPConfig, MLPCritic, MLPGenerator, frozen
 from ganad.utils.rng import seeded_init
 
 LATENT_DIM = 256

@@ -8,9 +8,8 @@ The names below are imported on first use (PEP 562), so that ``import ganad`` an
 command line's listing and help do not load torch or scikit-learn.
 """
 
+from ._version import __version__
 from .utils.lazy import lazy_attributes
-
-__version__ = "0.1.0"
 
 # public name -> (module, attribute)
 _EXPORTS = {

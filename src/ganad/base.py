@@ -53,6 +53,7 @@ from .utils.support import InvertedScoreWarning, apply_support, far_rows, fit_su
 from .utils.threads import choose_threads, torch_threads
 from .utils.validation import FLOAT32_MAX, check_float32_range, check_image_shape, check_network_range, to_tensor
 from .fitted_state import check_finite_state, check_network_size, check_offset_scores, check_scores
+from .model_folder import save_model
 
 BASE_PARAMETERS = {
     "scaling": None,
@@ -77,6 +78,11 @@ BASE_CONSTRAINTS = {
     "n_threads": [Interval(Integral, 1, None, closed="left"), None],
     "support_rule": ["boolean"],
 }
+
+# what ``fit`` sets beside the networks, ``fitted_tensors`` and ``fitted_values`` (and the
+# optional ``feature_names_in_``): what a model file restores (``_restore_fitted``)
+RESTORED_ATTRIBUTES = ("n_features_in_", "image_shape_", "seed_", "offset_", "imputer_", "scaler_", "support_",
+                       "device_")
 
 
 def _offset_sample(X, size, seed):
@@ -151,7 +157,7 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
     _parameter_constraints = BASE_CONSTRAINTS
     image_shape = None
     savable = True  # False where the fitted state cannot be written as tensors + JSON
-    network_names = ()  # fitted torch modules, written by ganad.io.save_model
+    network_names = ()  # fitted torch modules, written by ganad.model_folder.save_model
     fitted_values = ()  # JSON-serialisable fitted attributes beyond the networks
     fitted_tensors = ()  # tensor fitted attributes beyond the networks
     offset_sample_size = 5000  # training rows scored to set offset_ (fewer where scoring is costly)
@@ -312,11 +318,35 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         In a data-parallel fit only rank 0 writes (every rank holds the same model); the
         other ranks write nothing and return None.
         """
-        from .io import save_model
-
         if not distributed.is_main_process():
             return None
         return save_model(self, path)
+
+    def _restore_fitted(self, values):
+        """Set the fitted attributes read from a model file (``ganad.io.load_model``), networks aside.
+
+        ``values`` maps each attribute ``fit`` sets beside the networks and ``fitted_tensors``
+        (``RESTORED_ATTRIBUTES``, ``feature_names_in_`` optional) and this detector's
+        ``fitted_values`` to its value; ``_restore_networks`` follows.
+        """
+        unknown = set(values) - set(RESTORED_ATTRIBUTES) - {"feature_names_in_", *self.fitted_values}
+        missing = set(RESTORED_ATTRIBUTES) - set(values)
+        if unknown or missing:
+            raise ValueError(f"{type(self).__name__}: no fitted attribute(s) {sorted(unknown)}, "
+                             f"missing {sorted(missing)}")
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def _restore_networks(self, tensors, history):
+        """Build the networks and load a model file's tensors: ``{network name + state_dict key: tensor}``
+        and the ``fitted_tensors`` by name, already checked against the networks' shapes."""
+        self._build_networks()
+        for name in self.network_names:
+            state = {k[len(name):]: v for k, v in tensors.items() if k.startswith(name) and "." in k}
+            getattr(self, name).load_state_dict(state)
+        for name in self.fitted_tensors:
+            setattr(self, name, tensors[name].to(self.device_))
+        self.history_ = history
 
     def _fit_model(self, X):
         raise NotImplementedError

@@ -2,7 +2,11 @@
 
 ``ganad.registry`` imports the classes named here; the command line's ``list`` and
 ``--help`` read this module alone, so they load neither torch nor scikit-learn.
+``method_name`` maps a detector back to its name without importing anything, so that
+the modules below the detectors (``ganad.model_folder``, which saves them) can name one.
 """
+
+import sys
 
 # name -> (module, class), in the order ``ganad list`` prints them
 METHODS = {
@@ -50,3 +54,21 @@ PAPERS = {
     "anogan": "Schlegl et al. 2017, Unsupervised anomaly detection with GANs to guide marker discovery (AnoGAN); Thimmaraju 2022 §3.1 (Eq. 4-7); Deecke et al. 2018 §3.2",
     "adgan": "Deecke et al. 2018, Image anomaly detection with generative adversarial networks (ADGAN), Algorithm 1, §3-4",
 }
+
+
+def method_name(detector):
+    """The registry name of a detector instance or class.
+
+    A detector's class has been imported, so the package that ``METHODS`` names for it is in
+    ``sys.modules``: the class is looked up there by identity, importing nothing.
+
+    Raises
+    ------
+    ValueError
+        If the class is not one of ``METHODS`` (a subclass is not).
+    """
+    cls = detector if isinstance(detector, type) else type(detector)
+    for name, (module, attribute) in METHODS.items():
+        if getattr(sys.modules.get(module), attribute, None) is cls:
+            return name
+    raise ValueError(f"{cls.__name__} is not a registered ganad detector")

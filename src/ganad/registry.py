@@ -5,7 +5,7 @@ The names, modules and papers are listed in ``ganad.catalog``; this module impor
 
 import importlib
 
-from .catalog import METHODS, PAPERS
+from .catalog import METHODS, PAPERS, method_name
 
 DETECTORS = {name: getattr(importlib.import_module(module), cls) for name, (module, cls) in METHODS.items()}
 
@@ -40,12 +40,3 @@ def get_detector(name):
         return DETECTORS[name]
     except KeyError:
         raise ValueError(f"unknown method {name!r}; choose one of {sorted(DETECTORS)}") from None
-
-
-def method_name(detector):
-    """The registry name of a detector instance or class."""
-    cls = detector if isinstance(detector, type) else type(detector)
-    for name, registered in DETECTORS.items():
-        if registered is cls:
-            return name
-    raise ValueError(f"{cls.__name__} is not a registered ganad detector")

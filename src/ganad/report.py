@@ -28,11 +28,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from . import __version__
-from .catalog import PAPERS
+from ._version import __version__
+from .catalog import PAPERS, method_name
 from .data.files import plain_array_scoring
 from .data.scores import top_contributions
-from .registry import method_name
 
 N_IMAGES = 64  # generated images in the grid
 N_POINTS = 1000  # generated points in the 2-D scatter

@@ -102,6 +102,7 @@ def test_loop_anomalies_are_off_the_circle():
     assert abs(radii[y == 0].mean() - 1.5) < 0.02
 
 
+@pytest.mark.long
 def test_arc_covers_upper_half_and_anomalies_are_off_the_arc():
     X = make_arc(2000, random_state=0)
     assert X[:, 1].min() > -0.5, "the default arc is the upper half circle"

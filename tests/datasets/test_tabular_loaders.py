@@ -32,6 +32,7 @@ def kdd(shared_data):
     return load_kddcup99(data_dir=shared_data)  # 494k rows, a few seconds: loaded once
 
 
+@pytest.mark.long
 def test_shared_kddcup99(kdd):
     assert kdd.X.shape == (494021, 121)
     assert kdd.y.sum() == 97278  # 'normal.' rows are the anomaly class (DAGMM / ALAD / RCGAN)

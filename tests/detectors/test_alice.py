@@ -199,6 +199,7 @@ def test_discriminator_maps_are_probabilities(untrained, blobs_module):
 
 # -- detection on the four-dot set of RCGAN Fig. 3 --------------------------------------------
 
+@pytest.mark.long
 def test_four_dots_anomalies_are_separated():
     X = make_four_dots(1000, random_state=0)
     X_test, y_test = make_four_dots_anomaly_set(300, 300, random_state=1)
@@ -297,51 +298,12 @@ def test_alads_arrhythmia_networks():
 
 # -- the estimator contract ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ALICE_METHODS)
-def test_save_load_gives_identical_scores(tmp_path, blobs, name):
-    model = tiny(name, scaling="standard", n_epochs=2).fit(blobs)
-    model.save(tmp_path / "model")
-    loaded = ganad.load(tmp_path / "model")
-    assert type(loaded) is type(model)
-    assert {**loaded.get_params(), "device": "cpu"} == model.get_params()
-    np.testing.assert_array_equal(loaded.score_samples(blobs), model.score_samples(blobs))
-    np.testing.assert_array_equal(loaded.predict(blobs), model.predict(blobs))
-    saved_history = model.history_["generator_loss"].astype(np.float32)
-    np.testing.assert_array_equal(loaded.history_["generator_loss"], saved_history)
-
-
 def test_spectrally_normalised_image_model_round_trips(tmp_path):
     images = np.random.default_rng(0).uniform(-1, 1, size=(8, 3 * 32 * 32))
     model = tiny("alad", image_shape=(3, 32, 32), latent_dim=4, conv_width=4, batch_size=4).fit(images)
     assert nn.utils.parametrize.is_parametrized(model.discriminator_xx_.body[0], "weight")
     model.save(tmp_path / "model")
     np.testing.assert_array_equal(ganad.load(tmp_path / "model").anomaly_score(images), model.anomaly_score(images))
-
-
-@pytest.mark.parametrize("name", ALICE_METHODS)
-def test_same_seed_same_scores(blobs, name):
-    first = tiny(name, random_state=3, n_epochs=2).fit(blobs).anomaly_score(blobs)
-    again = tiny(name, random_state=3, n_epochs=2).fit(blobs).anomaly_score(blobs)
-    other = tiny(name, random_state=4, n_epochs=2).fit(blobs).anomaly_score(blobs)
-    np.testing.assert_array_equal(first, again)
-    assert not np.allclose(first, other)
-
-
-def test_dropout_leaves_global_rng_alone(blobs):
-    state = torch.random.get_rng_state()
-    tiny("alad", dropout=0.5, n_epochs=2).fit(blobs)
-    assert torch.equal(state, torch.random.get_rng_state())
-
-
-def test_resumed_training_equals_uninterrupted(tmp_path, blobs):
-    straight = tiny("rcgan", n_epochs=3).fit(blobs)
-    checkpoint = tmp_path / "run.ckpt"
-    tiny("rcgan", n_epochs=2, checkpoint_path=checkpoint).fit(blobs)
-    resumed = tiny("rcgan", n_epochs=3, checkpoint_path=checkpoint, resume=True).fit(blobs)
-    for a, b in zip(straight.discriminator_xx_.parameters(), resumed.discriminator_xx_.parameters()):
-        assert torch.equal(a, b)
-    np.testing.assert_array_equal(straight.history_["discriminator_loss"], resumed.history_["discriminator_loss"])
-    np.testing.assert_array_equal(straight.anomaly_score(blobs), resumed.anomaly_score(blobs))
 
 
 @pytest.mark.parametrize("name", ALICE_METHODS)
@@ -359,12 +321,7 @@ def test_penalty_none_is_the_ablation_and_differs_from_the_default(blobs):
 
 
 def test_bad_parameters_are_refused(blobs):
-    with pytest.raises(ValueError, match="penalty"):
-        tiny("rcgan", penalty="cauchy").fit(blobs)
-    with pytest.raises(ValueError, match="score_norm"):
-        tiny("alad", score_norm=3).fit(blobs)
-    with pytest.raises(ValueError, match="ema_decay"):
-        tiny("alad", ema_decay=1.0).fit(blobs)
+    # invalid values of penalty, score_norm and ema_decay: test_contract.py
     with pytest.raises(ValueError, match="early_stopping needs at least 2 training rows"):
         tiny("rcgan", early_stopping=True, validation_fraction=0.5).fit(blobs[:3])
 

@@ -45,12 +45,14 @@ def fitted(data):
     return {name: cls(random_state=0).fit(data[0]) for name, cls in DETECTORS.items()}
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("name", list(DETECTORS))
 def test_far_blob_is_separated(data, fitted, name):
     _, X_test, y_test = data
     assert auroc(y_test, fitted[name].anomaly_score(X_test)) >= 0.95
 
 
+@pytest.mark.long
 def test_kde_selection_lies_in_paper_grids(fitted):
     kde = fitted["kde"]
     assert kde.n_components_ in PCA_GRID and kde.pca_.n_components_ == kde.n_components_
@@ -60,6 +62,7 @@ def test_kde_selection_lies_in_paper_grids(fitted):
     assert kde.bandwidth_ == max(kde.cv_log_likelihood_, key=kde.cv_log_likelihood_.get)
 
 
+@pytest.mark.long
 def test_ocsvm_selection_minimises_calibration_plus_volume(fitted):
     svm = fitted["ocsvm"]
     keys = {(d, f) for d in PCA_GRID for f in GAMMA_FACTORS}
@@ -97,6 +100,7 @@ def test_ocsvm_holdout_is_at_most_1000_rows_and_a_fifth():
     assert len(_holdout_split(6000, 1000, seed=0)[1]) == 1000
 
 
+@pytest.mark.long
 def test_gmm_components_chosen_by_bic(fitted):
     gmm = fitted["gmm"]
     assert set(gmm.bic_) == set(MIXTURE_GRID)
@@ -119,13 +123,6 @@ def test_same_seed_same_scores(data, name):
     X_small = X_train[:150, :30]  # candidates {20, 30}: every search still runs, on less data
     first, again = (DETECTORS[name](random_state=0).fit(X_small) for _ in range(2))
     np.testing.assert_array_equal(again.anomaly_score(X_test[:, :30]), first.anomaly_score(X_test[:, :30]))
-
-
-@pytest.mark.parametrize("name", list(DETECTORS))
-def test_save_raises(tmp_path, fitted, name):
-    assert fitted[name].savable is False
-    with pytest.raises(ValueError, match="cannot be saved without pickle"):
-        fitted[name].save(tmp_path / "model")
 
 
 def test_kde_paper_bandwidth_searches_the_papers_grid_only():

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import torch
 
-import ganad
 from ganad.detectors.ganomaly import GANomaly
 from ganad.detectors.ganomaly import losses
 from ganad.metrics import auroc, minmax_scale
@@ -139,25 +138,6 @@ def test_score_convention(cloud, fitted):
     assert (fitted.predict(X) == -1).mean() == pytest.approx(0.1, abs=0.01)
 
 
-def test_save_load_gives_identical_scores(tmp_path, cloud, fitted):
-    fitted.save(tmp_path / "model")
-    loaded = ganad.load(tmp_path / "model")
-    assert type(loaded) is GANomaly
-    assert loaded.get_params() == {**fitted.get_params(), "device": "auto"}  # load picks its own device
-    np.testing.assert_array_equal(loaded.score_samples(cloud[1]), fitted.score_samples(cloud[1]))
-    np.testing.assert_array_equal(loaded.predict(cloud[1]), fitted.predict(cloud[1]))
-    np.testing.assert_array_equal(loaded.history_["encoder_loss"], fitted.history_["encoder_loss"].astype(np.float32))
-
-
-def test_same_seed_same_scores(cloud):
-    X = cloud[0][:100]
-    first = make(random_state=3).fit(X).anomaly_score(X)
-    again = make(random_state=3).fit(X).anomaly_score(X)
-    other = make(random_state=4).fit(X).anomaly_score(X)
-    np.testing.assert_array_equal(first, again)
-    assert not np.allclose(first, other)
-
-
 def test_fit_leaves_global_rng_alone(cloud):
     torch_state, np_state = torch.random.get_rng_state(), np.random.get_state()[1].copy()
     make(reinit_threshold=1e9).fit(cloud[0][:64])
@@ -175,8 +155,7 @@ def test_convolutional_networks_on_images(image_shape):
     assert np.isfinite(model.anomaly_score(images)).all()
 
 
-def test_bad_parameters_are_refused(cloud):
+def test_bad_parameters_are_refused():
+    # an invalid w_con: test_contract.py
     with pytest.raises(TypeError, match="score_scaling"):
         make(score_scaling="minmax")  # Eq. 13 is ganad.metrics.minmax_scale, over a score set
-    with pytest.raises(ValueError, match="w_con"):
-        make(w_con=-1.0).fit(cloud[0])

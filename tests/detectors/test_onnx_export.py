@@ -58,6 +58,7 @@ def fitted(name, extra, X):
         return DETECTORS[name](**params).fit(X)
 
 
+@pytest.mark.long
 @pytest.mark.parametrize(("name", "extra"), VARIANTS, ids=[f"{n}-{'-'.join(map(str, e.values()))}".rstrip("-")
                                                              for n, e in VARIANTS])
 def test_onnxruntime_scores_equal_anomaly_score(name, extra, data, tmp_path):
@@ -86,6 +87,7 @@ def test_critic_range_fold_is_in_the_graph(data, tmp_path):
     np.testing.assert_allclose(onnx_scores(path, held_out), detector.anomaly_score(held_out), **TOLERANCE)
 
 
+@pytest.mark.long
 def test_image_detector_reshapes_in_the_graph(tmp_path):
     rng = np.random.default_rng(0)
     images = rng.uniform(-1, 1, size=(8, 1 * 28 * 28)).astype(np.float32)
@@ -105,6 +107,7 @@ def test_search_based_and_classical_detectors_are_refused(name, tmp_path):
     assert not (tmp_path / "refused.onnx").exists()
 
 
+@pytest.mark.long
 def test_cli_export_writes_the_graph_and_refuses_its_input(data, tmp_path, capsys):
     X, held_out = data
     model_dir = tmp_path / "model"

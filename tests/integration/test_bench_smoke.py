@@ -16,6 +16,7 @@ def shared_data():
     return root if (root / "mnist").is_dir() else None
 
 
+@pytest.mark.long
 @pytest.mark.skipif(shared_data() is None, reason="shared MNIST not found (set GANAD_SHARED_DATA or <repo>/../shared/data)")
 def test_bench_haloui_t1_smoke(tmp_path, capsys):
     out = tmp_path / "bench"

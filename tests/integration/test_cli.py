@@ -227,6 +227,7 @@ def assert_png(path):
     assert path.is_file() and path.read_bytes().startswith(PNG_SIGNATURE)
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("gan", ["wgan-gp", "wgan-clip"])
 def test_wgan_demo_writes_figures_and_results(gan, tmp_path, capsys):
     run_ok(["demo", "--gan", gan, "--out", tmp_path, "--epochs", 1, "--n-train", 2000, "--n-test", 200,

@@ -2,12 +2,15 @@
 
 import json
 
+import pytest
+
 from ganad.cli.main import main
 
 TINY = ["--n-points", "60", "--epochs", "1", "--resolution", "8"]
 PANEL_KEYS = {"on_data", "off_support", "auroc"}
 
 
+@pytest.mark.long
 def test_rcgan_maps_writes_the_figure_and_a_number_per_panel(tmp_path, capsys):
     assert main(["rcgan-maps", "--out", str(tmp_path), *TINY, "--seed", "3"]) == 0
     assert (tmp_path / "fig3.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -180,6 +180,7 @@ def test_top_must_be_positive(fitted, capsys):
     assert "--top" in capsys.readouterr().err
 
 
+@pytest.mark.long
 def test_image_model_draws_a_grid_of_generated_images():
     images = np.random.default_rng(0).uniform(-1, 1, size=(8, 28 * 28))
     model = get_detector("wgan-encoder")(image_shape=(1, 28, 28), latent_dim=8, conv_width=4, batch_size=4,

@@ -25,6 +25,7 @@ BATCH = 64  # score_batch_size of the models: blocks of the tests span several b
 ADGAN_BATCH = 8  # ADGAN's: a search per image, so small blocks to spread over the workers
 NAMES = [f"f{i}" for i in range(5)]
 METRICS = ("auroc", "auprc", "precision", "recall", "f1")
+pytestmark = pytest.mark.long  # a 2-process LocalCluster: about 30 s for the module on one core
 
 
 @pytest.fixture(scope="module")

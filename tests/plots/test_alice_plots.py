@@ -17,6 +17,7 @@ TINY = {"n_epochs": 1, "latent_dim": 2, "encoder_hidden": (8,), "generator_hidde
         "random_state": 0, "device": "cpu"}
 
 
+@pytest.mark.long
 def test_fig_3_draws_fitted_models_on_loop_arc_and_four_dots(tmp_path):
     cases = {}
     for name, make in (("loop", make_loop), ("arc", make_arc), ("four-dot", make_four_dots)):

@@ -18,6 +18,7 @@ def toy_arrays():
     return rng.normal(size=500), snapshots, rng.normal(scale=2, size=500), grid, np.tanh(np.abs(grid) - 1.5)
 
 
+@pytest.mark.long
 def test_history_toy_draws_fig_3_and_4(tmp_path, toy_arrays):
     data, snapshots, history, grid, d_tv = toy_arrays
     assert_png(plots.plot_history_toy(data, snapshots, history, grid, d_tv, tmp_path / "fig3.png"))
@@ -44,6 +45,7 @@ def test_score_densities(tmp_path):
         plots.plot_score_densities({}, tmp_path / "x.png")
 
 
+@pytest.mark.long
 def test_interpolation_strip_images_and_vectors(tmp_path):
     t = np.linspace(0, 1, 20)
     images = np.random.default_rng(0).uniform(-1, 1, size=(20, 28 * 28))
@@ -58,6 +60,7 @@ def test_interpolation_strip_images_and_vectors(tmp_path):
         plots.plot_interpolation_strip(t, images, scores, tmp_path / "x.png", image_shape=(1, 32, 32))
 
 
+@pytest.mark.long
 def test_fitted_history_toy_draws_from_a_1d_model(tmp_path):
     from ganad.data import make_normal_1d
     from ganad.detectors.history import HistoryAD

@@ -224,6 +224,7 @@ def test_score_boxplot_rejects_bad_groups(tmp_path, groups, match):
         plots.plot_score_boxplot(groups, tmp_path / "x.png")
 
 
+@pytest.mark.long
 def test_import_does_not_load_matplotlib():
     code = "import sys, ganad.plots; assert 'matplotlib' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -16,7 +16,7 @@ import torch
 from safetensors.numpy import load_file as load_numpy
 
 import ganad
-from ganad import io
+from ganad import io, model_folder
 from ganad.registry import DETECTORS
 
 from ..conftest import QUICK_PARAMS, reseal
@@ -211,7 +211,7 @@ def test_a_save_killed_before_its_rename_keeps_the_previous_model(fitted, rows, 
 
     def killed(*args):
         raise KeyboardInterrupt
-    monkeypatch.setattr(io, "_replace_folder", killed)
+    monkeypatch.setattr(model_folder, "_replace_folder", killed)
     with pytest.raises(KeyboardInterrupt):
         fitted["dcae"].save(folder)
     monkeypatch.undo()

@@ -2,9 +2,10 @@
 
 A checkpoint made on other data, with other settings or further than ``n_epochs`` is
 refused with a ValueError before any state is loaded; networks that became non-finite are
-never checkpointed. That a matching resume equals an uninterrupted run is pinned per family
-by ``test_resumed_training_equals_uninterrupted`` in ``tests/detectors/test_wgan.py``,
-``test_alice.py`` and ``test_ganomaly.py``.
+never checkpointed. That a matching resume equals an uninterrupted run is pinned for every
+resumable detector by ``test_resumed_training_equals_uninterrupted`` in
+``tests/detectors/test_contract.py`` (and with GANomaly's discriminator re-initialisation in
+``tests/detectors/test_ganomaly.py``).
 """
 
 import numpy as np

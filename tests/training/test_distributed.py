@@ -197,6 +197,7 @@ def max_difference(a, b):
     return max(float((x.double() - y.double()).abs().max()) if x.numel() else 0.0 for x, y in pairs)
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("name", list(EQUAL))
 def test_two_ranks_with_batch_b_equal_one_process_with_batch_2b(runs, name):
     rank0, rank1, single, _ = runs
@@ -204,6 +205,7 @@ def test_two_ranks_with_batch_b_equal_one_process_with_batch_2b(runs, name):
     assert max_difference(rank0[name], single[name]) <= TOLERANCE
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("name", list(NOT_EQUAL))
 def test_not_equal_where_rows_interact_or_randomness_is_per_rank(runs, name):
     rank0, rank1, single, _ = runs
@@ -211,12 +213,14 @@ def test_not_equal_where_rows_interact_or_randomness_is_per_rank(runs, name):
     assert max_difference(rank0[name], single[name]) > 100 * TOLERANCE
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("name", list(RANKS_ONLY))
 def test_every_rank_ends_with_the_same_model(runs, name):
     rank0, rank1, _, _ = runs
     assert all(torch.equal(a, b) for a, b in zip(_tensors(rank0[name]), _tensors(rank1[name]), strict=True))
 
 
+@pytest.mark.long
 def test_rank_0_alone_writes_checkpoints_and_models(runs):
     """(and HistoryAD's snapshots: checked in ``history_ad`` while its store holds them)"""
     folder = runs[3]
@@ -264,6 +268,7 @@ def test_a_data_parallel_draw_is_this_rank_s_part_of_the_global_one():
 CLI_FIT = ["--method", "wgan-critic", "--param", "n_epochs=2", "--param", "hidden=(8,8)", "--device", "cpu"]
 
 
+@pytest.mark.long
 def test_cli_fit_nproc_2_equals_one_process_with_the_global_batch(tmp_path, capsys):
     """``ganad fit --nproc 2``: rank 0's drawn seed is printed and used by both ranks; rank 0 saves."""
     data = tmp_path / "train.npy"
@@ -290,6 +295,7 @@ time.sleep(60)  # as in a collective whose other side is gone
 """
 
 
+@pytest.mark.long
 def test_launch_stops_the_other_ranks_when_one_fails_and_says_why(capsys):
     start = time.perf_counter()
     assert launch.launch([sys.executable, "-c", RANK_1_FAILS], 2) == 2

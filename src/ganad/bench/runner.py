@@ -167,7 +167,9 @@ def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
             job = dataclasses.replace(job, init_args={**job.init_args, **chosen})
         detector = build_detector(job, X_train)
         if gan_dir is not None and job.gan_from is not None:
-            row["gan_from"] = job.gan_from if reuse_gan(detector, gan_dir, job) else None
+            shared = reuse_gan(detector, gan_dir, job)
+            row["gan_from"] = None if shared is None else job.gan_from
+            detector = detector if shared is None else shared
         fit_start = time.perf_counter()
         detector.fit(X_train)
         row["fit_s"] = time.perf_counter() - fit_start

@@ -3,23 +3,18 @@
 A spec method may name another with ``gan_from = "METHOD"`` (ADGAN Table 2: AnoGAN and
 ADGAN with 1 and 8 seeds score with "the same architecture also used for training", §4.2).
 When both have the same GAN-phase parameters, their GAN phases on one split and seed are
-the same computation: the source job saves its fitted detector, and the other job takes
-its generator and critic as user-supplied modules with ``n_epochs = 0``, so that only the
-scoring phase runs again. Scores are then the same as with a GAN trained again (a test
-checks it); the row's ``gan_from`` names the source and its ``fit_s`` leaves out the GAN
-training. Where the source's model is absent (it failed, or the budget leaves it out),
-the job trains its own GAN.
+the same computation: the source job saves its fitted detector, and the other job's
+detector is rebuilt on its generator and critic with ``GANDetector.from_gan`` (user-supplied
+modules, ``n_epochs = 0``), so that only the scoring phase runs again. Scores are then the
+same as with a GAN trained again (a test checks it); the row's ``gan_from`` names the
+source and its ``fit_s`` leaves out the GAN training. Where the source's model is absent
+(it failed, or the budget leaves it out), the job trains its own GAN.
 """
 
 from pathlib import Path
 
-from ..detectors.wgan.gan import GAN_PARAMETERS, GANDetector
+from ..detectors.gan_base import GAN_PHASE, REUSED_GAN, GANDetector
 from ..io import CONFIG_FILE, load_model, params_from_json, save_model
-
-# GAN-phase parameters that do not change what the GAN phase computes
-_NOT_GAN_PHASE = {"generator", "critic", "checkpoint_path", "checkpoint_every", "resume", "verbose",
-                  "contamination", "score_batch_size"}
-GAN_PHASE = tuple(name for name in GAN_PARAMETERS if name not in _NOT_GAN_PHASE)
 
 
 def gan_path(gan_dir, job, method):
@@ -33,15 +28,16 @@ def keep_gan(detector, gan_dir, job):
 
 
 def reuse_gan(detector, gan_dir, job):
-    """Set ``detector`` to score with the source's trained GAN; False (unchanged) when there is none."""
+    """``detector`` rebuilt to score with the source's trained GAN (``from_gan``), its own parameters
+    kept; None when there is no source model."""
     path = gan_path(gan_dir, job, job.gan_from)
     if not isinstance(detector, GANDetector) or not (path / CONFIG_FILE).exists():
-        return False
+        return None
     source = load_model(path, device="cpu")
     mine, theirs = params_from_json(detector.get_params()), source.get_params()
     different = [name for name in GAN_PHASE if mine[name] != theirs[name]]
     if different:
         raise ValueError(f"{job.method} cannot reuse the GAN of {job.gan_from}: their GAN-phase "
                          f"parameters {different} differ")
-    detector.set_params(generator=source.generator_, critic=source.critic_, n_epochs=0)
-    return True
+    return type(detector).from_gan(source, **{name: value for name, value in detector.get_params().items()
+                                              if name not in REUSED_GAN})

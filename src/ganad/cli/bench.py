@@ -17,7 +17,7 @@ NOTHING_RAN = 3
 BUDGET_HELP = "smoke: seconds, for CI; cpu: under an hour per table on 2 cores; paper: the papers' settings"
 
 
-def _add_bench_parser(commands):
+def add_bench_parser(commands):
     """Register the ``bench`` subcommand on the ``commands`` subparsers of ``ganad``."""
     parser = commands.add_parser("bench", help="reproduce a paper table (spec -> jobs -> CSV/Markdown)",
                                  description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -5,7 +5,7 @@ held-out labelled set ``make_ring_anomaly_set``.
 
 --gan wgan-gp (default) or wgan-clip: one WGANEncoder is fitted, i.e. the WGAN is
 trained once, then its encoder; WGANCritic and WGANInversion are built on the same
-trained networks with n_epochs=0 (no further GAN training). Prints the training time
+trained networks with ``from_gan`` (no further GAN training). Prints the training time
 and a Markdown table (detector | AUROC | AUPRC | score seconds) on the held-out set and
 writes samples.png (Figs. 9/12), critic_landscape.png (Fig. 13), critic_loss.png
 (Fig. 10), pr_roc.png and score_boxplot.png (the encoder's scores) and results.json.

@@ -57,12 +57,12 @@ from ..errors import TrainingDivergedError
 from ..utils.impute import IMPUTATIONS
 from ..utils.scaling import SCALINGS
 from . import demo
-from .bench import _add_bench_parser
+from .bench import add_bench_parser
 from .export import add_export_parser
 from .options import add_device_argument, add_reading_arguments, positive_int, reading_options
-from .rank import _add_rank_parser
-from .rcgan_toy import _add_rcgan_maps_parser, _add_rcgan_toy_parser
-from .report import _add_report_parser, check_report_output, write_report
+from .rank import add_rank_parser
+from .rcgan_toy import add_rcgan_maps_parser, add_rcgan_toy_parser
+from .report import add_report_parser, check_report_output, write_report
 from .score import add_score_parser
 
 USAGE_ERROR = 2
@@ -114,18 +114,18 @@ def build_parser():
     listing.set_defaults(command=list_methods)
     _add_fit_parser(commands)
     add_score_parser(commands)
-    _add_rank_parser(commands)
-    _add_report_parser(commands)
+    add_rank_parser(commands)
+    add_report_parser(commands)
     add_export_parser(commands)
     demo_parser = commands.add_parser("demo", help="train on the 7-Gaussian ring and draw the paper's figures",
                                       description=demo.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_arguments(demo_parser)
     add_device_argument(demo_parser)
     demo_parser.set_defaults(command=demo.run)
-    _add_rcgan_toy_parser(commands)
-    _add_rcgan_maps_parser(commands)
+    add_rcgan_toy_parser(commands)
+    add_rcgan_maps_parser(commands)
     _add_data_parser(commands)
-    _add_bench_parser(commands)
+    add_bench_parser(commands)
     return parser
 
 

@@ -21,7 +21,7 @@ from ..utils.atomic import atomic_path
 from .options import add_device_argument, add_reading_arguments, model_files, reading_options
 
 
-def _add_rank_parser(commands):
+def add_rank_parser(commands):
     """Register the ``rank`` subcommand on the ``commands`` subparsers of ``ganad``."""
     parser = commands.add_parser("rank", help="draw the most and least anomalous images of a data file",
                                  description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

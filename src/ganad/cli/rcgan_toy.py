@@ -20,7 +20,7 @@ Needs CVXPY: pip install ganad[cvxpy]. ``ganad.detectors.alice.theorem1`` holds 
 """
 
 
-def _add_rcgan_toy_parser(commands):
+def add_rcgan_toy_parser(commands):
     """Register the ``rcgan-toy`` subcommand on the ``commands`` subparsers of ``ganad``."""
     parser = commands.add_parser("rcgan-toy", help="solve RCGAN's Theorem 1 toy (Fig. 2) with CVXPY and draw it",
                                  description=TOY_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -86,7 +86,7 @@ MAP_EXTRA = {"rcgan": {"penalty": "normal", "penalty_scale": 1.0}, "alad": {"dis
 N_EVALUATION = 1000  # fresh normal points and off-support points per set for the panel numbers
 
 
-def _add_rcgan_maps_parser(commands):
+def add_rcgan_maps_parser(commands):
     """Register the ``rcgan-maps`` subcommand on the ``commands`` subparsers of ``ganad``."""
     parser = commands.add_parser("rcgan-maps", help="train RCGAN and ALAD on loop, arc and four-dot and draw "
                                  "their discriminator maps (Fig. 3)",

@@ -24,7 +24,7 @@ from .options import add_device_argument, add_reading_arguments, model_files, po
 DEFAULT_TOP = 10
 
 
-def _add_report_parser(commands):
+def add_report_parser(commands):
     """Register the ``report`` subcommand on the ``commands`` subparsers of ``ganad``."""
     parser = commands.add_parser("report", help="write an HTML page describing a saved model",
                                  description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -66,9 +66,9 @@ def _fit_detectors(args, X_train):
     start = time.perf_counter()
     encoder = WGANEncoder(n_epochs=args.epochs, verbose=1, **gan).fit(X_train)
     timings["wgan-encoder"] = time.perf_counter() - start
-    shared = {**gan, "generator": encoder.generator_, "critic": encoder.critic_, "n_epochs": 0}
     inversion = {} if args.inversion_steps is None else {"inversion_steps": args.inversion_steps}
-    detectors = {"wgan-critic": WGANCritic(**shared), "wgan-inversion": WGANInversion(**shared, **inversion)}
+    detectors = {"wgan-critic": WGANCritic.from_gan(encoder),
+                 "wgan-inversion": WGANInversion.from_gan(encoder, **inversion)}
     for name, detector in detectors.items():
         start = time.perf_counter()
         detector.fit(X_train)

@@ -1,6 +1,7 @@
 """Pure ``torch.nn`` modules: generators, critics/discriminators, encoders, priors."""
 
 from .dcgan import DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator
+from .freeze import frozen
 from .mlp import MLPConfig, MLPCritic, MLPEncoder, MLPGenerator
 from .prior import LatentPrior
 
@@ -14,4 +15,5 @@ __all__ = [
     "MLPCritic",
     "MLPEncoder",
     "MLPGenerator",
+    "frozen",
 ]

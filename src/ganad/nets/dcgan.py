@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from torch import nn
 
+from .blocks import conv_downsample, conv_encoder
+
 MIN_BASE = 4  # the smallest feature map a stride-2 stage may halve to
 
 
@@ -75,28 +77,12 @@ class DCGANGenerator(nn.Module):
         return self.upsample(h)
 
 
-def _downsample(config):
-    """Stride-2 convolutions from the image to a flat feature vector, and its width."""
-    n_stages = config.stages[1]
-    layers = []
-    channels = config.image_shape[0]
-    for stage in range(n_stages):
-        out = config.width * 2**stage
-        layers.append(nn.Conv2d(channels, out, 4, stride=2, padding=1))
-        if config.critic_batch_norm and stage > 0:
-            layers.append(nn.BatchNorm2d(out))
-        layers.append(nn.LeakyReLU(0.2))
-        channels = out
-    spatial = config.image_shape[1] // 2**n_stages
-    return nn.Sequential(*layers, nn.Flatten()), channels * spatial * spatial
-
-
 class DCGANCritic(nn.Module):
     """Critic f_w (or discriminator logit): x (B, C, H, W) -> (B,)."""
 
     def __init__(self, config):
         super().__init__()
-        self.body, n_flat = _downsample(config)  # (B, n_flat)
+        self.body, n_flat = conv_downsample(config)  # (B, n_flat)
         self.head = nn.Linear(n_flat, 1)
 
     def features(self, x):
@@ -112,8 +98,7 @@ class DCGANEncoder(nn.Module):
 
     def __init__(self, config):
         super().__init__()
-        body, n_flat = _downsample(config)
-        self.net = nn.Sequential(body, nn.Linear(n_flat, config.latent_dim),
+        self.net = nn.Sequential(*conv_encoder(config, config.latent_dim),  # body, Linear
                                  nn.BatchNorm1d(config.latent_dim, affine=False))
 
     def forward(self, x):

@@ -24,8 +24,9 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from .dcgan import DCGANConfig, DCGANCritic, DCGANGenerator, _downsample
-from .mlp import MLPConfig, MLPCritic, MLPGenerator, _stack
+from .blocks import conv_encoder, linear_stack
+from .dcgan import DCGANConfig, DCGANCritic, DCGANGenerator
+from .mlp import MLPConfig, MLPCritic, MLPGenerator
 
 
 class GANomalyOutput(NamedTuple):
@@ -51,27 +52,20 @@ class GANomalyGenerator(nn.Module):
         return GANomalyOutput(x_hat, z, self.reencoder(x_hat))
 
 
-def _conv_encoder(config):
-    """x (B, C, H, W) -> z (B, latent_dim): the reference encoder, final 4x4 conv as Linear."""
-    body, n_flat = _downsample(config)  # (B, n_flat)
-    return nn.Sequential(body, nn.Linear(n_flat, config.latent_dim))
-
-
-def _mlp_encoder(config):
-    """x (B, n_features) -> z (B, latent_dim), ReLU between layers, none on z."""
-    return nn.Sequential(*_stack([config.n_features, *config.hidden, config.latent_dim]))
-
-
 def ganomaly_networks(config):
     """(generator, discriminator) for an ``MLPConfig`` or a ``DCGANConfig``."""
     if isinstance(config, DCGANConfig):
         config = DCGANConfig(image_shape=config.image_shape, latent_dim=config.latent_dim,
                              width=config.width, critic_batch_norm=True)
-        generator = GANomalyGenerator(_conv_encoder(config), DCGANGenerator(config), _conv_encoder(config))
+        # G_E and E: the reference encoder, its final 4x4 convolution as a Linear layer
+        generator = GANomalyGenerator(conv_encoder(config, config.latent_dim), DCGANGenerator(config),
+                                      conv_encoder(config, config.latent_dim))
         return generator, DCGANCritic(config)
     decoder_config = MLPConfig(n_features=config.n_features, latent_dim=config.latent_dim,
                                hidden=tuple(reversed(config.hidden)), output_activation=config.output_activation)
-    generator = GANomalyGenerator(_mlp_encoder(config), MLPGenerator(decoder_config), _mlp_encoder(config))
+    encoder_widths = [config.n_features, *config.hidden, config.latent_dim]  # ReLU between layers, none on z
+    generator = GANomalyGenerator(linear_stack(encoder_widths), MLPGenerator(decoder_config),
+                                  linear_stack(encoder_widths))
     return generator, MLPCritic(config)
 
 

@@ -26,15 +26,18 @@ discriminators, wraps every hidden Linear/Conv2d layer of E and the discriminato
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from .dcgan import DCGANConfig, DCGANGenerator, _downsample
+from .blocks import conv_downsample, conv_encoder, linear_stack
+from .dcgan import DCGANConfig, DCGANGenerator
 from .mlp import MLPConfig, MLPGenerator
 
 NEGATIVE_SLOPE = 0.2  # LeakyReLU of ALAD's reference code (EGBAD's uses 0.1)
+LEAKY_RELU = partial(nn.LeakyReLU, NEGATIVE_SLOPE)
 
 
 @dataclass(frozen=True)
@@ -82,24 +85,17 @@ class JointDiscriminator(nn.Module):
         return self.head(self.features(a, b)).squeeze(-1)
 
 
-def _leaky_stack(sizes, dropout=0.0):
-    """Linear + LeakyReLU (+ dropout) for each consecutive pair of ``sizes``."""
-    layers = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Linear(fan_in, fan_out), nn.LeakyReLU(NEGATIVE_SLOPE)]
-        if dropout:
-            layers.append(nn.Dropout(dropout))
-    return layers
+def _leaky_layers(sizes, dropout):
+    """Linear + LeakyReLU + dropout for each consecutive pair of ``sizes`` (the discriminators' layers)."""
+    return linear_stack(sizes, LEAKY_RELU, last_activation=True, dropout=dropout)
 
 
 def build_encoder(config):
     """E: x (B, n_features) or (B, C, H, W) -> z (B, latent_dim), unbounded output."""
     if config.convolutional:
-        body, n_flat = _downsample(config.dcgan(batch_norm=True))  # (B, n_flat)
-        encoder = nn.Sequential(body, nn.Linear(n_flat, config.latent_dim))
+        encoder = conv_encoder(config.dcgan(batch_norm=True), config.latent_dim)  # (B, n_flat) -> (B, latent_dim)
     else:
-        sizes = [config.n_features, *config.encoder_hidden]
-        encoder = nn.Sequential(*_leaky_stack(sizes), nn.Linear(sizes[-1], config.latent_dim))
+        encoder = linear_stack([config.n_features, *config.encoder_hidden, config.latent_dim], LEAKY_RELU)
     return _finish(encoder, config)
 
 
@@ -118,14 +114,14 @@ def build_discriminator_xz(config):
     """D_xz(x, z): does the pair come from (x, E(x)) or from (G(z), z)?"""
     hidden = tuple(config.discriminator_hidden)
     width = config.xz_branch_width or hidden[0]
-    z_branch = nn.Sequential(*_leaky_stack([config.latent_dim, width], config.dropout))
+    z_branch = _leaky_layers([config.latent_dim, width], config.dropout)
     if config.convolutional:
-        x_branch, n_x = _downsample(config.dcgan(batch_norm=True))  # (B, n_flat)
+        x_branch, n_x = conv_downsample(config.dcgan(batch_norm=True))  # (B, n_flat)
     else:
         x_branch = nn.Sequential(nn.Linear(config.n_features, width), nn.BatchNorm1d(width),
                                  nn.LeakyReLU(NEGATIVE_SLOPE))
         n_x = width
-    body = nn.Sequential(*_leaky_stack([n_x + width, *hidden], config.dropout))
+    body = _leaky_layers([n_x + width, *hidden], config.dropout)
     return _finish(JointDiscriminator(body, hidden[-1], x_branch, z_branch), config)
 
 
@@ -133,17 +129,17 @@ def build_discriminator_xx(config):
     """D_xx(x, x'): is x' the input itself or its reconstruction G(E(x))?"""
     if config.convolutional:
         channels, height, width = config.image_shape
-        body, n_out = _downsample(config.dcgan(image_shape=(2 * channels, height, width)))  # (B, n_flat)
+        body, n_out = conv_downsample(config.dcgan(image_shape=(2 * channels, height, width)))  # (B, n_flat)
     else:
         sizes = [2 * config.n_features, *config.discriminator_xx_hidden]
-        body, n_out = nn.Sequential(*_leaky_stack(sizes, config.cycle_dropout)), sizes[-1]
+        body, n_out = _leaky_layers(sizes, config.cycle_dropout), sizes[-1]
     return _finish(JointDiscriminator(body, n_out), config)
 
 
 def build_discriminator_zz(config):
     """D_zz(z, z'): is z' the latent itself or its cycle E(G(z))?"""
     sizes = [2 * config.latent_dim, *config.discriminator_zz_hidden]
-    return _finish(JointDiscriminator(nn.Sequential(*_leaky_stack(sizes, config.cycle_dropout)), sizes[-1]), config)
+    return _finish(JointDiscriminator(_leaky_layers(sizes, config.cycle_dropout), sizes[-1]), config)
 
 
 def _finish(module, config):

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from torch import nn
 
+from .blocks import linear_stack
+
 
 @dataclass(frozen=True)
 class MLPConfig:
@@ -19,22 +21,12 @@ class MLPConfig:
     output_activation: str | None = None  # None (unbounded data) or "tanh" ([-1, 1] data)
 
 
-def _stack(sizes):
-    """Linear layers with ReLU between them, no activation after the last one."""
-    layers = []
-    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        layers.append(nn.Linear(fan_in, fan_out))
-        if i < len(sizes) - 2:
-            layers.append(nn.ReLU())
-    return layers
-
-
 class MLPGenerator(nn.Module):
     """G: z (B, latent_dim) -> x (B, n_features)."""
 
     def __init__(self, config):
         super().__init__()
-        layers = _stack([config.latent_dim, *config.hidden, config.n_features])
+        layers = list(linear_stack([config.latent_dim, *config.hidden, config.n_features]))
         if config.output_activation == "tanh":
             layers.append(nn.Tanh())
         self.net = nn.Sequential(*layers)
@@ -48,7 +40,7 @@ class MLPCritic(nn.Module):
 
     def __init__(self, config):
         super().__init__()
-        self.body = nn.Sequential(*_stack([config.n_features, *config.hidden]), nn.ReLU())
+        self.body = linear_stack([config.n_features, *config.hidden], last_activation=True)
         self.head = nn.Linear(config.hidden[-1], 1)
 
     def features(self, x):
@@ -69,7 +61,7 @@ class MLPEncoder(nn.Module):
     def __init__(self, config):
         super().__init__()
         self.net = nn.Sequential(
-            *_stack([config.n_features, *config.hidden, config.latent_dim]),
+            *linear_stack([config.n_features, *config.hidden, config.latent_dim]),
             nn.BatchNorm1d(config.latent_dim, affine=False),
         )
 

@@ -8,6 +8,7 @@ there is nothing to close, the figure is freed with its last reference.
 from __future__ import annotations
 
 import logging
+import numbers
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,37 @@ def as_vector(x, name):
     if vector.ndim != 1 or len(vector) == 0:
         raise ValueError(f"{name} must be a non-empty 1-D array, got shape {vector.shape}")
     return vector
+
+
+def as_finite_vector(x, name):
+    """``x`` as a non-empty 1-D float array of finite values, else ValueError."""
+    vector = as_vector(x, name)
+    if not np.isfinite(vector).all():
+        raise ValueError(f"{name} must be finite")
+    return vector
+
+
+def check_extent(extent):
+    """``extent = (x_min, x_max, y_min, y_max)`` as a tuple of floats, finite with min < max, else ValueError."""
+    bounds = np.asarray(extent, dtype=float)
+    if bounds.shape != (4,) or not np.isfinite(bounds).all() or bounds[0] >= bounds[1] or bounds[2] >= bounds[3]:
+        raise ValueError(f"extent must be finite (x_min, x_max, y_min, y_max) with min < max, got {extent!r}")
+    return tuple(bounds.tolist())
+
+
+def check_resolution(resolution):
+    """A grid's ``resolution`` must be an integer >= 2, else ValueError."""
+    if not isinstance(resolution, numbers.Integral) or resolution < 2:
+        raise ValueError(f"resolution must be an integer >= 2, got {resolution!r}")
+
+
+def grid_points(extent, resolution):
+    """The ``resolution**2`` pixel centres over ``extent``, float32 ``(resolution**2, 2)``, row-major in y."""
+    x_min, x_max, y_min, y_max = extent
+    xs = x_min + (np.arange(resolution) + 0.5) * (x_max - x_min) / resolution  # pixel centres
+    ys = y_min + (np.arange(resolution) + 0.5) * (y_max - y_min) / resolution
+    xx, yy = np.meshgrid(xs, ys)  # (resolution, resolution); row i is y = ys[i]
+    return np.column_stack([xx.ravel(), yy.ravel()]).astype(np.float32)  # (resolution**2, 2)
 
 
 def as_image(row, image_shape, value_range=(-1.0, 1.0)):

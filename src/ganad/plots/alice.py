@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._figure import as_points, new_figure, save_figure
-from .critic import _check_extent, _check_resolution, _grid_points
+from ._figure import as_points, check_extent, check_resolution, grid_points, new_figure, save_figure
 
 
 def plot_discriminator_maps(cases, path, *, extent=(-3.0, 3.0, -3.0, 3.0), resolution=100, show_data=False):
@@ -22,11 +21,11 @@ def plot_discriminator_maps(cases, path, *, extent=(-3.0, 3.0, -3.0, 3.0), resol
     ``show_data=True`` also dots the normal samples (white, faint) over every map.
     Returns the Path written.
     """
-    extent = _check_extent(extent)
-    _check_resolution(resolution)
+    extent = check_extent(extent)
+    check_resolution(resolution)
     cases = {name: (as_points(data, f"data of {name!r}"), dict(models)) for name, (data, models) in cases.items()}
     model_names = _common_models(cases)
-    grid = _grid_points(extent, resolution)
+    grid = grid_points(extent, resolution)
     fig, axes = new_figure(ncols=2 * len(cases), nrows=1 + len(model_names),
                            size=(2.6 * 2 * len(cases) + 0.8, 2.6 * (1 + len(model_names))))
     axes = axes.reshape(1 + len(model_names), 2 * len(cases))

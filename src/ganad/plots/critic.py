@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._figure import as_points, new_figure, save_figure
+from ._figure import as_points, check_extent, check_resolution, grid_points, new_figure, save_figure
 
 
 def plot_critic_landscape(critic_fn, path, *, data=None, train_range=None,
@@ -20,8 +18,8 @@ def plot_critic_landscape(critic_fn, path, *, data=None, train_range=None,
     training data reached is saturated, which is the critic's anomaly region. ``data``
     (``(n, 2)``), when given, is overlaid on each panel. Returns the Path written.
     """
-    extent = _check_extent(extent)
-    _check_resolution(resolution)
+    extent = check_extent(extent)
+    check_resolution(resolution)
     overlay = None if data is None else as_points(data, "data")
     values = _critic_on_grid(critic_fn, extent, resolution)
     panels = [("critic output", values, None)]
@@ -38,16 +36,8 @@ def plot_critic_landscape(critic_fn, path, *, data=None, train_range=None,
     return save_figure(fig, path)
 
 
-def _grid_points(extent, resolution):
-    x_min, x_max, y_min, y_max = extent
-    xs = x_min + (np.arange(resolution) + 0.5) * (x_max - x_min) / resolution  # pixel centres
-    ys = y_min + (np.arange(resolution) + 0.5) * (y_max - y_min) / resolution
-    xx, yy = np.meshgrid(xs, ys)  # (resolution, resolution); row i is y = ys[i]
-    return np.column_stack([xx.ravel(), yy.ravel()]).astype(np.float32)  # (resolution**2, 2)
-
-
 def _critic_on_grid(critic_fn, extent, resolution):
-    grid = _grid_points(extent, resolution)
+    grid = grid_points(extent, resolution)
     values = np.asarray(critic_fn(grid), dtype=float).reshape(-1)
     if len(values) != len(grid):
         raise ValueError(f"critic_fn returned {len(values)} values for {len(grid)} points")
@@ -71,18 +61,6 @@ def _figure_size(extent, npanels):
 def _overlay(ax, points, extent):
     ax.scatter(points[:, 0], points[:, 1], s=2, c="tab:red", alpha=0.3, linewidths=0, rasterized=True)
     ax.set(xlim=extent[:2], ylim=extent[2:])
-
-
-def _check_extent(extent):
-    bounds = np.asarray(extent, dtype=float)
-    if bounds.shape != (4,) or not np.isfinite(bounds).all() or bounds[0] >= bounds[1] or bounds[2] >= bounds[3]:
-        raise ValueError(f"extent must be finite (x_min, x_max, y_min, y_max) with min < max, got {extent!r}")
-    return tuple(bounds.tolist())
-
-
-def _check_resolution(resolution):
-    if not isinstance(resolution, numbers.Integral) or resolution < 2:
-        raise ValueError(f"resolution must be an integer >= 2, got {resolution!r}")
 
 
 def _check_range(train_range):

@@ -17,8 +17,7 @@ import math
 
 import numpy as np
 
-from ._figure import as_vector, new_figure, save_figure
-from .scores import _finite
+from ._figure import as_finite_vector, as_vector, new_figure, save_figure
 
 _DATA_COLOR = "black"
 _HISTORY_COLOR = "tab:red"
@@ -106,7 +105,7 @@ def plot_score_densities(groups, path, *, bins=60, xlabel="anomaly score D_TV(x)
     """
     if not groups:
         raise ValueError("groups must map at least one name to scores")
-    values = {str(name): _finite(as_vector(scores, f"groups[{name!r}]"), f"groups[{name!r}]")
+    values = {str(name): as_finite_vector(scores, f"groups[{name!r}]")
               for name, scores in groups.items()}
     everything = np.concatenate(list(values.values()))
     edges = np.linspace(everything.min(), everything.max() + (everything.max() == everything.min()), bins + 1)

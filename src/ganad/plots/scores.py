@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
 
-from ._figure import as_vector, new_figure, save_figure
+from ._figure import as_finite_vector, as_vector, new_figure, save_figure
 
 
 def plot_pr_roc(y_true, anomaly_score, path, *, label=None):
@@ -33,7 +33,7 @@ def plot_score_boxplot(groups, path, *, ylabel="anomaly score"):
     if not groups:
         raise ValueError("groups must map at least one name to scores")
     names = [str(name) for name in groups]
-    values = [_finite(as_vector(scores, f"groups[{name!r}]"), f"groups[{name!r}]")
+    values = [as_finite_vector(scores, f"groups[{name!r}]")
               for name, scores in groups.items()]
     fig, (ax,) = new_figure(size=(max(4.0, 1.3 * len(values) + 1.5), 4.0))
     ax.boxplot(values)
@@ -95,7 +95,7 @@ def _curve_label(label, metric, value):
 
 def _check_labels_and_scores(y_true, anomaly_score):
     y = as_vector(y_true, "y_true")
-    score = _finite(as_vector(anomaly_score, "anomaly_score"), "anomaly_score")
+    score = as_finite_vector(anomaly_score, "anomaly_score")
     if len(y) != len(score):
         raise ValueError(f"y_true and anomaly_score differ in length: {len(y)} != {len(score)}")
     if not np.isin(y, (0, 1)).all():
@@ -103,9 +103,3 @@ def _check_labels_and_scores(y_true, anomaly_score):
     if y.min() == y.max():
         raise ValueError("y_true must hold both normal (0) and anomalous (1) samples")
     return y.astype(int), score
-
-
-def _finite(values, name):
-    if not np.isfinite(values).all():
-        raise ValueError(f"{name} must be finite")
-    return values

@@ -26,26 +26,12 @@ from pathlib import Path
 import torch
 from torch.func import functional_call, vmap
 
+from ..nets.freeze import frozen
+
 MIB = 2**20
 CPU_MEMORY_BUDGET = 64 * MIB  # AnoGAN's search ran at the same FLOP/s with budgets of 4 to 256 MiB
 GPU_MEMORY_FRACTION = 0.5  # of the free device memory
 DEFAULT_CACHE = 32 * MIB  # where the CPU's cache size cannot be read
-
-
-@contextlib.contextmanager
-def frozen(module):
-    """Evaluation mode without parameter gradients, restored on exit."""
-    was_training = module.training
-    flags = [p.requires_grad for p in module.parameters()]
-    module.eval()
-    for param in module.parameters():
-        param.requires_grad_(False)
-    try:
-        yield module
-    finally:
-        for param, flag in zip(module.parameters(), flags):
-            param.requires_grad_(flag)
-        module.train(was_training)
 
 
 def adam(*, lr, betas, device):

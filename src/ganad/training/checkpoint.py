@@ -6,17 +6,29 @@ temporary file in the same folder and moved into place with ``os.replace``, so a
 crash never leaves a half-written file. Loading uses ``torch.load(weights_only=True)``,
 PyTorch's restricted unpickler that only rebuilds tensors and plain containers.
 
-A fingerprint is a flat dict of strings (``AdversarialTrainer.fingerprint``); a
-checkpoint is resumed only by a fit with an equal one (:func:`check_fingerprint`).
+A fingerprint is a flat dict of strings (:func:`fingerprint`); a checkpoint is resumed
+only by a fit with an equal one (:func:`check_fingerprint`).
 """
 
 import hashlib
+import os
+from numbers import Integral
 
 import torch
+from sklearn.utils._param_validation import Interval
 
 from ..utils.atomic import atomic_path
+from . import distributed
 
 SHOWN_DIFFERENCES = 3  # settings named in a refusal; the rest are counted
+
+# A detector's checkpoint hyperparameters, their defaults and constraints (``training.loop.run_epochs``)
+CHECKPOINT_PARAMETERS = {"checkpoint_path": None, "checkpoint_every": 1, "resume": False}
+CHECKPOINT_CONSTRAINTS = {
+    "checkpoint_path": [str, os.PathLike, None],
+    "checkpoint_every": [Interval(Integral, 1, None, closed="left")],
+    "resume": ["boolean"],
+}
 
 
 def save_checkpoint(path, state):
@@ -31,6 +43,23 @@ def load_checkpoint(path):
         return torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:
         raise ValueError(f"{path} is not a readable ganad checkpoint: {error}") from error
+
+
+def fingerprint(data, settings, networks, optimizers):
+    """What a checkpoint must share with a fit on ``data`` to be resumed, as strings.
+
+    The data's dtype, shape and sha256 (:func:`data_digest`); the phase's ``settings``; each
+    optimiser's class and hyperparameters; each network's architecture (``"<name>_architecture"``);
+    data-parallel, the number of ranks. ``networks`` and ``optimizers`` map names to them.
+    Equal inputs give equal fingerprints.
+    """
+    fields = {"data": data_digest(data), **settings}
+    for name, optimizer in optimizers.items():
+        fields.update(optimizer_settings(name, optimizer))
+    fields.update({f"{name}_architecture": architecture_digest(network) for name, network in networks.items()})
+    if distributed.world_size() > 1:  # absent in one process, so its checkpoints keep their fingerprint
+        fields["world_size"] = distributed.world_size()
+    return {key: str(value) for key, value in fields.items()}
 
 
 def data_digest(data):
@@ -78,5 +107,5 @@ def check_fingerprint(path, saved, current):
                          f"{_settings(current, shown)}{more}; delete it or set resume=False")
 
 
-def _settings(fingerprint, keys):
-    return ", ".join(f"{key}={fingerprint.get(key, 'unset')}" for key in keys)
+def _settings(stamp, keys):
+    return ", ".join(f"{key}={stamp.get(key, 'unset')}" for key in keys)

@@ -7,34 +7,32 @@ the encoder's optimiser; we use Adam (1e-3, betas (0.9, 0.999)). Data-parallel u
 ``torch.distributed`` process group, as every training loop (``training.distributed``).
 """
 
-from ..scoring.latent_search import frozen
+from ..nets.freeze import frozen
 from ..scoring.reconstruction import reconstruction_error
 from . import distributed
-from .history import TrainingHistory, commit_epoch
+from .loop import TrainingState, run_epochs
 from .optim import adam
-from .progress import EpochProgress
 
 
 def fit_encoder(encoder, generator, data, *, n_epochs, batch_size, learning_rate, rng, history=None, verbose=0):
-    """Train ``encoder`` so that ``generator(encoder(x))`` reconstructs ``data``."""
-    history = history if history is not None else TrainingHistory()
-    progress = EpochProgress(n_epochs, desc="encoder", verbose=verbose, keys=("encoder_loss",))
+    """Train ``encoder`` so that ``generator(encoder(x))`` reconstructs ``data``; logs into ``history``."""
     optimizer = adam(encoder.parameters(), lr=learning_rate)
-    share = None
+    run = TrainingState({"encoder": encoder}, {"encoder_optimizer": optimizer}, rng, history=history)
+
+    def epoch_step(epoch):
+        losses = []
+        for run.share, index in distributed.index_batches(len(data), batch_size, rng):
+            loss = reconstruction_error(data[index], generator(encoder(data[index]))).mean()
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            losses.append(distributed.weigh(loss.detach(), run.share))
+        run.share = None
+        return distributed.end_epoch({"encoder_loss": losses}, encoder)
+
     encoder.train()
-    with distributed.data_parallel(data, (encoder, generator), (optimizer,), lambda: share):
-        with frozen(generator):
-            for epoch in range(n_epochs):
-                losses = []
-                for share, index in distributed.index_batches(len(data), batch_size, rng):
-                    loss = reconstruction_error(data[index], generator(encoder(data[index]))).mean()
-                    optimizer.zero_grad(set_to_none=True)
-                    loss.backward()
-                    optimizer.step()
-                    losses.append(distributed.weigh(loss.detach(), share))
-                share = None
-                commit_epoch(history, distributed.end_epoch({"encoder_loss": losses}, encoder), epoch=epoch)
-                progress.update(history)
-    progress.close()
+    with frozen(generator):
+        run_epochs(run, epoch_step, n_epochs, data=data, desc="encoder", verbose=verbose, keys=("encoder_loss",),
+                   broadcast=(generator,))
     encoder.eval()
-    return history
+    return run.history

@@ -2,8 +2,9 @@
 
 Subclasses supply the objective: ``critic_loss(real, fake) -> (loss, logs)`` and
 ``generator_loss(fake_scores)``, plus their optimiser class and paper defaults as
-``optimizer`` and ``optimizer_defaults``. This class owns the steps, epochs, batching, the step ratio
-``n_critic``, the loss history, divergence checks, progress bars and checkpoints.
+``optimizer`` and ``optimizer_defaults``. This class owns the steps, the batching and the
+step ratio ``n_critic``; the epoch loop with its loss history, divergence checks, progress bars and
+checkpoints is the one every training phase runs (``training.loop.run_epochs``).
 An epoch is one full pass over the data in critic batches; the generator takes one
 step after every ``n_critic`` critic steps (counted across epochs, so tiny data sets
 still train the generator). Two optional hooks: ``on_epoch_end(epoch, trainer)`` after
@@ -22,29 +23,28 @@ the ranks before each step; only rank 0 writes checkpoints. Subclasses draw per-
 with :meth:`draw_rows` (or :meth:`sample_latents`) and need nothing else.
 """
 
-import logging
-
 import torch
 
 from . import distributed
-from .checkpoint import (architecture_digest, check_fingerprint, data_digest, describe, load_checkpoint,
-                         optimizer_settings, save_checkpoint)
-from .history import TrainingDivergedError, TrainingHistory, commit_epoch
+from .checkpoint import describe
+from .loop import TrainingState, run_epochs
 from .optim import adam
-from .progress import EpochProgress
-
-logger = logging.getLogger(__name__)
 
 
-class AdversarialTrainer:
+class AdversarialTrainer(TrainingState):
     """Trains ``generator`` against ``critic`` on samples of ``prior``.
 
     Parameters are handed in, never built here (STYLE principle 5): networks,
-    optimisers, the latent prior and a seeded ``torch.Generator`` for all noise.
+    optimisers, the latent prior and a seeded ``torch.Generator`` for all noise. As a
+    :class:`~ganad.training.loop.TrainingState` its checkpoints hold ``generator``,
+    ``critic``, ``generator_optimizer``, ``critic_optimizer``, ``rng``, ``epoch``,
+    ``stopped``, the history and ``critic_steps``.
     """
 
     def __init__(self, generator, critic, prior, *, generator_optimizer, critic_optimizer,
                  n_critic, batch_size, rng, verbose=0):
+        super().__init__({"generator": generator, "critic": critic},
+                         {"generator_optimizer": generator_optimizer, "critic_optimizer": critic_optimizer}, rng)
         self.generator = generator
         self.critic = critic
         self.prior = prior
@@ -52,13 +52,8 @@ class AdversarialTrainer:
         self.critic_optimizer = critic_optimizer
         self.n_critic = n_critic
         self.batch_size = batch_size
-        self.rng = rng
         self.verbose = verbose
-        self.history = TrainingHistory()
-        self.epoch = 0
         self.critic_steps = 0
-        self.stopped = False
-        self.share = None  # this rank's part of the batch being trained on (``distributed.Share``), data-parallel only
 
     default_n_critic = 1
     optimizer = staticmethod(adam)
@@ -109,92 +104,41 @@ class AdversarialTrainer:
             on_epoch_end=None, on_step_end=None):
         """Train until ``n_epochs`` epochs in total have run; returns the history.
 
-        With ``checkpoint_path``, a checkpoint is written every ``checkpoint_every`` epochs
-        and after the last, once the epoch's losses and the networks' tensors are finite
-        (else ``TrainingDivergedError`` and no checkpoint). ``resume=True`` continues from
-        it when it exists, if -- checked before any state is loaded, else ValueError -- its
-        fingerprint equals this fit's (:meth:`fingerprint`; a checkpoint without one is
-        refused) and its epoch is at most ``n_epochs`` (equal: nothing is trained and the
-        checkpoint's model is returned). ``on_epoch_end`` is called as
-        ``on_epoch_end(epoch, trainer)`` after each epoch, ``on_step_end`` as
-        ``on_step_end(progress, trainer)`` after each critic step (see the module docstring).
+        The loop is :func:`~ganad.training.loop.run_epochs`'s: with ``checkpoint_path``, a
+        checkpoint every ``checkpoint_every`` epochs and after the last, once the epoch's
+        losses and the networks' tensors are finite (else ``TrainingDivergedError`` and no
+        checkpoint); ``resume=True`` continues from it when it exists, if its fingerprint
+        equals this fit's (:meth:`fingerprint`; else ValueError, before any state is loaded)
+        and its epoch is at most ``n_epochs`` (equal: nothing is trained and the checkpoint's
+        model is returned). ``on_epoch_end`` is called as ``on_epoch_end(epoch, trainer)``
+        after each epoch, ``on_step_end`` as ``on_step_end(progress, trainer)`` after each
+        critic step (see the module docstring).
         """
-        fingerprint = None if checkpoint_path is None else self.fingerprint(data)
-        if resume and checkpoint_path is not None and checkpoint_path.exists():
-            self._resume(checkpoint_path, fingerprint, n_epochs)
-        parallel = distributed.data_parallel(data, (self.generator, self.critic),
-                                             (self.generator_optimizer, self.critic_optimizer), lambda: self.share)
-        with parallel:
-            self.generator.train()
-            self.critic.train()
-            progress = EpochProgress(n_epochs, desc="training", verbose=self.verbose, initial=self.epoch)
-            while self.epoch < n_epochs and not self.stopped:
-                commit_epoch(self.history, self._run_epoch(data, on_step_end), epoch=self.epoch)
-                self.epoch += 1
-                self.stopped = distributed.broadcast_object(self.stopped)  # every rank stops together
-                progress.update(self.history)
-                last = self.epoch == n_epochs or self.stopped
-                if checkpoint_path is not None and (self.epoch % checkpoint_every == 0 or last):
-                    self._save(checkpoint_path, fingerprint)
-                if on_epoch_end is not None:
-                    on_epoch_end(self.epoch, self)
-        progress.close()
-        return self.history
+        self.generator.train()
+        self.critic.train()
+        return run_epochs(self, lambda epoch: self._run_epoch(data, on_step_end), n_epochs, data=data,
+                          desc="training", verbose=self.verbose, checkpoint_path=checkpoint_path,
+                          checkpoint_every=checkpoint_every, resume=resume, on_epoch_end=on_epoch_end)
 
     def training_options(self):
         """The objective's own settings, e.g. ``{"gp_weight": 10.0}``; subclasses with some override this."""
         return {}
 
-    def fingerprint(self, data):
-        """What a checkpoint must share with this fit on ``data`` to be resumed, as strings.
+    def fit_settings(self):
+        """The trainer class, prior, device type, batch size, ``n_critic`` and :meth:`training_options`.
 
-        The data's dtype, shape and sha256; the trainer class, prior, device type, batch
-        size and ``n_critic``; :meth:`training_options`; each optimiser's class and
-        hyperparameters; each network's architecture; data-parallel, the number of ranks.
-        Equal inputs give equal fingerprints.
+        With the data, the optimisers' hyperparameters, the networks' architectures and,
+        data-parallel, the number of ranks, they make :meth:`fingerprint`: what a checkpoint
+        must share with this fit to be resumed.
         """
-        settings = {
-            "data": data_digest(data),
+        return {
             "trainer": type(self).__name__,
             "prior": describe(self.prior),
             "device": self.rng.device.type,
             "batch_size": self.batch_size,
             "n_critic": self.n_critic,
             **self.training_options(),
-            **optimizer_settings("generator_optimizer", self.generator_optimizer),
-            **optimizer_settings("critic_optimizer", self.critic_optimizer),
-            "generator_architecture": architecture_digest(self.generator),
-            "critic_architecture": architecture_digest(self.critic),
         }
-        if distributed.world_size() > 1:  # absent in one process, so its checkpoints keep their fingerprint
-            settings["world_size"] = distributed.world_size()
-        return {key: str(value) for key, value in settings.items()}
-
-    def _resume(self, path, fingerprint, n_epochs):
-        """Load checkpoint ``path`` if it has this ``fingerprint`` and is at most at epoch ``n_epochs``."""
-        state = load_checkpoint(path)
-        check_fingerprint(path, state.get("fingerprint"), fingerprint)
-        epoch = int(state["epoch"])
-        if epoch > n_epochs:
-            raise ValueError(f"checkpoint {path} is at epoch {epoch}, beyond n_epochs={n_epochs}: its model is "
-                             f"trained further than asked; set n_epochs >= {epoch} to continue it, or delete it "
-                             "or set resume=False")
-        self.load_state(state)
-        logger.info("resumed from %s at epoch %d", path, self.epoch)
-
-    def _save(self, path, fingerprint):
-        """Checkpoint this state and ``fingerprint`` to ``path`` if every network tensor is finite.
-
-        Every rank checks; rank 0 alone writes (the ranks' states are the same).
-        """
-        for side in ("generator", "critic"):
-            for name, tensor in getattr(self, side).state_dict().items():
-                if tensor.is_floating_point() and not torch.isfinite(tensor).all():
-                    raise TrainingDivergedError(
-                        f"{side} tensor {name!r} is not finite after epoch {self.epoch}; training stopped and "
-                        "no checkpoint was written. Lower the learning rate or scale the data.")
-        if distributed.is_main_process():
-            save_checkpoint(path, {**self.state(), "fingerprint": fingerprint})
 
     def _run_epoch(self, data, on_step_end=None):
         logs = {}
@@ -210,31 +154,11 @@ class AdversarialTrainer:
         return distributed.end_epoch(logs, self.generator, self.critic)
 
     def state(self):
-        return {
-            "generator": self.generator.state_dict(),
-            "critic": self.critic.state_dict(),
-            "generator_optimizer": self.generator_optimizer.state_dict(),
-            "critic_optimizer": self.critic_optimizer.state_dict(),
-            "rng": self.rng.get_state(),
-            "epoch": self.epoch,
-            "critic_steps": self.critic_steps,
-            "stopped": self.stopped,
-            **self.history.to_tensors(),
-        }
+        return {**super().state(), "critic_steps": self.critic_steps}
 
     def load_state(self, state):
-        try:
-            self.generator.load_state_dict(state["generator"])
-            self.critic.load_state_dict(state["critic"])
-            self.generator_optimizer.load_state_dict(state["generator_optimizer"])
-            self.critic_optimizer.load_state_dict(state["critic_optimizer"])
-        except (KeyError, RuntimeError) as error:
-            raise ValueError(f"checkpoint does not match this model's networks: {error}") from error
-        self.rng.set_state(state["rng"])
-        self.epoch = int(state["epoch"])
+        super().load_state(state)
         self.critic_steps = int(state["critic_steps"])
-        self.stopped = bool(state.get("stopped", False))
-        self.history = TrainingHistory.from_tensors(state)
 
 
 def _backward(loss, optimizer):

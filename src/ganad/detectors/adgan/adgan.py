@@ -33,7 +33,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ...explanation import exact
 from ...scoring import range_score, training_range
 from ...utils.params import keyword_init
-from ..wgan.gan import GAN_PARAMETERS
+from ..gan_base import GAN_PARAMETERS
 from .losses import squared_l2
 from .search import SEARCH_CONSTRAINTS, LatentSearchDetector
 
@@ -57,7 +57,7 @@ class ADGAN(LatentSearchDetector):
 
     Deecke et al. (2018), Algorithm 1.
     Also takes the GAN phase's parameters (``gan``, ``latent_dim``, ``hidden``, ``n_epochs``...),
-    documented on :class:`~ganad.detectors.wgan.gan.GANDetector`, and the parameters shared by
+    documented on :class:`~ganad.detectors.gan_base.GANDetector`, and the parameters shared by
     every detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
     :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
     ADGAN changes two of the GAN phase's defaults: ``gan="wgan-clip"`` (the paper's WGAN

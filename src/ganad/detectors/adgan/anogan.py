@@ -26,9 +26,9 @@ from numbers import Real
 from sklearn.utils._param_validation import Interval
 
 from ...nets import DCGANConfig
-from ...scoring import frozen
+from ...nets.freeze import frozen
 from ...utils.params import keyword_init
-from ..wgan.gan import GAN_PARAMETERS
+from ..gan_base import GAN_PARAMETERS
 from .losses import anogan_loss, discrimination_loss
 from .search import SEARCH_CONSTRAINTS, LatentSearchDetector
 
@@ -48,7 +48,7 @@ class AnoGAN(LatentSearchDetector):
 
     Schlegl et al. (2017): a search on z minimising Eq. 4-6; the score is the loss at the last
     iterate (Eq. 7). Also takes the GAN phase's parameters (``gan``, ``latent_dim``,
-    ``hidden``, ``n_epochs``...), documented on :class:`~ganad.detectors.wgan.gan.GANDetector`,
+    ``hidden``, ``n_epochs``...), documented on :class:`~ganad.detectors.gan_base.GANDetector`,
     and the parameters shared by every detector (``scaling``, ``impute``, ``random_state``,
     ``device``...), documented on :class:`~ganad.base.BaseGANDetector`; the signature above
     gives every default. AnoGAN changes two of the GAN phase's defaults: ``gan="vanilla"``

@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import Interval
 
 from ...scoring import adam, latent_search
 from ...utils.validation import SequenceOf
-from ..wgan.gan import GAN_CONSTRAINTS, GANDetector
+from ..gan_base import GAN_CONSTRAINTS, GANDetector
 
 SEARCH_CONSTRAINTS = {
     **GAN_CONSTRAINTS,

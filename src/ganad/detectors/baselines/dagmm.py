@@ -14,6 +14,7 @@ import torch
 from sklearn.utils._param_validation import Interval
 from torch import nn
 
+from ...nets.blocks import linear_stack
 from ...utils.params import keyword_init
 from .deep import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline, conv_decoder, conv_encoder
 from .losses import dagmm_loss, gmm_parameters, reconstruction_features, sample_energy
@@ -33,14 +34,6 @@ DAGMM_PARAMETERS = {
     "lambda_energy": 0.1,
     "lambda_cov": 0.005,
 }
-
-
-def tanh_stack(sizes):
-    """Linear layers with tanh between them (the paper's activation), none after the last."""
-    layers = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Linear(fan_in, fan_out), nn.Tanh()]
-    return nn.Sequential(*layers[:-1])
 
 
 class EstimationNetwork(nn.Module):
@@ -164,7 +157,8 @@ class DAGMM(DeepBaseline):
     def _make_networks(self):
         if self.image_shape_ is None:
             sizes = [self.n_features_in_, *self.hidden, self.latent_dim]
-            encoder, decoder = tanh_stack(sizes), tanh_stack(sizes[::-1])
+            # tanh between the Linear layers (the paper's activation), none after the last
+            encoder, decoder = linear_stack(sizes, nn.Tanh), linear_stack(sizes[::-1], nn.Tanh)
         else:
             encoder = conv_encoder(self.image_shape_, self.conv_width, self.latent_dim)
             decoder = conv_decoder(self.image_shape_, self.conv_width, self.latent_dim)

@@ -1,7 +1,8 @@
 """The training loop and networks the five deep baselines share (DCAE, VAE, Deep SVDD, DAGMM, DSEBM).
 
-``DeepBaseline``: Adam over every network, an epoch = one shuffled pass, per-step losses
-in ``history_`` and a divergence check per epoch through ``commit_epoch``. Under an
+``DeepBaseline``: Adam over every network, an epoch = one shuffled pass, on the shared
+epoch loop (``ganad.training.loop``): per-step losses in ``history_``, a divergence check
+per epoch, a progress display, checkpoints and resume. Under an
 initialised ``torch.distributed`` process group the loop is data-parallel
 (``ganad.training.distributed``): each rank takes its shard of every batch, per-row noise
 is drawn through ``_draw_rows`` and the gradients are averaged over the ranks before each
@@ -14,16 +15,15 @@ batch, and batch norm (the convolutional networks) use each rank's own batch.
 from numbers import Integral, Real
 
 from sklearn.utils._param_validation import Interval
-from torch import nn
 
 from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
-from ...nets.dcgan import DCGANConfig, DCGANGenerator, _downsample
-from ...nets.mlp import _stack
+from ...nets import blocks
+from ...nets.dcgan import DCGANConfig, DCGANGenerator
 from ...training import distributed
 from ...training.budget import EPOCHS_CONSTRAINT
-from ...training.history import TrainingHistory, commit_epoch
+from ...training.checkpoint import CHECKPOINT_CONSTRAINTS, CHECKPOINT_PARAMETERS
+from ...training.loop import TrainingState, run_epochs
 from ...training.optim import adam
-from ...training.progress import EpochProgress
 from ...utils.rng import seeded_init
 from ...utils.validation import IMAGE_SHAPE, WIDTHS
 
@@ -36,6 +36,7 @@ BASELINE_PARAMETERS = {
     "batch_size": 64,
     "learning_rate": 1e-3,
     "weight_decay": 0.0,
+    **CHECKPOINT_PARAMETERS,
     **BASE_PARAMETERS,
 }
 
@@ -49,23 +50,23 @@ BASELINE_CONSTRAINTS = {
     "batch_size": [Interval(Integral, 2, None, closed="left")],
     "learning_rate": [Interval(Real, 0, None, closed="neither")],
     "weight_decay": [Interval(Real, 0, None, closed="left")],
+    **CHECKPOINT_CONSTRAINTS,
 }
 
 
 def mlp_encoder(n_features, hidden, n_out):
     """x (B, n_features) -> (B, n_out): Linear + ReLU, no activation on the output."""
-    return nn.Sequential(*_stack([n_features, *hidden, n_out]))
+    return blocks.linear_stack([n_features, *hidden, n_out])
 
 
 def mlp_decoder(n_features, hidden, latent_dim):
     """z (B, latent_dim) -> x (B, n_features), the encoder's widths reversed."""
-    return nn.Sequential(*_stack([latent_dim, *reversed(tuple(hidden)), n_features]))
+    return blocks.linear_stack([latent_dim, *reversed(tuple(hidden)), n_features])
 
 
 def conv_encoder(image_shape, width, n_out):
     """x (B, C, H, W) -> (B, n_out): DCGAN's stride-2 convolutions with batch norm."""
-    body, n_flat = _downsample(DCGANConfig(image_shape=image_shape, width=width, critic_batch_norm=True))
-    return nn.Sequential(body, nn.Linear(n_flat, n_out))  # (B, n_flat) -> (B, n_out)
+    return blocks.conv_encoder(DCGANConfig(image_shape=image_shape, width=width, critic_batch_norm=True), n_out)
 
 
 def conv_decoder(image_shape, width, latent_dim):
@@ -82,10 +83,28 @@ class DeepBaseline(BaseGANDetector):
     ``_before_training(X)``, ``_after_epoch(X, epoch)`` and ``_fit_scorer(X)``. Random
     draws of one value per row of the batch in ``_training_losses`` go through
     ``_draw_rows`` (data-parallel, each rank keeps its part of the global batch's draw).
+    The epochs run on the shared loop (``ganad.training.loop.run_epochs``): divergence
+    check, progress display with ``verbose``, checkpoints and resume. A checkpoint holds the
+    networks, the optimiser, the random generator, the history and the set attributes of
+    ``fitted_values`` and ``fitted_tensors`` (Deep SVDD's centre and radius).
+
+    Parameters
+    ----------
+    checkpoint_path : str, path-like or None, default=None
+        File of a training checkpoint written every ``checkpoint_every`` epochs and after the last.
+    checkpoint_every : int, default=1
+        Epochs between checkpoints.
+    resume : bool, default=False
+        Continue from ``checkpoint_path`` when it holds a checkpoint of the same fit (same
+        data, detector, hyperparameters but ``n_epochs``, at most ``n_epochs`` epochs in);
+        another checkpoint is refused with a ValueError saying what differs.
     """
 
     _parameter_constraints = BASELINE_CONSTRAINTS
     paper_epochs = 50
+    # parameters that do not change training (n_epochs: where it ends; random_state: the checkpoint holds its draws)
+    _not_fingerprinted = frozenset({"n_epochs", "checkpoint_path", "checkpoint_every", "resume", "verbose", "device",
+                                    "random_state", "n_threads", "score_batch_size", "contamination", "support_rule"})
 
     def _build_networks(self):
         """Fresh networks on ``device_``, initialised from ``seed_`` (also used by ``load_model``)."""
@@ -99,51 +118,56 @@ class DeepBaseline(BaseGANDetector):
 
     def _fit_model(self, X):
         self._build_networks()
-        self.history_ = TrainingHistory()
         parameters = [p for net in self._networks() for p in net.parameters()]
         optimizer = adam(parameters, lr=self.learning_rate, weight_decay=self.weight_decay)
         rng = self._seeded_generator()
-        parallel = distributed.data_parallel(X, self._networks(), (optimizer,),
-                                             lambda: getattr(self, "_batch_share", None))
-        with parallel:
-            self._before_training(X)
-            self.n_epochs_ = self._training_epochs(len(X))
-            progress = EpochProgress(self.n_epochs_, desc="training", verbose=self.verbose)
-            try:
-                self._run_epochs(X, optimizer, rng, progress)
-            finally:
-                vars(self).pop("_batch_share", None)
-        progress.close()
+        run = TrainingState({name.rstrip("_"): getattr(self, name) for name in self.network_names},
+                            {"optimizer": optimizer}, rng, settings=self._fit_settings(), owner=self,
+                            attributes=(*self.fitted_values, *self.fitted_tensors))
+        self._before_training(X)
+        self.n_epochs_ = self._training_epochs(len(X))
+        try:
+            self.history_ = run_epochs(
+                run, lambda epoch: self._run_epoch(X, optimizer, rng, epoch), self.n_epochs_, data=X,
+                verbose=self.verbose, checkpoint_path=self.checkpoint_path, checkpoint_every=self.checkpoint_every,
+                resume=self.resume, current_share=lambda: getattr(self, "_batch_share", None))
+        finally:
+            vars(self).pop("_batch_share", None)
         for net in self._networks():
             net.eval()
         self._fit_scorer(X)
 
-    def _run_epochs(self, X, optimizer, rng, progress):
-        for epoch in range(self.n_epochs_):
-            for net in self._networks():
-                net.train()
-            logs = {}
-            for self._batch_share, index in distributed.index_batches(len(X), self.batch_size, rng):
-                losses = self._training_losses(X[index], rng)
-                optimizer.zero_grad(set_to_none=True)
-                next(iter(losses.values())).backward()
-                optimizer.step()
-                for name, value in losses.items():
-                    logs.setdefault(name, []).append(distributed.weigh(value.detach(), self._batch_share))
-            self._batch_share = None
-            commit_epoch(self.history_, distributed.end_epoch(logs, *self._networks()), epoch=epoch)
-            progress.update(self.history_)
-            self._after_epoch(X, epoch)
+    def _fit_settings(self):
+        """The detector and its training hyperparameters: what a checkpoint must share with this fit."""
+        params = {name: value for name, value in self.get_params().items() if name not in self._not_fingerprinted}
+        return {"detector": type(self).__name__, "device": self.device_.type, **params}
+
+    def _run_epoch(self, X, optimizer, rng, epoch):
+        """One shuffled pass over ``X``, then ``_after_epoch``; returns the epoch's logs."""
+        for net in self._networks():
+            net.train()
+        logs = {}
+        for self._batch_share, index in distributed.index_batches(len(X), self.batch_size, rng):
+            losses = self._training_losses(X[index], rng)
+            optimizer.zero_grad(set_to_none=True)
+            next(iter(losses.values())).backward()
+            optimizer.step()
+            for name, value in losses.items():
+                logs.setdefault(name, []).append(distributed.weigh(value.detach(), self._batch_share))
+        self._batch_share = None
+        logs = distributed.end_epoch(logs, *self._networks())
+        self._after_epoch(X, epoch)  # before the checkpoint of this epoch, which keeps what it sets
+        return logs
 
     def _draw_rows(self, draw, n):
         """``draw(n)``, ``n`` random rows for the batch being trained on (see ``training.distributed.draw_rows``)."""
         return distributed.draw_rows(draw, n, getattr(self, "_batch_share", None))
 
     def _before_training(self, X):
-        """Called once before the first epoch, networks built (Deep SVDD sets its centre)."""
+        """Called once before training and before resuming a checkpoint, networks built (Deep SVDD sets its centre)."""
 
     def _after_epoch(self, X, epoch):
-        """Called after each epoch (Deep SVDD's soft boundary updates its radius)."""
+        """Called after each epoch's steps, before its checkpoint (Deep SVDD's soft boundary updates its radius)."""
 
     def _fit_scorer(self, X):
         """Called after training, networks in eval mode (DAGMM fits its mixture here)."""

@@ -7,6 +7,7 @@ squared distance to c (one-class, Eq. 4) or the soft-boundary objective (Eq. 3).
 anomaly score is ``||phi(x) - c||^2`` (minus R^2 for the soft boundary, Eq. 5).
 """
 
+from functools import partial
 from numbers import Real
 
 import numpy as np
@@ -14,6 +15,7 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
+from ...nets.blocks import linear_stack
 from ...utils.params import keyword_init
 from .deep import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline
 from .losses import one_class_svdd_loss, soft_boundary_svdd_loss, squared_distance
@@ -36,10 +38,7 @@ SVDD_PARAMETERS = {
 
 def mlp_features(n_features, hidden, latent_dim):
     """phi: x (B, n_features) -> (B, latent_dim), bias-free Linear + LeakyReLU (no bias: Prop. 2)."""
-    layers, sizes = [], [n_features, *hidden]
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Linear(fan_in, fan_out, bias=False), nn.LeakyReLU(0.1)]
-    return nn.Sequential(*layers, nn.Linear(sizes[-1], latent_dim, bias=False))
+    return linear_stack([n_features, *hidden, latent_dim], partial(nn.LeakyReLU, 0.1), bias=False)
 
 
 def conv_features(image_shape, width, latent_dim):

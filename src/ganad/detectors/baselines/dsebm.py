@@ -14,7 +14,8 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
-from ...nets.dcgan import DCGANConfig, _downsample
+from ...nets.blocks import conv_encoder, linear_stack
+from ...nets.dcgan import DCGANConfig
 from ...utils.params import keyword_init
 from .deep import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline
 from ...explanation import exact
@@ -45,16 +46,12 @@ class EnergyNetwork(nn.Module):
 
 def mlp_body(n_features, hidden):
     """h for rows: Linear layers with softplus between them (smooth, as score matching likes)."""
-    layers, sizes = [], [n_features, *hidden]
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Linear(fan_in, fan_out), nn.Softplus()]
-    return nn.Sequential(*layers[:-1])
+    return linear_stack([n_features, *hidden], nn.Softplus)
 
 
 def conv_body(image_shape, width, n_out):
     """h for images: DCGAN's stride-2 convolutions without batch norm, then a linear layer."""
-    body, n_flat = _downsample(DCGANConfig(image_shape=image_shape, width=width))
-    return nn.Sequential(body, nn.Linear(n_flat, n_out))  # (B, n_flat) -> (B, n_out)
+    return conv_encoder(DCGANConfig(image_shape=image_shape, width=width), n_out)  # (B, n_flat) -> (B, n_out)
 
 
 def energy_gradient(energy_net, x, *, create_graph):

@@ -24,7 +24,7 @@ from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
 from ...nets.ganomaly import ganomaly_networks, initialize
 from ...utils.params import keyword_init
 from ...utils.rng import seeded_init
-from ..wgan.gan import GAN_CONSTRAINTS, net_config
+from ..gan_base import GAN_CONSTRAINTS, net_config
 from .losses import latent_distance
 from .trainer import GANomalyTrainer
 

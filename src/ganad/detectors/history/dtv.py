@@ -6,9 +6,8 @@ data, so every snapshot's generator is loaded once per epoch (not once per minib
 """
 
 from ...training.batches import minibatches
-from ...training.history import commit_epoch
+from ...training.loop import TrainingState, run_epochs
 from ...training.optim import adam
-from ...training.progress import EpochProgress
 from .losses import tv_loss
 
 TV_BETAS = (0.5, 0.9)  # Adam betas of the WGAN-GP phase: "D_TV is also optimized using Adam" (§4.4)
@@ -20,12 +19,13 @@ def fit_tv_critic(network, data, draw_history, *, n_epochs, batch_size, learning
 
     ``network`` follows the WGAN critic's sign (high on real data, ``ganad.training.losses``),
     so that Eq. 14's average of the saved critics initialises it as is; D_TV is its negation.
-    ``draw_history(n)`` returns ``n`` samples of P_G_hist.
+    ``draw_history(n)`` returns ``n`` samples of P_G_hist. The loop is ``training.loop``'s,
+    on one process: data-parallel, this phase runs on rank 0 alone, with the global batch.
     """
     optimizer = adam(network.parameters(), lr=learning_rate, betas=TV_BETAS)
-    network.train()
-    progress = EpochProgress(n_epochs, desc="D_TV", verbose=verbose, keys=("tv_loss",))
-    for epoch in range(n_epochs):
+    run = TrainingState({"tv_critic": network}, {"tv_optimizer": optimizer}, rng, history=history)
+
+    def epoch_step(epoch):
         fake = draw_history(len(data))  # (N, ...) in i.i.d. order, independent of the data order
         logs = {}
         for index in minibatches(len(data), batch_size, rng):
@@ -35,8 +35,10 @@ def fit_tv_critic(network, data, draw_history, *, n_epochs, batch_size, learning
             optimizer.step()
             for name, value in values.items():
                 logs.setdefault(name, []).append(value)
-        commit_epoch(history, logs, epoch=epoch)
-        progress.update(history)
-    progress.close()
+        return logs
+
+    network.train()
+    run_epochs(run, epoch_step, n_epochs, data=data, desc="D_TV", verbose=verbose, keys=("tv_loss",),
+               data_parallel=False)
     network.eval()
-    return history
+    return run.history

@@ -48,7 +48,7 @@ from ...training.history import TrainingHistory
 from ...training.snapshots import SnapshotSchedule, SnapshotStore
 from ...utils.params import keyword_init
 from ...utils.rng import seeded_init, torch_generator, torch_seed
-from ..wgan.gan import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
+from ..gan_base import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
 from .dtv import fit_tv_critic
 from .hist import average_output, average_state, history_weights, sample_history, sample_latents
 
@@ -94,7 +94,7 @@ class HistoryAD(GANDetector):
 
     Chatillon & Ballester (2020). Also takes the GAN phase's parameters (``gan``,
     ``latent_dim``, ``hidden``, ``batch_size``...), documented on
-    :class:`~ganad.detectors.wgan.gan.GANDetector`, and the parameters shared by every
+    :class:`~ganad.detectors.gan_base.GANDetector`, and the parameters shared by every
     detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
     :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
     HistoryAD changes two of the GAN phase's defaults: ``n_epochs="auto"`` (5, more on a

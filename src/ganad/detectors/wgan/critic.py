@@ -30,14 +30,14 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ...scoring.critic_range import interval_score, training_range, with_slack
 from ...utils.params import keyword_init
-from .gan import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
+from ..gan_base import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
 
 
 class WGANCritic(GANDetector):
     """Scores samples by the trained critic's output within its training range (§5.1).
 
     Also takes the GAN phase's parameters (``gan``, ``latent_dim``, ``hidden``, ``n_epochs``...),
-    documented on :class:`~ganad.detectors.wgan.gan.GANDetector`, and the parameters shared by
+    documented on :class:`~ganad.detectors.gan_base.GANDetector`, and the parameters shared by
     every detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
     :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
 

@@ -20,7 +20,7 @@ from ...training import distributed
 from ...training.budget import EPOCHS_CONSTRAINT, training_epochs
 from ...training.encoder import fit_encoder
 from ...utils.params import keyword_init
-from .gan import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
+from ..gan_base import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
 
 ENCODER_PARAMETERS = {"encoder": None, "encoder_epochs": "auto", "encoder_lr": 1e-3}
 ENCODER_EPOCHS = 10  # our choice; the paper gives no schedule
@@ -30,7 +30,7 @@ class WGANEncoder(GANDetector):
     """Scores samples by the reconstruction error of G(E(x)) (§5.3, Eq. 23).
 
     Also takes the GAN phase's parameters (``gan``, ``latent_dim``, ``hidden``, ``n_epochs``...),
-    documented on :class:`~ganad.detectors.wgan.gan.GANDetector`, and the parameters shared by
+    documented on :class:`~ganad.detectors.gan_base.GANDetector`, and the parameters shared by
     every detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
     :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
 

@@ -23,7 +23,7 @@ from ...scoring import latent_search
 from ...explanation import exact, mean_squared_terms
 from ...scoring.reconstruction import reconstruction_error
 from ...utils.params import keyword_init
-from .gan import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
+from ..gan_base import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
 
 INVERSION_PARAMETERS = {"n_restarts": 8, "inversion_steps": 300, "inversion_lr": 0.05, "prior_weight": 0.01}
 
@@ -32,7 +32,7 @@ class WGANInversion(GANDetector):
     """Scores samples by how well the generator can reproduce them from a probable z (§5.2).
 
     Also takes the GAN phase's parameters (``gan``, ``latent_dim``, ``hidden``, ``n_epochs``...),
-    documented on :class:`~ganad.detectors.wgan.gan.GANDetector`, and the parameters shared by
+    documented on :class:`~ganad.detectors.gan_base.GANDetector`, and the parameters shared by
     every detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
     :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
 

@@ -1,4 +1,8 @@
-"""The GAN-training half shared by the three detectors of Haloui et al. 2018.
+"""The GAN-training phase shared by the detectors that score with a trained generator and critic.
+
+``GANDetector`` is the base of WGANCritic, WGANInversion and WGANEncoder (``detectors/wgan``),
+AnoGAN and ADGAN (``detectors/adgan``) and HistoryAD (``detectors/history``); GANomaly
+reuses its parameters and ``net_config``.
 
 Haloui, Sen Gupta & Feuillard, "Anomaly detection with Wasserstein GAN" (2018),
 https://arxiv.org/abs/1812.02463. Defaults are the paper's: fully connected
@@ -19,15 +23,16 @@ from pathlib import Path
 
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
 
-from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
-from ...nets import (DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator, LatentPrior,
-                     MLPConfig, MLPCritic, MLPEncoder, MLPGenerator)
-from ...nets.prior import PRIORS
-from ...training import TRAINERS
-from ...training.budget import EPOCHS_CONSTRAINT
-from ...utils.rng import seeded_init
-from ...utils.validation import IMAGE_SHAPE, WIDTHS
+from ..base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
+from ..nets import (DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator, LatentPrior,
+                    MLPConfig, MLPCritic, MLPEncoder, MLPGenerator)
+from ..nets.prior import PRIORS
+from ..training import TRAINERS
+from ..training.budget import EPOCHS_CONSTRAINT
+from ..utils.rng import seeded_init
+from ..utils.validation import IMAGE_SHAPE, WIDTHS
 
 GAN_PARAMETERS = {
     "gan": "wgan-gp",
@@ -80,6 +85,14 @@ DEFAULT_NETWORKS = {  # fitted attribute -> (fully connected, convolutional)
 }
 
 TRAINER_OPTIONS = {"wgan-gp": ("gp_weight",), "wgan-clip": ("clip_value",), "vanilla": ()}
+
+# The parameters that decide what the GAN phase computes (and the space it works in: scaling,
+# imputation, seed, device): all of GAN_PARAMETERS but the user's networks, checkpointing,
+# display and the scoring phase's threshold and chunks. ``GANDetector.from_gan`` copies them.
+NOT_GAN_PHASE = frozenset({"generator", "critic", "checkpoint_path", "checkpoint_every", "resume", "verbose",
+                           "contamination", "score_batch_size"})
+GAN_PHASE = tuple(name for name in GAN_PARAMETERS if name not in NOT_GAN_PHASE)
+REUSED_GAN = ("generator", "critic", "n_epochs")  # what from_gan sets itself
 
 
 def net_config(detector):
@@ -161,6 +174,64 @@ class GANDetector(BaseGANDetector):
     network_names = ("generator_", "critic_")
     paper_epochs = 30
     network_sources = {}  # fitted network -> the network whose parameter and architecture it copies
+
+    @classmethod
+    def from_gan(cls, fitted, **params):
+        """A detector of this class that scores with the trained GAN of another, without training one.
+
+        The new detector takes ``fitted``'s trained generator and critic as its ``generator``
+        and ``critic`` parameters with ``n_epochs=0``: its ``fit`` copies them and runs only
+        its own scoring phase (an encoder, latent-search starts, a critic range...). Its
+        GAN-phase parameters (``GAN_PHASE``: network shapes, prior, objective, scaling,
+        imputation, seed, device...) are ``fitted``'s, so that its networks and the space its
+        rows are scaled into match the trained ones; ``params`` sets the others and may
+        override these. Fit it on the rows ``fitted`` was fitted on. Like every detector built
+        on networks of your own, it cannot be saved (save ``fitted`` instead).
+
+        Parameters
+        ----------
+        fitted : GANDetector
+            A fitted GAN detector: WGANEncoder, WGANCritic, WGANInversion, AnoGAN, ADGAN, HistoryAD.
+        **params
+            Further parameters of the new detector (``inversion_steps``, ``contamination``...);
+            not ``generator``, ``critic`` or ``n_epochs``, which this method sets.
+
+        Returns
+        -------
+        detector : GANDetector
+            An unfitted detector of this class.
+
+        Raises
+        ------
+        TypeError
+            If ``fitted`` is not a GAN detector.
+        ValueError
+            If ``params`` sets ``generator``, ``critic`` or ``n_epochs``.
+        sklearn.exceptions.NotFittedError
+            If ``fitted`` is not fitted.
+
+        Examples
+        --------
+        >>> import torch
+        >>> from ganad import WGANCritic, WGANEncoder
+        >>> from ganad.data import make_ring
+        >>> X = make_ring(200, random_state=0)
+        >>> encoder = WGANEncoder(n_epochs=1, encoder_epochs=1, hidden=(16, 16), random_state=0).fit(X)
+        >>> critic = WGANCritic.from_gan(encoder).fit(X)  # no GAN training
+        >>> critic.hidden, critic.n_epochs_
+        ((16, 16), 0)
+        >>> all(torch.equal(a, b) for a, b in zip(critic.critic_.parameters(), encoder.critic_.parameters()))
+        True
+        """
+        if not isinstance(fitted, GANDetector):
+            raise TypeError(f"from_gan needs a fitted GAN detector, got {type(fitted).__name__}")
+        check_is_fitted(fitted)
+        fixed = sorted(set(params) & set(REUSED_GAN))
+        if fixed:
+            raise ValueError(f"from_gan sets {', '.join(REUSED_GAN)} itself; got {fixed}")
+        source = fitted.get_params()
+        return cls(**{**{name: source[name] for name in GAN_PHASE}, **params,
+                      "generator": fitted.generator_, "critic": fitted.critic_, "n_epochs": 0})
 
     def _net_config(self):
         return net_config(self)

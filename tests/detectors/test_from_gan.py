@@ -1,0 +1,60 @@
+"""``GANDetector.from_gan``: a detector built on another's trained GAN scores as the n_epochs=0 route did."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.exceptions import NotFittedError
+
+from ganad import ADGAN, AnoGAN, WGANCritic, WGANEncoder, WGANInversion
+from ganad.data import make_ring
+from ganad.detectors.baselines import DCAE
+from ganad.detectors.gan_base import GAN_PHASE
+
+GAN = {"n_epochs": 1, "batch_size": 32, "hidden": (16, 16), "scaling": "standard", "random_state": 0, "device": "cpu"}
+SCORING = {  # each class's own (scoring-phase) parameters, small
+    WGANCritic: {},
+    WGANInversion: {"inversion_steps": 5, "n_restarts": 2},
+    WGANEncoder: {"encoder_epochs": 1},
+    AnoGAN: {"search_steps": 5},
+    ADGAN: {"n_seeds": 2, "search_steps": 2},
+}
+
+
+@pytest.fixture(scope="module")
+def ring():
+    return make_ring(200, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def source(ring):
+    return WGANEncoder(**GAN, encoder_epochs=1).fit(ring)
+
+
+@pytest.mark.parametrize("cls", list(SCORING), ids=lambda cls: cls.__name__)
+def test_from_gan_scores_as_the_networks_passed_with_no_epochs(cls, source, ring):
+    reused = cls.from_gan(source, **SCORING[cls]).fit(ring)
+    params = {name: value for name, value in source.get_params().items() if name in GAN_PHASE}
+    by_hand = cls(**{**params, "generator": source.generator_, "critic": source.critic_, "n_epochs": 0,
+                     **SCORING[cls]}).fit(ring)
+    assert reused.get_params() == by_hand.get_params()
+    assert reused.n_epochs_ == 0
+    np.testing.assert_array_equal(reused.anomaly_score(ring), by_hand.anomaly_score(ring))
+
+
+def test_from_gan_copies_the_trained_networks_and_leaves_them_alone(source, ring):
+    before = {name: value.clone() for name, value in source.critic_.state_dict().items()}
+    critic = WGANCritic.from_gan(source, contamination=0.2).fit(ring)
+    assert critic.contamination == 0.2 and critic.hidden == GAN["hidden"]
+    assert critic.critic_ is not source.critic_
+    for name, value in critic.critic_.state_dict().items():
+        torch.testing.assert_close(value, before[name], rtol=0, atol=0)
+        torch.testing.assert_close(source.critic_.state_dict()[name], before[name], rtol=0, atol=0)
+
+
+def test_from_gan_refuses_what_it_cannot_reuse(source, ring):
+    with pytest.raises(NotFittedError):
+        WGANCritic.from_gan(WGANEncoder(**GAN))
+    with pytest.raises(TypeError, match="GAN detector"):
+        WGANCritic.from_gan(DCAE(n_epochs=1, hidden=(4,), latent_dim=2, random_state=0).fit(ring))
+    with pytest.raises(ValueError, match="n_epochs"):
+        WGANCritic.from_gan(source, n_epochs=3)
