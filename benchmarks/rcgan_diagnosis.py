@@ -57,7 +57,7 @@ from ganad.bench.runner import make_split
 from ganad.bench.spec import expand, load_spec
 from ganad.detectors.alice import common
 from ganad.detectors.alice.common import feature_distance
-from ganad.detectors.alice.trainer import _eval_mode
+from ganad.nets import eval_mode
 from ganad.detectors.alice.rcgan import RCGAN, PenaltyDistribution
 from ganad.metrics import auroc
 from ganad.scoring import range_score, training_range
@@ -120,7 +120,7 @@ def tail_rows(X_normal, X_fit, rng):
 @contextlib.contextmanager
 def evaluating(trainer, averaged):
     """The trainer's networks in eval mode (with their weight averages when ``averaged``), train mode after."""
-    with trainer._averaged() if averaged else contextlib.nullcontext(), _eval_mode(trainer.generator, trainer.critic):
+    with trainer._averaged() if averaged else contextlib.nullcontext(), eval_mode(trainer.generator, trainer.critic):
         yield
 
 

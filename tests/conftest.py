@@ -59,12 +59,11 @@ def ring_detectors(ring):
     """The three detectors of Haloui et al. sharing one GAN trained on the ring."""
     X_train = ring[0]
     encoder = WGANEncoder(**QUICK_RING).fit(X_train)
-    shared = {"generator": encoder.generator_, "critic": encoder.critic_, "n_epochs": 0,
-              "random_state": 0, "device": "cpu"}
     return {
         "wgan-encoder": encoder,
-        "wgan-critic": WGANCritic(**shared).fit(X_train),
-        "wgan-inversion": WGANInversion(**shared, inversion_steps=100, inversion_lr=0.1).fit(X_train[:500]),
+        "wgan-critic": WGANCritic.from_gan(encoder, random_state=0, device="cpu").fit(X_train),
+        "wgan-inversion": WGANInversion.from_gan(encoder, random_state=0, device="cpu", inversion_steps=100,
+                                                 inversion_lr=0.1).fit(X_train[:500]),
     }
 
 
@@ -86,6 +85,6 @@ def cloud():
 def reseal(model_dir):
     """Rewrite a model folder's manifest after a test edited its files, as a careful forger would,
     so that the checks behind the hash are reached."""
-    from ganad.io import MANIFEST_FILE, _manifest
+    from ganad.model_folder import MANIFEST_FILE, manifest
 
-    (model_dir / MANIFEST_FILE).write_text(json.dumps(_manifest(model_dir)))
+    (model_dir / MANIFEST_FILE).write_text(json.dumps(manifest(model_dir)))

@@ -45,7 +45,6 @@ __all__ = ["CONFIG_FILE", "FORMAT", "FORMAT_VERSION", "HISTORY_PREFIX", "MANIFES
            "MODEL_FILES", "READABLE_VERSIONS", "TENSOR_FILE", "USER_MODULE_PARAMS", "check_model_destination",
            "load_model", "manifest", "params_from_json", "save_model"]
 
-_manifest = manifest  # the name tests/conftest.py's ``reseal`` imports
 
 
 def load_model(path, *, device="auto"):

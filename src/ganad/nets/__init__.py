@@ -1,7 +1,7 @@
 """Pure ``torch.nn`` modules: generators, critics/discriminators, encoders, priors."""
 
 from .dcgan import DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator
-from .freeze import frozen
+from .freeze import eval_mode, frozen
 from .mlp import MLPConfig, MLPCritic, MLPEncoder, MLPGenerator
 from .prior import LatentPrior
 
@@ -15,5 +15,6 @@ __all__ = [
     "MLPCritic",
     "MLPEncoder",
     "MLPGenerator",
+    "eval_mode",
     "frozen",
 ]

@@ -1,4 +1,4 @@
-"""Switching a network's training state for a while: ``frozen`` (used by training and scoring alike)."""
+"""Switching networks' training state for a while: ``frozen`` and ``eval_mode`` (used by training and scoring alike)."""
 
 import contextlib
 
@@ -17,3 +17,15 @@ def frozen(module):
         for param, flag in zip(module.parameters(), flags):
             param.requires_grad_(flag)
         module.train(was_training)
+
+
+@contextlib.contextmanager
+def eval_mode(*modules):
+    """``modules`` in eval mode inside the block, back in train mode after."""
+    for module in modules:
+        module.eval()
+    try:
+        yield
+    finally:
+        for module in modules:
+            module.train()

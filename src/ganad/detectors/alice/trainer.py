@@ -39,6 +39,7 @@ from ...training.early_stopping import EarlyStopping
 from ...training.ema import WeightAverage
 from ...training.losses import discriminator_loss, generator_loss
 from ...training.optim import adam
+from ...nets.freeze import eval_mode
 from ...training.trainer import AdversarialTrainer
 from .losses import joint_discriminator_loss, joint_generator_loss
 
@@ -135,7 +136,7 @@ class JointTrainer(AdversarialTrainer):
 
     def _validate(self):
         """The validation loss of this epoch, scored with the averaged weights; may set ``stopped``."""
-        with self._averaged(), _eval_mode(self.generator, self.critic), torch.no_grad():
+        with self._averaged(), eval_mode(self.generator, self.critic), torch.no_grad():
             loss = self.validation().detach()
             states = {"generator": self.generator.state_dict(), "critic": self.critic.state_dict()}
             self.stopped = self.early_stopping.update(loss.item(), self.epoch, states)  # copies the states
@@ -179,17 +180,6 @@ class JointTrainer(AdversarialTrainer):
             raise ValueError(f"checkpoint lacks {error}: it was written with other averaging or "
                              "early-stopping settings") from error
 
-
-@contextlib.contextmanager
-def _eval_mode(*modules):
-    """``modules`` in eval mode inside the block, back in train mode after."""
-    for module in modules:
-        module.eval()
-    try:
-        yield
-    finally:
-        for module in modules:
-            module.train()
 
 
 @contextlib.contextmanager
