@@ -1,0 +1,31 @@
+"""Model files written by the previous release load and score identically.
+
+``previous_release/`` holds one tiny model per savable detector, saved by ganad 0.1.0 at commit
+59272f1 (before issue 18 moved modules, merged the training loops and declared each
+hyperparameter once), with the scores that release gave (``make_models.py`` wrote them).
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ganad
+from ganad.registry import DETECTORS
+
+FOLDER = Path(__file__).parent / "previous_release"
+EXPECTED = json.loads((FOLDER / "expected.json").read_text())
+
+
+def test_every_savable_detector_has_a_model_of_the_previous_release():
+    savable = {name for name, cls in DETECTORS.items() if cls.savable}
+    assert savable == set(EXPECTED["scores"])
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED["scores"]))
+def test_a_model_of_the_previous_release_scores_identically(name):
+    detector = ganad.load(FOLDER / name)
+    assert type(detector) is DETECTORS[name]
+    scores = detector.anomaly_score(np.array(EXPECTED["rows"]))
+    np.testing.assert_array_equal(scores, np.array(EXPECTED["scores"][name]))
