@@ -11,10 +11,18 @@ Score convention (scikit-learn's, stated once here):
 ``offset_`` is set at the end of ``fit`` so that a fraction ``contamination`` of the
 training data is flagged (estimated on at most ``offset_sample_size`` training rows).
 Rows far outside the training data's range score above every training row
-(``support_rule``, ``ganad.utils.support``). Subclasses implement ``_fit_model(X)`` (X a float32
-tensor on ``device_``, already scaled and shaped) and ``_anomaly_score(X)`` (a
-batch tensor -> a (B,) tensor); everything else -- validation, seeding, devices,
-imputation, scaling, chunked scoring, thresholds, saving -- lives here.
+(``support_rule``, ``ganad.utils.support``).
+
+Two base classes. ``BaseDetector`` is the scikit-learn contract on numpy rows: validation,
+imputation, scaling, the support rule, ``offset_``, chunked scoring and the ``explain``
+plumbing; its subclasses (the classical baselines) implement ``_fit_model(X)`` and
+``_anomaly_score(X)`` on float32 arrays of scaled rows (a batch -> a (B,) array).
+``TorchDetector(BaseDetector)`` adds what torch networks need: ``device_``, torch threads,
+seeded torch generators, ``network_names``, no-grad tensor scoring in chunks, and
+saving and restoring the networks; there ``_fit_model(X)`` and ``_anomaly_score(X)`` take a
+float32 tensor on ``device_``, already scaled and shaped (a batch -> a (B,) tensor).
+``BaseGANDetector``, the single base class before, is a deprecated alias of ``TorchDetector``
+until ganad 0.2.
 
 Missing values. ``impute=None`` (the default) refuses a NaN in ``X``, at fit and at scoring,
 with scikit-learn's message. ``impute="median"`` or ``"mean"`` lets NaN through (an infinity
@@ -31,6 +39,7 @@ rows per rank), the ranks end with identical fitted state, and ``save`` writes o
 only (``ganad.training.distributed``).
 """
 
+import contextlib
 import math
 import warnings
 from numbers import Integral, Real
@@ -46,6 +55,7 @@ from .explanation import add_support_raise, check_contributions, if_explained
 from .training import distributed
 from .training.budget import training_epochs
 from .utils.device import resolve_device
+from .utils.params import Hyperparameter, declare, one_of
 from .utils.impute import IMPUTATIONS, fill_missing, finite_check, fit_imputer
 from .utils.rng import torch_generator, torch_seed
 from .utils.scaling import SCALINGS, apply_scaler, fit_scaler
@@ -55,28 +65,40 @@ from .utils.validation import FLOAT32_MAX, check_float32_range, check_image_shap
 from .fitted_state import check_finite_state, check_network_size, check_offset_scores, check_scores
 from .model_folder import save_model
 
-BASE_PARAMETERS = {
-    "scaling": None,
-    "impute": None,
-    "contamination": 0.1,
-    "random_state": None,
-    "device": "auto",
-    "score_batch_size": 4096,
-    "verbose": 0,
-    "n_threads": None,
-    "support_rule": True,
-}
-
-BASE_CONSTRAINTS = {
-    "scaling": [StrOptions(set(SCALINGS)), None],
-    "impute": [StrOptions(set(IMPUTATIONS)), None],
-    "contamination": [Interval(Real, 0, 0.5, closed="right")],
-    "random_state": ["random_state"],
-    "device": [str, torch.device],
-    "score_batch_size": [Interval(Integral, 1, None, closed="left")],
-    "verbose": ["verbose"],
-    "n_threads": [Interval(Integral, 1, None, closed="left"), None],
-    "support_rule": ["boolean"],
+# The parameters every detector takes (ganad.utils.params: one declaration per hyperparameter)
+BASE_HYPERPARAMETERS = {
+    "scaling": Hyperparameter(
+        None, [StrOptions(set(SCALINGS)), None], f"{one_of(SCALINGS)} or None",
+        "Per-feature scaling fitted on the training rows (``scaler_``) and applied before the model: "
+        "z-scores, [-1, 1] or [0, 1]. None feeds the rows as they are."),
+    "impute": Hyperparameter(
+        None, [StrOptions(set(IMPUTATIONS)), None], f"{one_of(IMPUTATIONS)} or None",
+        'Missing values: None refuses a NaN at fit and at scoring; "median" or "mean" fills each NaN with '
+        "that statistic of the feature's training rows (``imputer_``)."),
+    "contamination": Hyperparameter(
+        0.1, [Interval(Real, 0, 0.5, closed="right")], "float in (0, 0.5]",
+        "Fraction of the training rows that ``predict`` flags: ``offset_`` is that quantile of their scores "
+        "(estimated on at most ``offset_sample_size`` rows). It sets the threshold only, never the scores."),
+    "random_state": Hyperparameter(
+        None, ["random_state"], "int, RandomState instance or None",
+        "Seeds the model's initialisation, the minibatches and every random draw of the fit (local "
+        "generators; global random states are left alone). None draws a seed, kept as ``seed_``."),
+    "device": Hyperparameter(
+        "auto", [str, torch.device], "str or torch.device",
+        'Where the networks run: "auto" is CUDA when available, else the CPU; any ``torch.device`` string '
+        'otherwise ("cpu", "cuda:1").'),
+    "score_batch_size": Hyperparameter(
+        4096, [Interval(Integral, 1, None, closed="left")], "int",
+        "Rows scored per chunk, which bounds the memory of scoring."),
+    "verbose": Hyperparameter(0, ["verbose"], "int", "Above 0, a progress bar per training phase."),
+    "n_threads": Hyperparameter(
+        None, [Interval(Integral, 1, None, closed="left"), None], "int or None",
+        "Torch intra-op threads for fit and scoring; None chooses from the network's size and the "
+        "environment (``GANAD_NUM_THREADS``; see ``ganad.utils.threads``)."),
+    "support_rule": Hyperparameter(
+        True, ["boolean"], "bool",
+        "On tabular rows, a row beyond some feature's training range by more than 3 standard deviations "
+        "scores above every training row (``support_``; ``ganad.utils.support``). Off for images."),
 }
 
 # what ``fit`` sets beside the networks, ``fitted_tensors`` and ``fitted_values`` (and the
@@ -96,43 +118,18 @@ def _offset_sample(X, size, seed):
     return X[np.random.default_rng(seed).choice(len(X), size, replace=False)]
 
 
-class BaseGANDetector(OutlierMixin, BaseEstimator):
-    """Base class: a scikit-learn outlier detector backed by torch networks.
+@declare(BASE_HYPERPARAMETERS)
+class BaseDetector(OutlierMixin, BaseEstimator):
+    """Base class: a scikit-learn outlier detector whose model is fitted on numpy rows.
 
-    Every detector takes the shared parameters of ``BASE_PARAMETERS``, documented here once;
-    each detector's page lists its own. All are keyword-only, and ``__init__`` only stores
-    them: they are validated at ``fit``. The score convention is in the module docstring.
+    The contract every ganad detector keeps (the module docstring): validation, imputation,
+    scaling, the support rule, ``offset_``, chunked scoring and ``explain``. Subclasses
+    implement ``_fit_model(X)`` and ``_anomaly_score(X)`` on float32 arrays of scaled rows (the
+    classical baselines); detectors backed by torch networks derive from :class:`TorchDetector`.
 
-    Parameters
-    ----------
-    scaling : {"standard", "minmax", "minmax01"} or None, default=None
-        Per-feature scaling fitted on the training rows (``scaler_``) and applied before the
-        networks: z-scores, [-1, 1] or [0, 1]. None feeds the rows as they are.
-    impute : {"median", "mean"} or None, default=None
-        Missing values: None refuses a NaN at fit and at scoring; "median" or "mean" fills
-        each NaN with that statistic of the feature's training rows (``imputer_``).
-    contamination : float in (0, 0.5], default=0.1
-        Fraction of the training rows that ``predict`` flags: ``offset_`` is that quantile of
-        their scores (estimated on at most ``offset_sample_size`` rows). It sets the threshold
-        only, never the scores.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the networks' initialisation, the minibatches and every random draw of the fit
-        (a local ``torch.Generator``; global random states are left alone). None draws a seed,
-        kept as ``seed_``.
-    device : str or torch.device, default="auto"
-        Where the networks run: "auto" is CUDA when available, else the CPU; any
-        ``torch.device`` string otherwise ("cpu", "cuda:1").
-    score_batch_size : int, default=4096
-        Rows scored per chunk, which bounds the memory of scoring.
-    verbose : int, default=0
-        Above 0, a progress bar per training phase.
-    n_threads : int or None, default=None
-        Torch intra-op threads for fit and scoring; None chooses from the network's size and
-        the environment (``GANAD_NUM_THREADS``; see ``ganad.utils.threads``).
-    support_rule : bool, default=True
-        On tabular rows, a row beyond some feature's training range by more than 3 standard
-        deviations scores above every training row (``support_``; ``ganad.utils.support``).
-        Off for images.
+    Every detector takes the parameters below (``BASE_HYPERPARAMETERS``), and each detector's
+    page lists them with its own. All are keyword-only, and ``__init__`` only stores them: they
+    are validated at ``fit``. The score convention is in the module docstring.
 
     Attributes
     ----------
@@ -150,18 +147,12 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         The training range and margins of the support rule.
     seed_ : int
         The seed of this fit.
-    device_ : torch.device
-        The device the networks are on.
     """
 
-    _parameter_constraints = BASE_CONSTRAINTS
     image_shape = None
-    savable = True  # False where the fitted state cannot be written as tensors + JSON
-    network_names = ()  # fitted torch modules, written by ganad.model_folder.save_model
-    fitted_values = ()  # JSON-serialisable fitted attributes beyond the networks
-    fitted_tensors = ()  # tensor fitted attributes beyond the networks
+    savable = False  # True where the fitted state is written as tensors + JSON (TorchDetector)
+    fitted_values = ()  # JSON-serialisable fitted attributes beyond the model (checked finite after fit)
     offset_sample_size = 5000  # training rows scored to set offset_ (fewer where scoring is costly)
-    paper_epochs = None  # the paper's epochs: the floor of n_epochs="auto" (ganad.training.budget)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -187,9 +178,8 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         self.scaler_ = fit_scaler(X, self.scaling)
         X_scaled = apply_scaler(X, self.scaler_)
         check_network_range(X_scaled)
-        n_values = sum(math.prod(shape) for shape in check_network_size(self).values())
-        with torch_threads(self._threads(n_values)):
-            self._fit_model(to_tensor(X_scaled, self.device_, self.image_shape_))
+        with self._fit_threads():
+            self._fit_model(self._model_input(X_scaled))
             check_finite_state(self)
             train_scores = self._method_scores(_offset_sample(X_scaled, self.offset_sample_size, self.seed_))
         check_offset_scores(train_scores)
@@ -208,39 +198,29 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
                              ensure_all_finite=finite_check(self.impute))
 
     def _set_run_state(self, n_features):
-        """``image_shape_`` checked against ``n_features``, ``device_`` and ``seed_``: what the
-        networks are built from."""
+        """``image_shape_`` checked against ``n_features``, and ``seed_``: what the model is built from."""
         self.image_shape_ = check_image_shape(self.image_shape, n_features)
-        self.device_ = resolve_device(self.device)
         self.seed_ = distributed.broadcast_object(torch_seed(self.random_state))  # data-parallel: rank 0's
 
     def _check_far_rows(self, X):
         """Warn (``InvertedScoreWarning``) when rows 10 standard deviations from the training data
         in every feature score as inliers: the detector's scores may be inverted away from the data."""
         far = np.clip(far_rows(X, seed=self.seed_), -FLOAT32_MAX, FLOAT32_MAX)
-        with torch_threads(self._threads()), plain_array_scoring():  # far rows are built in X's column order
-            n_inliers = int((self._anomaly_scores(far) <= -self.offset_).sum())  # a NaN score is no inlier
+        with self._scoring_threads(), plain_array_scoring():  # far rows are built in X's column order
+            n_inliers = int((self._score_rows(far) <= -self.offset_).sum())  # a NaN score is no inlier
         if n_inliers:
             warnings.warn(f"{type(self).__name__} scores {n_inliers} of {len(far)} rows lying 10 standard "
                           "deviations from the training data (in every feature) as inliers: its scores may rank "
                           "data unlike the training rows as normal", InvertedScoreWarning, stacklevel=3)
 
-    def _threads(self, n_values=None):
-        """Torch threads for this model's fit or scoring (``ganad.utils.threads``)."""
-        if n_values is None:
-            n_values = sum(p.numel() for name in self.network_names for p in getattr(self, name).parameters())
-        return choose_threads(self.n_threads, convolutional=self.image_shape_ is not None, n_values=n_values)
+    def _fit_threads(self):
+        """The context ``fit`` runs the model in: none here (numpy and scikit-learn keep their own
+        threads); ``TorchDetector`` sets torch's."""
+        return contextlib.nullcontext()
 
-    def _training_epochs(self, n_rows, n_epochs=None, paper_epochs=None):
-        """Epochs to train on ``n_rows`` rows for ``n_epochs`` (default the parameter), "auto" resolved."""
-        return training_epochs(self.n_epochs if n_epochs is None else n_epochs,
-                               paper_epochs=self.paper_epochs if paper_epochs is None else paper_epochs,
-                               n_rows=n_rows, batch_size=distributed.global_batch_size(self.batch_size),
-                               updates_per_batch=self._updates_per_batch())
-
-    def _updates_per_batch(self):
-        """Updates of the fitted model per minibatch (a GAN's generator: 1 / n_critic)."""
-        return 1.0
+    def _scoring_threads(self):
+        """The context scoring and ``explain`` run the model in: none here, torch's threads in ``TorchDetector``."""
+        return contextlib.nullcontext()
 
     def _forget_fit(self):
         """Remove every fitted attribute (public names ending in ``_``)."""
@@ -271,8 +251,8 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         self._validate_params()
-        with torch_threads(self._threads()):
-            return check_scores(self._anomaly_scores(X))
+        with self._scoring_threads():
+            return check_scores(self._score_rows(X))
 
     def _scoring_input(self, X):
         """``X`` validated against the fitted shape, NaN filled (``imputer_``), within float32 range, and scaled."""
@@ -282,8 +262,9 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         check_float32_range(X)
         return apply_scaler(X, self.scaler_)
 
-    def _anomaly_scores(self, X):
-        """The detector's scores of the rows of ``X``, with the support rule (``ganad.utils.support``)."""
+    def _score_rows(self, X):
+        """The anomaly scores of the user's rows ``X``: validated and scaled (``_scoring_input``), scored
+        chunk by chunk (``_method_scores``), then the support rule (``ganad.utils.support``)."""
         X = self._scoring_input(X)
         scores = self._method_scores(X)
         if self.support_ is None:
@@ -299,10 +280,17 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
             scores[start:start + self.score_batch_size] = self._score_chunk(X[start:start + self.score_batch_size])
         return scores
 
-    @torch.no_grad()
     def _score_chunk(self, X):
-        batch = to_tensor(X, self.device_, self.image_shape_)
-        return self._anomaly_score(batch).double().cpu().numpy()
+        """The method's scores of one chunk of scaled rows, float64."""
+        return self._model_output(self._anomaly_score(self._model_input(X)))
+
+    def _model_input(self, X):
+        """Scaled rows as ``_fit_model``, ``_anomaly_score`` and ``_feature_terms`` take them: float32."""
+        return np.ascontiguousarray(X, dtype=np.float32)
+
+    def _model_output(self, values):
+        """What the model returned (scores, feature terms), as a float64 array."""
+        return np.asarray(values, dtype=np.float64)
 
     def decision_function(self, X):
         """``score_samples(X) - offset_``: negative values are outliers."""
@@ -315,67 +303,19 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
     def save(self, path):
         """Write the fitted model to the folder ``path`` (safetensors + JSON); return its path.
 
-        In a data-parallel fit only rank 0 writes (every rank holds the same model); the
+        A detector whose fitted state cannot be written so (``savable`` False, as for the
+        classical baselines' scikit-learn models) raises ``ValueError``. In a data-parallel fit only rank 0 writes (every rank holds the same model); the
         other ranks write nothing and return None.
         """
         if not distributed.is_main_process():
             return None
         return save_model(self, path)
 
-    def _restore_fitted(self, values):
-        """Set the fitted attributes read from a model file (``ganad.io.load_model``), networks aside.
-
-        ``values`` maps each attribute ``fit`` sets beside the networks and ``fitted_tensors``
-        (``RESTORED_ATTRIBUTES``, ``feature_names_in_`` optional) and this detector's
-        ``fitted_values`` to its value; ``_restore_networks`` follows.
-        """
-        unknown = set(values) - set(RESTORED_ATTRIBUTES) - {"feature_names_in_", *self.fitted_values}
-        missing = set(RESTORED_ATTRIBUTES) - set(values)
-        if unknown or missing:
-            raise ValueError(f"{type(self).__name__}: no fitted attribute(s) {sorted(unknown)}, "
-                             f"missing {sorted(missing)}")
-        for name, value in values.items():
-            setattr(self, name, value)
-
-    def _restore_networks(self, tensors, history):
-        """Build the networks and load a model file's tensors: ``{network name + state_dict key: tensor}``
-        and the ``fitted_tensors`` by name, already checked against the networks' shapes."""
-        self._build_networks()
-        for name in self.network_names:
-            state = {k[len(name):]: v for k, v in tensors.items() if k.startswith(name) and "." in k}
-            getattr(self, name).load_state_dict(state)
-        for name in self.fitted_tensors:
-            setattr(self, name, tensors[name].to(self.device_))
-        self.history_ = history
-
     def _fit_model(self, X):
         raise NotImplementedError
 
     def _anomaly_score(self, X):
         raise NotImplementedError
-
-    def _in_chunks(self, function, X):
-        """``function`` over the rows of tensor ``X`` in chunks of ``score_batch_size``, no gradients.
-
-        The results fill one preallocated tensor (see ``_anomaly_scores``).
-        """
-        with torch.no_grad():
-            first = function(X[:self.score_batch_size])
-            out = first.new_empty((len(X), *first.shape[1:]))
-            out[:len(first)] = first
-            for start in range(len(first), len(X), self.score_batch_size):
-                out[start:start + self.score_batch_size] = function(X[start:start + self.score_batch_size])
-            return out
-
-    def reconstruction(self, X):
-        """The detector's reconstruction of each row of ``X`` (``reconstruct``: G(E(x)), D(E(x)),
-        G(z*) of a latent search), as flat rows in the scaled space the networks see.
-
-        For the detectors that reconstruct their input; others raise ``AttributeError``.
-        """
-        if not hasattr(self, "reconstruct"):
-            raise AttributeError(f"{type(self).__name__} does not reconstruct its input")
-        return self._map_rows(lambda x: self.reconstruct(x).flatten(1), X)
 
     @if_explained
     def explain(self, X):
@@ -413,7 +353,7 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         self._validate_params()
-        with torch_threads(self._threads()):
+        with self._scoring_threads():
             X = self._scoring_input(X)
             terms = np.empty(X.shape, dtype=np.float64)
             remainder = np.empty(len(X), dtype=np.float64)
@@ -424,10 +364,10 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
             terms = add_support_raise(terms, terms.sum(axis=1) + remainder, X, self.support_)
         return check_contributions(terms)
 
-    @torch.no_grad()
     def _explain_chunk(self, X):
-        terms, remainder = self._feature_terms(to_tensor(X, self.device_, self.image_shape_))
-        return terms.flatten(1).double().cpu().numpy(), remainder.double().cpu().numpy()
+        terms, remainder = self._feature_terms(self._model_input(X))
+        terms = self._model_output(terms)
+        return terms.reshape(len(terms), -1), self._model_output(remainder)  # images: (B, C*H*W)
 
     def _why_not_explained(self):
         """Why ``explain`` is not offered, a sentence; None where it is. Detectors whose score is a
@@ -435,18 +375,148 @@ class BaseGANDetector(OutlierMixin, BaseEstimator):
         return "its anomaly score is not built from residuals of the input features"
 
     def _feature_terms(self, X):
-        """``(terms (B, n_features), remainder (B,))`` of a batch tensor, score = terms.sum(1) + remainder."""
+        """``(terms (B, n_features), remainder (B,))`` of a batch, score = terms.sum(1) + remainder."""
         raise NotImplementedError
+
+
+class TorchDetector(BaseDetector):
+    """Base class: a :class:`BaseDetector` backed by torch networks.
+
+    Takes :class:`BaseDetector`'s parameters. The model runs on ``device_`` with torch's
+    intra-op threads chosen per fit and scoring call (``n_threads``, ``ganad.utils.threads``)
+    and draws from local generators seeded from ``seed_``. Subclasses name their fitted
+    modules in ``network_names``, build them in ``_build_networks()`` (on ``device_``,
+    initialised from ``seed_``; also used by ``ganad.load``), and implement ``_fit_model(X)`` and
+    ``_anomaly_score(X)`` on float32 tensors on ``device_`` (images shaped (B, C, H, W)),
+    scored chunk by chunk without gradients. ``save`` writes the networks, ``fitted_tensors``,
+    ``fitted_values`` and ``history_`` (safetensors + JSON); ``ganad.load`` restores them.
+
+    Attributes
+    ----------
+    device_ : torch.device
+        The device the networks are on.
+    """
+
+    savable = True  # False where the fitted state cannot be written as tensors + JSON
+    network_names = ()  # fitted torch modules, written by ganad.model_folder.save_model
+    fitted_tensors = ()  # tensor fitted attributes beyond the networks
+    paper_epochs = None  # the paper's epochs: the floor of n_epochs="auto" (ganad.training.budget)
+
+    def _set_run_state(self, n_features):
+        """``image_shape_``, ``seed_`` and ``device_``: what the networks are built from."""
+        super()._set_run_state(n_features)
+        self.device_ = resolve_device(self.device)
+
+    def _fit_threads(self):
+        """Torch threads for fitting, chosen from the networks' size, which is checked first
+        (``check_network_size``: built on torch's meta device, nothing allocated)."""
+        n_values = sum(math.prod(shape) for shape in check_network_size(self).values())
+        return torch_threads(self._threads(n_values))
+
+    def _scoring_threads(self):
+        return torch_threads(self._threads())
+
+    def _threads(self, n_values=None):
+        """Torch threads for this model's fit or scoring (``ganad.utils.threads``)."""
+        if n_values is None:
+            n_values = sum(p.numel() for name in self.network_names for p in getattr(self, name).parameters())
+        return choose_threads(self.n_threads, convolutional=self.image_shape_ is not None, n_values=n_values)
+
+    def _training_epochs(self, n_rows, n_epochs=None, paper_epochs=None):
+        """Epochs to train on ``n_rows`` rows for ``n_epochs`` (default the parameter), "auto" resolved."""
+        return training_epochs(self.n_epochs if n_epochs is None else n_epochs,
+                               paper_epochs=self.paper_epochs if paper_epochs is None else paper_epochs,
+                               n_rows=n_rows, batch_size=distributed.global_batch_size(self.batch_size),
+                               updates_per_batch=self._updates_per_batch())
+
+    def _updates_per_batch(self):
+        """Updates of the fitted model per minibatch (a GAN's generator: 1 / n_critic)."""
+        return 1.0
+
+    def _model_input(self, X):
+        """Scaled rows as a float32 tensor on ``device_``, images shaped (B, C, H, W)."""
+        return to_tensor(X, self.device_, self.image_shape_)
+
+    def _model_output(self, values):
+        return values.double().cpu().numpy()
+
+    @torch.no_grad()
+    def _score_chunk(self, X):
+        return super()._score_chunk(X)
+
+    @torch.no_grad()
+    def _explain_chunk(self, X):
+        return super()._explain_chunk(X)
+
+    def _in_chunks(self, function, X):
+        """``function`` over the rows of tensor ``X`` in chunks of ``score_batch_size``, no gradients.
+
+        The results fill one preallocated tensor (see ``_method_scores``).
+        """
+        with torch.no_grad():
+            first = function(X[:self.score_batch_size])
+            out = first.new_empty((len(X), *first.shape[1:]))
+            out[:len(first)] = first
+            for start in range(len(first), len(X), self.score_batch_size):
+                out[start:start + self.score_batch_size] = function(X[start:start + self.score_batch_size])
+            return out
 
     def _map_rows(self, network, X):
         """Validate, scale and shape ``X`` like the scoring path, then apply ``network`` (numpy out)."""
         check_is_fitted(self)
         self._validate_params()
         X = self._scoring_input(X)
-        with torch_threads(self._threads()):
-            values = self._in_chunks(network, to_tensor(X, self.device_, self.image_shape_))
-        return values.double().cpu().numpy()
+        with self._scoring_threads():
+            values = self._in_chunks(network, self._model_input(X))
+        return self._model_output(values)
+
+    def reconstruction(self, X):
+        """The detector's reconstruction of each row of ``X`` (``reconstruct``: G(E(x)), D(E(x)),
+        G(z*) of a latent search), as flat rows in the scaled space the networks see.
+
+        For the detectors that reconstruct their input; others raise ``AttributeError``.
+        """
+        if not hasattr(self, "reconstruct"):
+            raise AttributeError(f"{type(self).__name__} does not reconstruct its input")
+        return self._map_rows(lambda x: self.reconstruct(x).flatten(1), X)
 
     def _seeded_generator(self, phase=0):
         """A fresh ``torch.Generator`` on ``device_`` for one phase of fitting or scoring."""
         return torch_generator(self.seed_ + phase, self.device_)
+
+    def _restore_fitted(self, values):
+        """Set the fitted attributes read from a model file (``ganad.io.load_model``), networks aside.
+
+        ``values`` maps each attribute ``fit`` sets beside the networks and ``fitted_tensors``
+        (``RESTORED_ATTRIBUTES``, ``feature_names_in_`` optional) and this detector's
+        ``fitted_values`` to its value; ``_restore_networks`` follows.
+        """
+        unknown = set(values) - set(RESTORED_ATTRIBUTES) - {"feature_names_in_", *self.fitted_values}
+        missing = set(RESTORED_ATTRIBUTES) - set(values)
+        if unknown or missing:
+            raise ValueError(f"{type(self).__name__}: no fitted attribute(s) {sorted(unknown)}, "
+                             f"missing {sorted(missing)}")
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def _restore_networks(self, tensors, history):
+        """Build the networks and load a model file's tensors: ``{network name + state_dict key: tensor}``
+        and the ``fitted_tensors`` by name, already checked against the networks' shapes."""
+        self._build_networks()
+        for name in self.network_names:
+            state = {k[len(name):]: v for k, v in tensors.items() if k.startswith(name) and "." in k}
+            getattr(self, name).load_state_dict(state)
+        for name in self.fitted_tensors:
+            setattr(self, name, tensors[name].to(self.device_))
+        self.history_ = history
+
+
+def __getattr__(name):
+    """``BaseGANDetector``, the one base class before the split, kept for one release (PEP 562)."""
+    if name == "BaseGANDetector":
+        warnings.warn("ganad.base.BaseGANDetector is deprecated and will be removed after ganad 0.2: derive from "
+                      "ganad.base.TorchDetector (a detector backed by torch networks; BaseGANDetector is that "
+                      "class until then) or ganad.base.BaseDetector (the scikit-learn contract on numpy rows)",
+                      FutureWarning, stacklevel=2)
+        return TorchDetector
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

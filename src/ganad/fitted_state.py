@@ -1,7 +1,9 @@
 """Checks on a detector's fitted state: network sizes before allocation, finiteness after fitting.
 
 A detector's fitted state is its networks (``network_names``), its fitted tensors
-(``fitted_tensors``), its JSON values (``fitted_values``), ``imputer_``, ``scaler_`` and ``offset_``.
+(``fitted_tensors``), its JSON values (``fitted_values``), ``imputer_``, ``scaler_`` and ``offset_``;
+a detector without torch networks (``ganad.base.BaseDetector``, not ``TorchDetector``) has no
+networks and no fitted tensors.
 ``fit``, ``save_model`` and ``load_model`` all check it here, so that no path keeps, writes
 or reads a model with a NaN or an infinity in it, and no path allocates networks beyond
 ``MAX_NETWORK_PARAMETERS``.
@@ -26,7 +28,7 @@ def network_shapes(detector):
     The networks are built on torch's ``meta`` device (shapes without storage) and
     removed again; ``n_features_in_``, ``image_shape_`` and ``seed_`` must be set.
     """
-    if not detector.network_names:
+    if not _network_names(detector):
         return {}
     device = detector.device_
     detector.device_ = torch.device("meta")
@@ -59,10 +61,15 @@ def check_network_size(detector):
 
 def fitted_tensors(detector):
     """Every fitted tensor by name: the networks' parameters and buffers, then ``fitted_tensors``."""
-    tensors = {f"{name}{key}": value for name in detector.network_names
+    tensors = {f"{name}{key}": value for name in _network_names(detector)
                for key, value in getattr(detector, name).state_dict().items()}
-    tensors.update({name: getattr(detector, name) for name in detector.fitted_tensors})
+    tensors.update({name: getattr(detector, name) for name in getattr(detector, "fitted_tensors", ())})
     return tensors
+
+
+def _network_names(detector):
+    """The detector's torch networks: ``TorchDetector.network_names``, none for a ``BaseDetector``."""
+    return getattr(detector, "network_names", ())
 
 
 def non_finite_names(detector, *, with_tensors=True):

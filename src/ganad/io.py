@@ -34,16 +34,16 @@ from safetensors.torch import load_file
 
 from .fitted_state import check_network_size, non_finite_names
 from .model_folder import (CONFIG_FILE, FORMAT, FORMAT_VERSION, HISTORY_PREFIX, MANIFEST_FILE, MAX_CONFIG_BYTES,
-                           MODEL_FILES, READABLE_VERSIONS, TENSOR_FILE, USER_MODULE_PARAMS, check_model_destination,
-                           file_sha256, manifest, params_from_json, save_model)
+                           MODEL_FILES, READABLE_VERSIONS, TENSOR_FILE, check_model_destination, file_sha256,
+                           manifest, params_from_json, save_model, user_module_params)
 from .model_schema import check_config
 from .registry import DETECTORS, method_name
 from .training.history import TrainingHistory
 from .utils.device import resolve_device
 
 __all__ = ["CONFIG_FILE", "FORMAT", "FORMAT_VERSION", "HISTORY_PREFIX", "MANIFEST_FILE", "MAX_CONFIG_BYTES",
-           "MODEL_FILES", "READABLE_VERSIONS", "TENSOR_FILE", "USER_MODULE_PARAMS", "check_model_destination",
-           "load_model", "manifest", "params_from_json", "save_model"]
+           "MODEL_FILES", "READABLE_VERSIONS", "TENSOR_FILE", "check_model_destination", "load_model", "manifest",
+           "params_from_json", "save_model", "user_module_params"]
 
 
 
@@ -91,7 +91,7 @@ def load_model(path, *, device="auto"):
 def _detector_from_config(config, path, device):
     """A detector with the config's parameters and fitted values, validated; no networks yet."""
     cls = DETECTORS[config["method"]]
-    unknown = sorted(set(config["params"]) - set(cls().get_params()))
+    unknown = sorted(set(config["params"]) - set(cls.hyperparameters))
     if unknown:
         raise ValueError(f"{path / CONFIG_FILE}: unknown parameter(s) {unknown} for {config['method']}")
     detector = cls(**params_from_json(config["params"]))

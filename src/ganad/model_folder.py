@@ -4,7 +4,7 @@ A model is a folder with ``model.safetensors`` (every network tensor, fitted ten
 training history), ``config.json`` (the method, its parameters and the fitted values) and
 ``manifest.json`` (the SHA-256 of the other two). ``ganad.io`` reads it back and describes
 the checks; this module sits below the detectors (it names a detector through
-``ganad.catalog.method_name``, importing none), so that ``BaseGANDetector.save`` can use it.
+``ganad.catalog.method_name``, importing none), so that ``BaseDetector.save`` can use it.
 """
 
 import hashlib
@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import torch
 from safetensors.torch import save_file
 from sklearn.utils.validation import check_is_fitted
 
@@ -31,8 +32,17 @@ TENSOR_FILE = "model.safetensors"
 MANIFEST_FILE = "manifest.json"
 MODEL_FILES = (CONFIG_FILE, TENSOR_FILE, MANIFEST_FILE)
 MAX_CONFIG_BYTES = 64 * 2**20
-USER_MODULE_PARAMS = ("generator", "critic", "encoder")
 HISTORY_PREFIX = "history."
+
+
+def user_module_params(detector):
+    """The parameters of ``detector`` (a detector or its class) that take a torch module of the user's.
+
+    Those whose declared constraints (``hyperparameters``, ``ganad.utils.params``) accept a
+    ``torch.nn.Module``: ``generator``, ``critic``, ``encoder``. Their code cannot be stored
+    safely, so a model file keeps none of them.
+    """
+    return tuple(name for name, p in detector.hyperparameters.items() if torch.nn.Module in p.constraints)
 
 
 def save_model(detector, path):
@@ -45,7 +55,7 @@ def save_model(detector, path):
     if not detector.savable:
         raise ValueError(f"{type(detector).__name__} cannot be saved without pickle, which ganad refuses; "
                          "refit it from its parameters instead")
-    custom = [name for name in USER_MODULE_PARAMS if detector.get_params().get(name) is not None]
+    custom = [name for name in user_module_params(detector) if detector.get_params().get(name) is not None]
     if custom:
         raise ValueError(f"cannot save a detector built with user-supplied modules {custom}: "
                          "their code cannot be stored safely; save their state_dict yourself")
@@ -85,7 +95,7 @@ def check_model_destination(path):
 
 
 def _config(detector):
-    params = {k: v for k, v in detector.get_params().items() if k not in USER_MODULE_PARAMS}
+    params = {k: v for k, v in detector.get_params().items() if k not in user_module_params(detector)}
     scaler = None if detector.scaler_ is None else {k: v.tolist() for k, v in detector.scaler_.items()}
     return {
         "format": FORMAT,

@@ -124,12 +124,23 @@ def test_threshold_labels(fitted, train_csv, tmp_path):
     assert 0 < labels.sum() < N_ROWS
 
 
-def test_contamination_labels_flag_the_exact_top_fraction(fitted, train_csv, tmp_path):
+def test_top_fraction_labels_flag_the_exact_top_fraction(fitted, train_csv, tmp_path):
     _, model = fitted
-    scores, labels = score(model, train_csv, tmp_path / "labelled.csv", "--contamination", 0.1,
+    scores, labels = score(model, train_csv, tmp_path / "labelled.csv", "--top-fraction", 0.1,
                            "--chunk-rows", 7)
     assert labels.sum() == 20
     assert scores[labels == 1].min() >= scores[labels == 0].max()
+
+
+def test_the_old_contamination_option_still_labels_the_top_fraction_and_warns(critic_model, train_csv, tmp_path,
+                                                                               capsys):
+    """``--contamination``, the old name of ``--top-fraction``, is kept until ganad 0.2."""
+    new_scores, new_labels = score(critic_model, train_csv, tmp_path / "new.csv", "--top-fraction", 0.1)
+    assert "deprecated" not in capsys.readouterr().err
+    old_scores, old_labels = score(critic_model, train_csv, tmp_path / "old.csv", "--contamination", 0.1)
+    assert "--contamination is deprecated" in capsys.readouterr().err
+    np.testing.assert_array_equal(old_scores, new_scores)
+    np.testing.assert_array_equal(old_labels, new_labels)
 
 
 def test_labels_follow_the_models_predict(fitted, train_csv, tmp_path):
@@ -206,8 +217,9 @@ def test_bad_score_input_is_a_usage_error(argv, message, critic_model, train_csv
 
 @pytest.mark.parametrize("argv", [
     [],
-    ["score", "m", "d.csv", "--out", "s.csv", "--threshold", "1", "--contamination", "0.1"],
-    ["score", "m", "d.csv", "--out", "s.csv", "--contamination", "1.5"],
+    ["score", "m", "d.csv", "--out", "s.csv", "--threshold", "1", "--top-fraction", "0.1"],
+    ["score", "m", "d.csv", "--out", "s.csv", "--top-fraction", "1.5"],
+    ["score", "m", "d.csv", "--out", "s.csv", "--top-fraction", "0.1", "--contamination", "0.1"],
     ["fit", "d.csv", "--method", "wgan-critic", "--out", "m", "--device", "nonsense"],
 ])
 def test_argparse_errors_return_2(argv, capsys):

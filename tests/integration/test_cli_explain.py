@@ -96,7 +96,7 @@ def test_explain_adds_the_top_features_named_by_the_header(models, data, tmp_pat
     assert [HEADER.index(row[1]) for row in rows] == list(contributions.argmax(axis=1))
 
 
-def test_explain_streams_chunks_with_threshold_and_contamination(models, data, tmp_path):
+def test_explain_streams_chunks_with_threshold_and_top_fraction(models, data, tmp_path):
     _, whole = score(models["wgan-encoder"], data[1], tmp_path / "whole.csv", "--explain", 3)
     header, chunked = score(models["wgan-encoder"], data[1], tmp_path / "chunked.csv", "--explain", 3,
                             "--chunk-rows", 7, "--threshold", 1.0)
@@ -105,7 +105,7 @@ def test_explain_streams_chunks_with_threshold_and_contamination(models, data, t
     np.testing.assert_allclose(numbers(chunked, [0, 3, 5, 7]), numbers(whole, [0, 2, 4, 6]), rtol=1e-5)  # values
     assert [int(row[1]) for row in chunked] == [int(float(row[0]) > 1.0) for row in whole]
     header, top = score(models["wgan-encoder"], data[1], tmp_path / "top.csv", "--explain", 1,
-                        "--chunk-rows", 7, "--contamination", 5 / 30)
+                        "--chunk-rows", 7, "--top-fraction", 5 / 30)
     assert header == ["anomaly_score", "label", *explain_columns(1)]
     assert [row[0] for row in top] == [row[0] for row in whole]
     assert [row[1] for row in top] == ["0"] * 25 + ["1"] * 5 and all(row[2] == "gamma" for row in top[-5:])

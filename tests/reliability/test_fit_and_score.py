@@ -18,7 +18,7 @@ from ganad.training import TrainingDivergedError
 from ..conftest import QUICK_PARAMS
 
 TRAINED = sorted(name for name, cls in DETECTORS.items() if "learning_rate" in cls().get_params())
-WITH_TENSORS = sorted(name for name, cls in DETECTORS.items() if cls.network_names)
+WITH_TENSORS = sorted(name for name, cls in DETECTORS.items() if getattr(cls, "network_names", ()))  # TorchDetector
 
 
 def make(name, **params):

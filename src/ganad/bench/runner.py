@@ -240,7 +240,7 @@ def build_detector(job, X_train):
 
 
 def _check_before_fit(detector, X):
-    """The checks of ``BaseGANDetector._fit`` before training, through the functions it calls.
+    """The checks of ``BaseDetector._fit`` before training, through the functions it calls.
 
     The parameters, the rows (2-D, finite -- NaN allowed with ``impute`` -- two or more),
     ``image_shape`` against the feature count, the device, and the size of the networks, built

@@ -3,7 +3,7 @@
     ganad list
     ganad fit DATA --method NAME --out MODEL_DIR [--scaling ...] [--impute median|mean] [--param KEY=VALUE ...]
               [--report REPORT.html] [--nproc N]
-    ganad score MODEL_DIR DATA --out SCORES.csv [--threshold T | --contamination Q | --labels]
+    ganad score MODEL_DIR DATA --out SCORES.csv [--threshold T | --top-fraction Q | --labels]
                 [--explain K] [--dask SCHEDULER | local:N]
     ganad rank MODEL_DIR DATA --out FIGURE.png [--n-shown N] [--image-shape C H W] [--maps]
     ganad report MODEL_DIR --out REPORT.html [--data DATA] [--top N]
@@ -161,7 +161,8 @@ def _add_fit_parser(commands):
                              "(default: a missing cell is refused, its row and column named)")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a detector parameter, e.g. n_epochs=5 or hidden=(64,64); VALUE is read as a "
-                             "Python literal, else kept as a string; repeatable")
+                             "Python literal, else kept as a string; repeatable (a method's parameters, with "
+                             "their types, defaults and meanings: help(ganad.get_detector(NAME)) in Python)")
     parser.add_argument("--seed", type=_seed, default=None,
                         help="random_state, 0 to 2**32 - 1 (default: a random seed, printed; "
                              "passing it back refits the same model, bit for bit on CPU)")
@@ -249,13 +250,13 @@ def _fit(args, distributed):
 
 def _detector_params(cls, args, seed):
     """The keyword arguments of ``cls``: the flags plus every ``--param``, checked by name."""
-    from ..io import USER_MODULE_PARAMS
+    from ..io import user_module_params
 
     params = parse_params(args.param)
     flagged = sorted(set(params) & set(FLAG_PARAMETERS))
     if flagged:
         raise ValueError(f"set {flagged[0]} with {FLAG_PARAMETERS[flagged[0]]}, not --param")
-    settable = set(cls().get_params()) - set(FLAG_PARAMETERS) - set(USER_MODULE_PARAMS)
+    settable = set(cls.hyperparameters) - set(FLAG_PARAMETERS) - set(user_module_params(cls))
     unknown = sorted(set(params) - settable)
     if unknown:
         raise ValueError(f"unknown parameter(s) {unknown} for {args.method}; it takes {sorted(settable)}")

@@ -1,6 +1,7 @@
 """Argument types and options shared by the commands that read data files and models."""
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,24 @@ def add_reading_arguments(parser):
                         help="a CSV's first column under an empty or 'Unnamed: 0' header cell holding "
                              "0, 1, 2... is pandas' row index: refuse the file (default), drop the "
                              "column, or keep it as a feature")
+
+
+class DeprecatedOption(argparse.Action):
+    """An option's old spelling, kept for one release: stores into the new option's ``dest`` and
+    prints a deprecation warning on stderr when used.
+
+    ``parser.add_argument(OLD, dest=NEW_DEST, action=DeprecatedOption, replacement=NEW, until=VERSION,
+    type=..., metavar=...)``; in the new option's mutually exclusive group, giving both is an error.
+    """
+
+    def __init__(self, option_strings, dest, *, replacement, until, **kwargs):
+        super().__init__(option_strings, dest, **kwargs)
+        self.replacement, self.until = replacement, until
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"ganad: warning: {option_string} is deprecated and will be removed after ganad {self.until}; "
+              f"use {self.replacement}", file=sys.stderr)
+        setattr(namespace, self.dest, values)
 
 
 def reading_options(args, detector=None):

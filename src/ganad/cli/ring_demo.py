@@ -13,6 +13,7 @@ from ..nets import LatentPrior, MLPConfig, MLPCritic, MLPGenerator
 from ..plots import (plot_critic_landscape, plot_data_vs_generated, plot_generator_snapshots,
                      plot_loss_curves, plot_pr_roc, plot_score_boxplot)
 from ..training import TRAINERS
+from ..training.fitting import train_adversarially
 from ..utils.device import resolve_device
 from ..utils.rng import seeded_init, torch_generator
 from ..utils.threads import choose_threads, torch_threads
@@ -114,7 +115,7 @@ def run_vanilla(args, out):
     X_train = make_ring(args.n_train, random_state=args.seed)
     print(f"ganad demo: vanilla GAN on the 7-Gaussian ring (Haloui et al. 2018, Fig. 8), "
           f"seed {args.seed}, device {device}")
-    trainer = _vanilla_trainer(args.seed, device)
+    generator, discriminator, prior = _vanilla_networks(args.seed, device)
     snapshots, coverage = [], []
 
     def snapshot(epoch, trainer):
@@ -124,9 +125,12 @@ def run_vanilla(args, out):
         print(f"  epoch {epoch:>3}: {coverage[-1]}/{N_MODES} modes covered")
 
     start = time.perf_counter()
-    n_values = sum(p.numel() for net in (trainer.generator, trainer.critic) for p in net.parameters())
+    n_values = sum(p.numel() for net in (generator, discriminator) for p in net.parameters())
+    data = torch.from_numpy(X_train).to(device)
     with torch_threads(choose_threads(None, convolutional=False, n_values=n_values)):
-        history = trainer.fit(torch.from_numpy(X_train).to(device), args.epochs, on_epoch_end=snapshot)
+        history = train_adversarially(TRAINERS["vanilla"], generator, discriminator, data, args.epochs,
+                                      params={"batch_size": BATCH_SIZE, "verbose": 1},
+                                      rng=torch_generator(args.seed, device), prior=prior, on_epoch_end=snapshot)
     print(f"  training: {time.perf_counter() - start:.1f} s")
     plot_generator_snapshots(snapshots, out / "mode_collapse.png", data=X_train[:N_BACKGROUND])
     plot_loss_curves(history, out / "discriminator_loss.png", keys=["discriminator_loss"],
@@ -137,17 +141,12 @@ def run_vanilla(args, out):
     print(f"wrote mode_collapse.png, discriminator_loss.png and results.json to {out}")
 
 
-def _vanilla_trainer(seed, device):
-    """The original GAN's trainer on freshly built, seeded fully connected networks."""
+def _vanilla_networks(seed, device):
+    """The original GAN's freshly built, seeded fully connected generator and discriminator, and its prior."""
     config = MLPConfig(n_features=2)
     with seeded_init(seed):
         generator, discriminator = MLPGenerator(config).to(device), MLPCritic(config).to(device)
-    trainer_class = TRAINERS["vanilla"]
-    generator_optimizer, discriminator_optimizer = trainer_class.make_optimizers(generator, discriminator)
-    return trainer_class(generator, discriminator, LatentPrior("normal", config.latent_dim),
-                         generator_optimizer=generator_optimizer, critic_optimizer=discriminator_optimizer,
-                         n_critic=trainer_class.default_n_critic, batch_size=BATCH_SIZE,
-                         rng=torch_generator(seed, device), verbose=1)
+    return generator, discriminator, LatentPrior("normal", config.latent_dim)
 
 
 def generate(generator, prior, n, seed, device):

@@ -1,6 +1,6 @@
 """``ganad score``: the anomaly score of every row of a data file, streamed into CSV or Parquet.
 
-    ganad score MODEL_DIR DATA --out SCORES.csv [--threshold T | --contamination Q | --labels]
+    ganad score MODEL_DIR DATA --out SCORES.csv [--threshold T | --top-fraction Q | --labels]
                 [--explain K] [--chunk-rows N] [--dask SCHEDULER_ADDRESS | --dask local:N]
 """
 
@@ -13,16 +13,17 @@ import numpy as np
 from ..data import ScoreWriter, iter_array_chunks
 from ..data.files import check_output, plain_array_scoring
 from ..data.scores import named_top_contributions, top_contribution_columns, top_contributions
-from .options import (add_device_argument, add_reading_arguments, check_rows, finite_float, fraction, model_files,
-                      reading_options)
+from .options import (DeprecatedOption, add_device_argument, add_reading_arguments, check_rows, finite_float,
+                      fraction, model_files, reading_options)
 
 SCORE_LABELS_HELP = """\
 Labels (a `label` column, 1 = anomaly) are written only when asked for:
   --threshold T      label 1 where anomaly_score > T; streamed chunk by chunk.
-  --contamination Q  label 1 for the round(Q * rows) highest scores of THIS file (ties go
+  --top-fraction Q   label 1 for the round(Q * rows) highest scores of THIS file (ties go
                      to the earlier row). A top fraction cannot be known from a stream,
                      so every score (one float64 per row) is held in memory before
-                     writing; the data itself is still read chunk by chunk.
+                     writing; the data itself is still read chunk by chunk. Its old
+                     name --contamination still works, with a warning, until ganad 0.2.
   --labels           the model's own rule, as its predict(): label 1 where
                      anomaly_score > -offset_, the threshold set at fit time from the
                      training data (the `contamination` parameter).
@@ -35,7 +36,7 @@ Offered by the models whose score is a residual (wgan-encoder, wgan-inversion, d
 vae, bigan, anogan, adgan with its default score_type, dsebm with
 its default score_type=reconstruction); any other is refused, saying why, before DATA is read.
 Each chunk is explained as it is scored (a latent search runs for each); with
---contamination the K top features and contributions of every row are held in memory
+--top-fraction the K top features and contributions of every row are held in memory
 too.
 
 Scoring on Dask (--dask, needs `pip install ganad[dask]`): the file is read here, chunk
@@ -61,8 +62,12 @@ def add_score_parser(commands):
     add_reading_arguments(parser)
     labels = parser.add_mutually_exclusive_group()
     labels.add_argument("--threshold", type=finite_float, metavar="T", help="label 1 where anomaly_score > T")
-    labels.add_argument("--contamination", type=fraction, metavar="Q",
+    labels.add_argument("--top-fraction", type=fraction, metavar="Q",
                         help="label 1 for the top Q fraction of this file's scores")
+    labels.add_argument("--contamination", type=fraction, metavar="Q", dest="top_fraction",
+                        action=DeprecatedOption, replacement="--top-fraction", until="0.2",
+                        help="deprecated: the old name of --top-fraction, kept until ganad 0.2 (not the "
+                             "detector's contamination parameter)")
     labels.add_argument("--labels", action="store_true", help="label with the model's own threshold (predict)")
     parser.add_argument("--explain", type=int, metavar="K",
                         help="add each row's K features with the largest contributions to its score "
@@ -90,7 +95,7 @@ def score(args):
                                **reading_options(args, detector))
     with plain_array_scoring(), _cluster(args.dask) as client:
         n_rows = _write_scores(detector, _scored_chunks(detector, chunks, args, client), out, args)
-    labelled = " and labels" if args.threshold is not None or args.contamination is not None or args.labels else ""
+    labelled = " and labels" if args.threshold is not None or args.top_fraction is not None or args.labels else ""
     explained = f" with each row's top {args.explain} features" if args.explain is not None else ""
     print(f"scored {n_rows} rows of {args.data}; wrote anomaly scores{labelled}{explained} to {out}")
     return 0
@@ -137,12 +142,12 @@ def _write_scores(detector, parts, out, args):
     names = [f"x{j}" for j in range(detector.n_features_in_)] if names is None else names
     columns = top_contribution_columns(k)
 
-    if args.contamination is not None:
+    if args.top_fraction is not None:
         parts = list(parts)
         check_rows(sum(len(part[0]) for part in parts), args.data)
         scores, features, values = (np.concatenate(arrays) for arrays in zip(*parts))
         with ScoreWriter(out, with_labels=True, columns=columns) as writer:
-            writer.write(scores, top_fraction_labels(scores, args.contamination),
+            writer.write(scores, top_fraction_labels(scores, args.top_fraction),
                          named_top_contributions(features, values, names))
         return len(scores)
     threshold = -detector.offset_ if args.labels else args.threshold

@@ -2,7 +2,7 @@
 
 ``GANDetector`` is the base of WGANCritic, WGANInversion and WGANEncoder (``detectors/wgan``),
 AnoGAN and ADGAN (``detectors/adgan``) and HistoryAD (``detectors/history``); GANomaly
-reuses its parameters and ``net_config``.
+reuses its ``net_config``.
 
 Haloui, Sen Gupta & Feuillard, "Anomaly detection with Wasserstein GAN" (2018),
 https://arxiv.org/abs/1812.02463. Defaults are the paper's: fully connected
@@ -15,67 +15,63 @@ MNIST; its exact architecture, App. C, is not given in the text).
 """
 
 import copy
-import os
 import warnings
 from numbers import Integral, Real
-
-from pathlib import Path
 
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
+from ..base import BASE_HYPERPARAMETERS, TorchDetector
 from ..nets import (DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator, LatentPrior,
                     MLPConfig, MLPCritic, MLPEncoder, MLPGenerator)
-from ..nets.prior import PRIORS
 from ..training import TRAINERS
-from ..training.budget import EPOCHS_CONSTRAINT
+from ..training.checkpoint import CHECKPOINT_HYPERPARAMETERS
+from ..training.fitting import train_adversarially
+from ..utils.params import Hyperparameter, declare, one_of, pick
 from ..utils.rng import seeded_init
-from ..utils.validation import IMAGE_SHAPE, WIDTHS
+from .hyperparameters import SHARED_HYPERPARAMETERS, epochs_doc
 
-GAN_PARAMETERS = {
-    "gan": "wgan-gp",
-    "latent_dim": 2,
-    "hidden": (128, 128),
-    "prior": "normal",
-    "output_activation": None,
-    "image_shape": None,
-    "conv_width": 64,
-    "n_epochs": "auto",
-    "batch_size": 64,
-    "n_critic": None,
-    "learning_rate": None,
-    "gp_weight": 10.0,
-    "clip_value": 0.01,
-    "generator": None,
-    "critic": None,
-    "checkpoint_path": None,
-    "checkpoint_every": 1,
-    "resume": False,
-    **BASE_PARAMETERS,
-}
-
-GAN_CONSTRAINTS = {
-    **BASE_CONSTRAINTS,
-    "gan": [StrOptions(set(TRAINERS))],
-    "latent_dim": [Interval(Integral, 1, None, closed="left")],
-    "hidden": [WIDTHS],
-    "prior": [StrOptions(set(PRIORS))],
-    "output_activation": [StrOptions({"tanh"}), None],
-    "image_shape": [IMAGE_SHAPE, None],
-    "conv_width": [Interval(Integral, 1, None, closed="left")],
-    "n_epochs": EPOCHS_CONSTRAINT,
-    "batch_size": [Interval(Integral, 2, None, closed="left")],
-    "n_critic": [Interval(Integral, 1, None, closed="left"), None],
-    "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
-    "gp_weight": [Interval(Real, 0, None, closed="left")],
-    "clip_value": [Interval(Real, 0, None, closed="neither")],
-    "generator": [torch.nn.Module, None],
-    "critic": [torch.nn.Module, None],
-    "checkpoint_path": [str, os.PathLike, None],
-    "checkpoint_every": [Interval(Integral, 1, None, closed="left")],
-    "resume": ["boolean"],
+# The GAN phase's parameters (Haloui et al.'s ring settings), in the order of the signature
+GAN_HYPERPARAMETERS = {
+    "gan": Hyperparameter(
+        "wgan-gp", [StrOptions(set(TRAINERS))], one_of(TRAINERS),
+        "Training objective: WGAN with gradient penalty (Algorithm 2, Eq. 11), WGAN with weight clipping "
+        "(§3.3, Eq. 10, 25-27) or the original GAN value function (Eq. 1)."),
+    **pick(SHARED_HYPERPARAMETERS, "latent_dim", "hidden", "prior", "output_activation", "image_shape", "conv_width",
+           "n_epochs", "batch_size",
+           latent_dim={"default": 2},
+           hidden={"default": (128, 128),
+                   "doc": "Hidden widths of the fully connected generator, critic and encoder (rows; unused with "
+                          "``image_shape``)."},
+           conv_width={"default": 64},
+           n_epochs={"doc": epochs_doc("30, Haloui et al.'s (Fig. 9/12)")},
+           batch_size={"default": 64}),
+    "n_critic": Hyperparameter(
+        None, [Interval(Integral, 1, None, closed="left"), None], "int or None",
+        'Critic steps per generator step; None: the objective\'s default (5 for the WGANs, 1 for "vanilla").'),
+    **pick(SHARED_HYPERPARAMETERS, "learning_rate",
+           learning_rate={"default": None, "constraints": [Interval(Real, 0, None, closed="neither"), None],
+                          "type": "float or None",
+                          "doc": "Learning rate of both networks' optimisers; None: the objective's default (Adam "
+                                 '1e-4 with betas (0.5, 0.9) for "wgan-gp", RMSprop 5e-5 for "wgan-clip", Adam '
+                                 '2e-4 with betas (0.5, 0.999) for "vanilla").'}),
+    "gp_weight": Hyperparameter(
+        10.0, [Interval(Real, 0, None, closed="left")], "float",
+        'Gradient penalty weight lambda ("wgan-gp"; setting it with another ``gan`` warns).'),
+    "clip_value": Hyperparameter(
+        0.01, [Interval(Real, 0, None, closed="neither")], "float",
+        'Weight clipping bound c ("wgan-clip"; setting it with another ``gan`` warns).'),
+    "generator": Hyperparameter(
+        None, [torch.nn.Module, None], "torch.nn.Module or None",
+        "A generator of your own, z (B, latent_dim) -> rows (or images), instead of the default network; it is "
+        "copied at ``fit``, and the detector cannot then be saved."),
+    "critic": Hyperparameter(
+        None, [torch.nn.Module, None], "torch.nn.Module or None",
+        "A critic of your own, rows (or images) -> (B,), instead of the default network; it is copied at "
+        "``fit``, and the detector cannot then be saved."),
+    **CHECKPOINT_HYPERPARAMETERS,
+    **BASE_HYPERPARAMETERS,
 }
 
 DEFAULT_NETWORKS = {  # fitted attribute -> (fully connected, convolutional)
@@ -87,11 +83,11 @@ DEFAULT_NETWORKS = {  # fitted attribute -> (fully connected, convolutional)
 TRAINER_OPTIONS = {"wgan-gp": ("gp_weight",), "wgan-clip": ("clip_value",), "vanilla": ()}
 
 # The parameters that decide what the GAN phase computes (and the space it works in: scaling,
-# imputation, seed, device): all of GAN_PARAMETERS but the user's networks, checkpointing,
+# imputation, seed, device): all of GAN_HYPERPARAMETERS but the user's networks, checkpointing,
 # display and the scoring phase's threshold and chunks. ``GANDetector.from_gan`` copies them.
 NOT_GAN_PHASE = frozenset({"generator", "critic", "checkpoint_path", "checkpoint_every", "resume", "verbose",
                            "contamination", "score_batch_size"})
-GAN_PHASE = tuple(name for name in GAN_PARAMETERS if name not in NOT_GAN_PHASE)
+GAN_PHASE = tuple(name for name in GAN_HYPERPARAMETERS if name not in NOT_GAN_PHASE)
 REUSED_GAN = ("generator", "critic", "n_epochs")  # what from_gan sets itself
 
 
@@ -107,56 +103,15 @@ def net_config(detector):
     return DCGANConfig(image_shape=detector.image_shape_, latent_dim=detector.latent_dim, width=detector.conv_width)
 
 
-class GANDetector(BaseGANDetector):
+@declare(GAN_HYPERPARAMETERS)
+class GANDetector(TorchDetector):
     """A detector whose first phase trains a generator and a critic adversarially.
 
-    The parameters of this GAN phase (``GAN_PARAMETERS``) are documented here once; they are
-    shared by :class:`~ganad.WGANCritic`, :class:`~ganad.WGANInversion`,
-    :class:`~ganad.WGANEncoder`, :class:`~ganad.AnoGAN` and :class:`~ganad.ADGAN` (the last
-    two with other defaults for some), beside the shared parameters of
-    :class:`~ganad.base.BaseGANDetector`. Defaults are Haloui et al.'s (2018) ring settings.
-
-    Parameters
-    ----------
-    gan : {"wgan-gp", "wgan-clip", "vanilla"}, default="wgan-gp"
-        Training objective: WGAN with gradient penalty (Algorithm 2, Eq. 11), WGAN with weight
-        clipping (§3.3, Eq. 10, 25-27) or the original GAN value function (Eq. 1).
-    latent_dim : int, default=2
-        Size of the generator's input z.
-    hidden : tuple of int, default=(128, 128)
-        Hidden widths of the fully connected generator, critic and encoder (rows).
-    prior : {"normal", "uniform"}, default="normal"
-        Prior of z: N(0, I) or U(-1, 1)^d.
-    output_activation : {"tanh"} or None, default=None
-        Activation of the fully connected generator's output: "tanh" for data in [-1, 1].
-    image_shape : tuple of int (C, H, W) or None, default=None
-        Rows are flattened images of this shape: DCGAN-style convolutional networks instead
-        of fully connected ones (and no support rule).
-    conv_width : int, default=64
-        Channels of the convolutional networks' widest stage (``image_shape`` only).
-    n_epochs : int or "auto", default="auto"
-        Passes over the training rows. "auto": the paper's 30 epochs, raised on small data
-        until the generator has made 2,000 updates (``ganad.training.budget``).
-    batch_size : int, default=64
-        Minibatch size.
-    n_critic : int or None, default=None
-        Critic steps per generator step; None: the objective's default (5 for the WGANs,
-        1 for "vanilla").
-    learning_rate : float or None, default=None
-        Learning rate of both networks; None: the objective's default (Adam 1e-4 for
-        "wgan-gp", RMSprop 5e-5 for "wgan-clip", Adam 2e-4 for "vanilla").
-    gp_weight : float, default=10.0
-        Gradient penalty weight lambda ("wgan-gp"; setting it with another ``gan`` warns).
-    clip_value : float, default=0.01
-        Weight clipping bound c ("wgan-clip"; setting it with another ``gan`` warns).
-    generator, critic : torch.nn.Module or None, default=None
-        Networks of your own instead of the default ones; they are copied at ``fit``.
-    checkpoint_path : str, path-like or None, default=None
-        File of a training checkpoint written every ``checkpoint_every`` epochs.
-    checkpoint_every : int, default=1
-        Epochs between checkpoints.
-    resume : bool, default=False
-        Continue from ``checkpoint_path`` when it holds a checkpoint of the same fit.
+    Its parameters are the GAN phase's (``GAN_HYPERPARAMETERS``) and those every detector takes;
+    :class:`~ganad.WGANCritic`, :class:`~ganad.WGANInversion`, :class:`~ganad.WGANEncoder`,
+    :class:`~ganad.AnoGAN`, :class:`~ganad.ADGAN` and :class:`~ganad.HistoryAD` take them all
+    (some with other defaults) beside their own. Defaults are Haloui et al.'s (2018) ring
+    settings.
 
     Attributes
     ----------
@@ -170,7 +125,6 @@ class GANDetector(BaseGANDetector):
         Loss terms of every training step, by name.
     """
 
-    _parameter_constraints = GAN_CONSTRAINTS
     network_names = ("generator_", "critic_")
     paper_epochs = 30
     network_sources = {}  # fitted network -> the network whose parameter and architecture it copies
@@ -254,33 +208,20 @@ class GANDetector(BaseGANDetector):
 
     def _warn_ignored_options(self):
         """Warn when an objective's option (``gp_weight``, ``clip_value``) is set but ``gan`` does not use it."""
-        defaults = type(self)().get_params()
+        declared = type(self).hyperparameters
         ignored = [name for options in TRAINER_OPTIONS.values() for name in options
-                   if name not in TRAINER_OPTIONS[self.gan] and getattr(self, name) != defaults[name]]
+                   if name not in TRAINER_OPTIONS[self.gan] and getattr(self, name) != declared[name].default]
         if ignored:
             warnings.warn(f"{', '.join(ignored)} set but ignored: gan={self.gan!r} does not use "
                           f"{'it' if len(ignored) == 1 else 'them'}", UserWarning, stacklevel=4)
 
     def _train_gan(self, X, on_step_end=None):
         self._warn_ignored_options()
-        trainer_class = TRAINERS[self.gan]
-        generator_optimizer, critic_optimizer = trainer_class.make_optimizers(
-            self.generator_, self.critic_, self.learning_rate)
-        trainer = trainer_class(
-            self.generator_, self.critic_, self.prior_,
-            generator_optimizer=generator_optimizer, critic_optimizer=critic_optimizer,
-            n_critic=self.n_critic or trainer_class.default_n_critic, batch_size=self.batch_size,
-            rng=self._seeded_generator(), verbose=self.verbose,
-            **{name: getattr(self, name) for name in TRAINER_OPTIONS[self.gan]},
-        )
-        path = None if self.checkpoint_path is None else Path(self.checkpoint_path)
         self.n_epochs_ = self._training_epochs(len(X))
-        history = trainer.fit(X, self.n_epochs_, checkpoint_path=path,
-                              checkpoint_every=self.checkpoint_every, resume=self.resume,
-                              on_step_end=on_step_end)
-        self.generator_.eval()
-        self.critic_.eval()
-        return history
+        return train_adversarially(TRAINERS[self.gan], self.generator_, self.critic_, X, self.n_epochs_,
+                                   params=self.get_params(), rng=self._seeded_generator(), prior=self.prior_,
+                                   on_step_end=on_step_end,
+                                   **{name: getattr(self, name) for name in TRAINER_OPTIONS[self.gan]})
 
     def _fit_model(self, X):
         self._build_networks()

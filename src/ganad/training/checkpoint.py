@@ -18,16 +18,24 @@ import torch
 from sklearn.utils._param_validation import Interval
 
 from ..utils.atomic import atomic_path
+from ..utils.params import Hyperparameter
 from . import distributed
 
 SHOWN_DIFFERENCES = 3  # settings named in a refusal; the rest are counted
 
-# A detector's checkpoint hyperparameters, their defaults and constraints (``training.loop.run_epochs``)
-CHECKPOINT_PARAMETERS = {"checkpoint_path": None, "checkpoint_every": 1, "resume": False}
-CHECKPOINT_CONSTRAINTS = {
-    "checkpoint_path": [str, os.PathLike, None],
-    "checkpoint_every": [Interval(Integral, 1, None, closed="left")],
-    "resume": ["boolean"],
+# The checkpoint hyperparameters of every detector that trains (``training.loop.run_epochs``)
+CHECKPOINT_HYPERPARAMETERS = {
+    "checkpoint_path": Hyperparameter(
+        None, [str, os.PathLike, None], "str, path-like or None",
+        "File of a training checkpoint, written every ``checkpoint_every`` epochs and after the last; None "
+        "writes none."),
+    "checkpoint_every": Hyperparameter(
+        1, [Interval(Integral, 1, None, closed="left")], "int", "Epochs between checkpoints."),
+    "resume": Hyperparameter(
+        False, ["boolean"], "bool",
+        "Continue from ``checkpoint_path`` when it holds a checkpoint of the same fit (same data, settings and "
+        "networks, at most ``n_epochs`` epochs in); another checkpoint is refused with a ValueError saying "
+        "what differs."),
 }
 
 

@@ -120,6 +120,12 @@ class AdversarialTrainer(TrainingState):
                           desc="training", verbose=self.verbose, checkpoint_path=checkpoint_path,
                           checkpoint_every=checkpoint_every, resume=resume, on_epoch_end=on_epoch_end)
 
+    def final_weights(self):
+        """Load the weights to score with into the networks after :meth:`fit`: here the last ones, already there.
+
+        A subclass that keeps others (averaged weights, the best epoch's) overrides this.
+        """
+
     def training_options(self):
         """The objective's own settings, e.g. ``{"gp_weight": 10.0}``; subclasses with some override this."""
         return {}

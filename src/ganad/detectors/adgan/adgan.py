@@ -32,59 +32,48 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ...explanation import exact
 from ...scoring import range_score, training_range
-from ...utils.params import keyword_init
-from ..gan_base import GAN_PARAMETERS
+from ...utils.params import Hyperparameter, declare, one_of, override
+from ..gan_base import GAN_HYPERPARAMETERS
 from .losses import squared_l2
-from .search import SEARCH_CONSTRAINTS, LatentSearchDetector
+from .search import SEARCH_HYPERPARAMETERS, LatentSearchDetector
 
-ADGAN_PARAMETERS = {
-    **GAN_PARAMETERS,
-    "gan": "wgan-clip",
-    "latent_dim": 256,
-    "n_seeds": 8,
-    "search_steps": 5,
-    "search_lr": 0.25,
-    "search_betas": (0.5, 0.999),
-    "adapt": "all",
-    "adapt_lr": 5e-5,
-    "adapt_chunk": None,
-    "score_type": "reconstruction",
+ADAPT = ("all", "last", "none")
+SCORE_TYPES = ("reconstruction", "critic", "prior")
+
+# Defaults are the paper's (§4.2, footnote 5)
+ADGAN_HYPERPARAMETERS = {
+    **override(GAN_HYPERPARAMETERS, gan={"default": "wgan-clip"}, latent_dim={"default": 256}),
+    "n_seeds": Hyperparameter(
+        8, [Interval(Integral, 1, None, closed="left")], "int",
+        "n_seed, the starting latents per query (drawn once at ``fit``, ``latent_starts_``)."),
+    **override(SEARCH_HYPERPARAMETERS,
+               search_steps={"default": 5, "doc": "k, the joint Adam steps on (z, theta)."},
+               search_lr={"default": 0.25, "doc": "gamma, Adam's learning rate on z."},
+               search_betas={"default": (0.5, 0.999), "doc": "Adam's betas, on z and on theta."}),
+    "adapt": Hyperparameter(
+        "all", [StrOptions(set(ADAPT))], one_of(ADAPT),
+        "Which generator parameters line 5 updates: all of them (the paper), the last layer with parameters "
+        "only, or none (a multi-seed latent search)."),
+    "adapt_lr": Hyperparameter(
+        5e-5, [Interval(Real, 0, None, closed="left")], "float",
+        "gamma_theta, Adam's learning rate on the adapted parameters."),
+    "adapt_chunk": Hyperparameter(
+        None, [Interval(Integral, 1, None, closed="left"), None], "int or None",
+        "(query, seed) pairs per batched chunk when adapting; None: as many as the largest CPU cache holds on "
+        "a CPU, as half the free memory holds on a GPU."),
+    "score_type": Hyperparameter(
+        "reconstruction", [StrOptions(set(SCORE_TYPES))], one_of(SCORE_TYPES),
+        "The score: the mean final loss over the seeds (Algorithm 1), the critic's output within its training "
+        "range, or the negative prior log-density of the final latents (§3.2, §4.3)."),
 }
 
 
+@declare(ADGAN_HYPERPARAMETERS)
 class ADGAN(LatentSearchDetector):
     """Scores a query by how well k joint steps on (z, theta) from n_seed seeds reproduce it.
 
-    Deecke et al. (2018), Algorithm 1.
-    Also takes the GAN phase's parameters (``gan``, ``latent_dim``, ``hidden``, ``n_epochs``...),
-    documented on :class:`~ganad.detectors.gan_base.GANDetector`, and the parameters shared by
-    every detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
-    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
-    ADGAN changes two of the GAN phase's defaults: ``gan="wgan-clip"`` (the paper's WGAN
-    objective) and ``latent_dim=256``.
-
-    Parameters
-    ----------
-    n_seeds : int, default=8
-        n_seed, the starting latents per query (drawn once at ``fit``, ``latent_starts_``).
-    search_steps : int, default=5
-        k, the joint Adam steps on (z, theta).
-    search_lr : float, default=0.25
-        gamma, Adam's learning rate on z.
-    search_betas : tuple of float, default=(0.5, 0.999)
-        Adam's betas, on z and on theta.
-    adapt : {"all", "last", "none"}, default="all"
-        Which generator parameters line 5 updates: all of them (the paper), the last layer
-        with parameters only, or none (a multi-seed latent search).
-    adapt_lr : float, default=5e-5
-        gamma_theta, Adam's learning rate on the adapted parameters.
-    adapt_chunk : int or None, default=None
-        (query, seed) pairs per batched chunk when adapting; None: as many as the largest CPU
-        cache holds on a CPU, as half the free memory holds on a GPU.
-    score_type : {"reconstruction", "critic", "prior"}, default="reconstruction"
-        The score: the mean final loss over the seeds (Algorithm 1), the critic's output
-        within its training range, or the negative prior log-density of the final latents
-        (§3.2, §4.3).
+    Deecke et al. (2018), Algorithm 1. ADGAN changes two of the GAN phase's defaults:
+    ``gan="wgan-clip"`` (the paper's WGAN objective) and ``latent_dim=256``.
 
     Attributes
     ----------
@@ -119,16 +108,6 @@ class ADGAN(LatentSearchDetector):
     >>> detector.explain(X[:5]).shape
     (5, 2)
     """
-
-    __init__ = keyword_init(ADGAN_PARAMETERS)
-    _parameter_constraints = {
-        **SEARCH_CONSTRAINTS,
-        "n_seeds": [Interval(Integral, 1, None, closed="left")],
-        "adapt": [StrOptions({"all", "last", "none"})],
-        "adapt_lr": [Interval(Real, 0, None, closed="left")],
-        "adapt_chunk": [Interval(Integral, 1, None, closed="left"), None],
-        "score_type": [StrOptions({"reconstruction", "critic", "prior"})],
-    }
 
     fitted_values = ("critic_range_",)
 

@@ -27,45 +27,33 @@ from sklearn.utils._param_validation import Interval
 
 from ...nets import DCGANConfig
 from ...nets.freeze import frozen
-from ...utils.params import keyword_init
-from ..gan_base import GAN_PARAMETERS
+from ...utils.params import Hyperparameter, declare, override
+from ..gan_base import GAN_HYPERPARAMETERS
 from .losses import anogan_loss, discrimination_loss
-from .search import SEARCH_CONSTRAINTS, LatentSearchDetector
+from .search import SEARCH_HYPERPARAMETERS, LatentSearchDetector
 
-ANOGAN_PARAMETERS = {
-    **GAN_PARAMETERS,
-    "gan": "vanilla",
-    "latent_dim": 100,
-    "search_steps": 500,
-    "search_lr": 0.01,
-    "search_betas": (0.9, 0.999),
-    "feature_weight": 0.1,
+ANOGAN_HYPERPARAMETERS = {
+    **override(GAN_HYPERPARAMETERS, gan={"default": "vanilla"}, latent_dim={"default": 100},
+               critic={"doc": GAN_HYPERPARAMETERS["critic"].doc + " It must have a ``features(x)`` method, the "
+                                                                  "layer f of Eq. 5."}),
+    **override(SEARCH_HYPERPARAMETERS,
+               search_steps={"default": 500, "doc": "Gamma, the Adam steps of the search on z (Eq. 7's z_Gamma)."},
+               search_lr={"default": 0.01, "doc": "Adam's learning rate on z (the papers do not name it: our choice)."},
+               search_betas={"default": (0.9, 0.999)}),
+    "feature_weight": Hyperparameter(
+        0.1, [Interval(Real, 0, 1, closed="both")], "float in [0, 1]",
+        "lambda of Eq. 6, the weight of the feature-matching term ``||f(x) - f(G(z))||_1`` against the "
+        "residual ``||x - G(z)||_1``."),
 }
 
 
+@declare(ANOGAN_HYPERPARAMETERS)
 class AnoGAN(LatentSearchDetector):
     """Scores a query by the AnoGAN mapping loss after ``search_steps`` (Gamma) iterations.
 
     Schlegl et al. (2017): a search on z minimising Eq. 4-6; the score is the loss at the last
-    iterate (Eq. 7). Also takes the GAN phase's parameters (``gan``, ``latent_dim``,
-    ``hidden``, ``n_epochs``...), documented on :class:`~ganad.detectors.gan_base.GANDetector`,
-    and the parameters shared by every detector (``scaling``, ``impute``, ``random_state``,
-    ``device``...), documented on :class:`~ganad.base.BaseGANDetector`; the signature above
-    gives every default. AnoGAN changes two of the GAN phase's defaults: ``gan="vanilla"``
-    (the original objective, Eq. 1) and ``latent_dim=100``. A user-supplied ``critic`` must
-    have a ``features(x)`` method, the layer f of Eq. 5.
-
-    Parameters
-    ----------
-    search_steps : int, default=500
-        Gamma, the Adam steps of the search on z.
-    search_lr : float, default=0.01
-        Adam's learning rate on z (the papers do not name it: our choice).
-    search_betas : tuple of float, default=(0.9, 0.999)
-        Adam's betas on z.
-    feature_weight : float in [0, 1], default=0.1
-        lambda of Eq. 6, the weight of the feature-matching term
-        ``||f(x) - f(G(z))||_1`` against the residual ``||x - G(z)||_1``.
+    iterate (Eq. 7). AnoGAN changes two of the GAN phase's defaults: ``gan="vanilla"`` (the
+    original objective, Eq. 1) and ``latent_dim=100``.
 
     Attributes
     ----------
@@ -94,9 +82,6 @@ class AnoGAN(LatentSearchDetector):
     >>> detector.anomaly_score(X[:5]).shape
     (5,)
     """
-
-    __init__ = keyword_init(ANOGAN_PARAMETERS)
-    _parameter_constraints = {**SEARCH_CONSTRAINTS, "feature_weight": [Interval(Real, 0, 1, closed="both")]}
 
     def _net_config(self):
         config = super()._net_config()

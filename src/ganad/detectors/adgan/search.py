@@ -12,17 +12,24 @@ from numbers import Integral, Real
 from sklearn.utils._param_validation import Interval
 
 from ...scoring import adam, latent_search
+from ...utils.params import Hyperparameter, declare
 from ...utils.validation import SequenceOf
-from ..gan_base import GAN_CONSTRAINTS, GANDetector
+from ..gan_base import GAN_HYPERPARAMETERS, GANDetector
 
-SEARCH_CONSTRAINTS = {
-    **GAN_CONSTRAINTS,
-    "search_steps": [Interval(Integral, 0, None, closed="left")],
-    "search_lr": [Interval(Real, 0, None, closed="neither")],
-    "search_betas": [SequenceOf(Interval(Real, 0, 1, closed="left"), length=2)],
+# The search's parameters, with AnoGAN's defaults; ADGAN overrides them (``adgan.py``)
+SEARCH_HYPERPARAMETERS = {
+    "search_steps": Hyperparameter(
+        500, [Interval(Integral, 0, None, closed="left")], "int",
+        "Adam steps of the latent search, from every start, for every query."),
+    "search_lr": Hyperparameter(
+        0.01, [Interval(Real, 0, None, closed="neither")], "float", "Adam's learning rate on z in the search."),
+    "search_betas": Hyperparameter(
+        (0.9, 0.999), [SequenceOf(Interval(Real, 0, 1, closed="left"), length=2)], "tuple of 2 float",
+        "Adam's betas (beta1, beta2) on z in the search."),
 }
 
 
+@declare({**GAN_HYPERPARAMETERS, **SEARCH_HYPERPARAMETERS})
 class LatentSearchDetector(GANDetector):
     """A GAN detector scoring each query by a batched Adam search of the latent space.
 
@@ -31,7 +38,6 @@ class LatentSearchDetector(GANDetector):
     start for every query and returns the final losses (R, B) and latents (R, B, d).
     """
 
-    _parameter_constraints = SEARCH_CONSTRAINTS
     fitted_tensors = ("latent_starts_",)
     # A search per row costs hundreds of generator passes (ADGAN adapting: a generator copy
     # per seed), so the contamination quantile of offset_ is estimated on 1000 training rows;

@@ -17,44 +17,22 @@ the mean score of held-out training rows, as ``--enable_early_stop`` (``common.p
 
 import dataclasses
 
-from ...utils.params import keyword_init
+from ...utils.params import Hyperparameter, declare, override
 from ...utils.validation import WIDTHS
-from .common import ALICE_CONSTRAINTS, ALICE_PARAMETERS, CYCLE_CONSTRAINTS, CYCLE_PARAMETERS, CycleDetector
+from .common import ALICE_HYPERPARAMETERS, CYCLE_HYPERPARAMETERS, CYCLE_SCORE_HYPERPARAMETERS, CycleDetector
 
 
+@declare({
+    **ALICE_HYPERPARAMETERS,
+    **CYCLE_HYPERPARAMETERS,
+    "discriminator_zz_hidden": Hyperparameter((32,), [WIDTHS], "tuple of int", "Hidden widths of D_zz."),
+    **override(CYCLE_SCORE_HYPERPARAMETERS, score_type={"default": "features"}, score_norm={"default": 1}),
+})
 class ALAD(CycleDetector):
     """Adversarially learned anomaly detection: D_xz, D_xx and D_zz; scores on D_xx's features.
 
     Zenati et al. (2018): ALICE with three discriminators, D_xz on (x, z) pairs, D_xx for
     cycle consistency in x and D_zz for cycle consistency in z.
-    The parameters shared by the ALICE family (``latent_dim``, ``encoder_hidden``,
-    ``generator_hidden``, ``discriminator_hidden``, ``image_shape``, ``n_epochs``,
-    ``batch_size``, ``learning_rate``, ``ema_decay``...) are described in
-    ``ganad.detectors.alice.common`` and this folder's README.md, and those shared by every
-    detector (``scaling``, ``impute``, ``random_state``, ``device``...) on
-    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
-
-    Parameters
-    ----------
-    discriminator_xx_hidden : tuple of int, default=(128,)
-        D_xx's hidden layer widths.
-    cycle_dropout : float in [0, 1), default=0.2
-        Dropout in D_xx and D_zz.
-    early_stopping : bool, default=False
-        Stop training on the mean score of held-out training rows (ALAD's
-        ``--enable_early_stop``).
-    validation_fraction : float in (0, 1), default=0.1
-        The fraction of training rows held out for early stopping.
-    patience : int, default=10
-        Epochs without improvement before early stopping.
-    discriminator_zz_hidden : tuple of int, default=(32,)
-        D_zz's hidden layer widths.
-    score_type : {"features", "discriminator"}, default="features"
-        "features": ``||f_xx(x, x) - f_xx(x, G(E(x)))||_p`` (ALAD's "fm" score);
-        "discriminator": ``1 - D_xx(x, G(E(x)))``, which ranks as ALAD's cross-entropy
-        score ``-log D_xx(x, G(E(x)))``.
-    score_norm : {1, 2}, default=1
-        p, the feature score's norm (the reference code's ``--d 1``; RCGAN Eq. 12 uses 2).
 
     Attributes
     ----------
@@ -93,9 +71,6 @@ class ALAD(CycleDetector):
     (5,)
     """
 
-    __init__ = keyword_init({**ALICE_PARAMETERS, **CYCLE_PARAMETERS, "discriminator_zz_hidden": (32,),
-                             "score_type": "features", "score_norm": 1})
-    _parameter_constraints = {**ALICE_CONSTRAINTS, **CYCLE_CONSTRAINTS, "discriminator_zz_hidden": [WIDTHS]}
     discriminators = ("xz", "xx", "zz")
     network_names = ("generator_", "encoder_", "discriminator_xz_", "discriminator_xx_", "discriminator_zz_")
 

@@ -18,32 +18,27 @@ from numbers import Real
 from sklearn.utils._param_validation import Interval
 
 from ...explanation import norm_shares
-from ...utils.params import keyword_init
-from .common import ALICE_CONSTRAINTS, ALICE_PARAMETERS, CYCLE_CONSTRAINTS, ALICEDetector, feature_distance
+from ...utils.params import Hyperparameter, declare, override, pick
+from .common import ALICE_HYPERPARAMETERS, CYCLE_SCORE_HYPERPARAMETERS, ALICEDetector, feature_distance
 
 
+@declare({
+    **override(ALICE_HYPERPARAMETERS, dropout={"default": 0.2}, ema_decay={"default": 0.9999}),
+    "alpha": Hyperparameter(
+        0.9, [Interval(Real, 0, 1, closed="both")], "float in [0, 1]",
+        "alpha of Eq. 20, the weight of the reconstruction term (the reference code's weight 0.1 on the feature "
+        "term)."),
+    **pick(CYCLE_SCORE_HYPERPARAMETERS, "score_norm", score_norm={
+        "default": 1, "doc": "p, the norm of both terms (the reference code's ``--d 1``)."}),
+})
 class BiGAN(ALICEDetector):
     """EGBAD: scores ``alpha ||x - G(E(x))||_p + (1 - alpha) ||f_D(x, E(x)) - f_D(G(E(x)), E(x))||_p``.
 
     Zenati et al. (2018)'s BiGAN-based detector: E and G trained against one joint
     discriminator D(x, z), scored with Haloui Eq. 20.
-    The parameters shared by the ALICE family (``latent_dim``, ``encoder_hidden``,
-    ``generator_hidden``, ``discriminator_hidden``, ``image_shape``, ``n_epochs``,
-    ``batch_size``, ``learning_rate``, ``ema_decay``...) are described in
-    ``ganad.detectors.alice.common`` and this folder's README.md, and those shared by every
-    detector (``scaling``, ``impute``, ``random_state``, ``device``...) on
-    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
     BiGAN changes two shared defaults to the reference code's: ``dropout=0.2`` (in D) and
     ``ema_decay=0.9999`` (scores use moving averages of the weights). It has no early
     stopping.
-
-    Parameters
-    ----------
-    alpha : float in [0, 1], default=0.9
-        alpha of Eq. 20, the weight of the reconstruction term (the reference code's weight
-        0.1 on the feature term).
-    score_norm : {1, 2}, default=1
-        p, the norm of both terms (the reference code's ``--d 1``).
 
     Attributes
     ----------
@@ -77,12 +72,6 @@ class BiGAN(ALICEDetector):
     (5,)
     """
 
-    __init__ = keyword_init({**ALICE_PARAMETERS, "dropout": 0.2, "ema_decay": 0.9999, "alpha": 0.9, "score_norm": 1})
-    _parameter_constraints = {
-        **ALICE_CONSTRAINTS,
-        "alpha": [Interval(Real, 0, 1, closed="both")],
-        "score_norm": CYCLE_CONSTRAINTS["score_norm"],
-    }
     discriminators = ("xz",)
     network_names = ("generator_", "encoder_", "discriminator_xz_")
 

@@ -23,94 +23,106 @@ are kept (``trainer.py``). ``n_epochs`` is then the maximum.
 """
 
 import dataclasses
-import os
 from numbers import Integral, Real
-from pathlib import Path
 
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
-from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
+from ...base import BASE_HYPERPARAMETERS, TorchDetector
 from ...nets.joint import (JointConfig, build_discriminator_xx, build_discriminator_xz, build_discriminator_zz,
                            build_encoder, build_generator)
-from ...nets.prior import PRIORS, LatentPrior
+from ...nets.prior import LatentPrior
 from ...scoring import range_score, training_range
-from ...training.budget import EPOCHS_CONSTRAINT
+from ...training.checkpoint import CHECKPOINT_HYPERPARAMETERS
+from ...training.fitting import train_adversarially
+from ...utils.params import Hyperparameter, declare, pick
 from ...utils.rng import seeded_init
-from ...utils.validation import IMAGE_SHAPE, WIDTHS
+from ...utils.validation import WIDTHS
+from ..hyperparameters import SHARED_HYPERPARAMETERS, epochs_doc
 from .trainer import JointTrainer
 
-ALICE_PARAMETERS = {
-    "latent_dim": 32,
-    "encoder_hidden": (64,),
-    "generator_hidden": (64, 128),
-    "discriminator_hidden": (128,),
-    "xz_branch_width": None,
-    "image_shape": None,
-    "conv_width": 64,
-    "dropout": 0.5,
-    "spectral_norm": "auto",
-    "prior": "normal",
-    "n_epochs": "auto",
-    "batch_size": 50,
-    "learning_rate": 1e-5,
-    "ema_decay": 0.999,
-    "checkpoint_path": None,
-    "checkpoint_every": 1,
-    "resume": False,
-    **BASE_PARAMETERS,
-}
-
-ALICE_CONSTRAINTS = {
-    **BASE_CONSTRAINTS,
-    "latent_dim": [Interval(Integral, 1, None, closed="left")],
-    "encoder_hidden": [WIDTHS],
-    "generator_hidden": [WIDTHS],
-    "discriminator_hidden": [WIDTHS],
-    "xz_branch_width": [Interval(Integral, 1, None, closed="left"), None],
-    "image_shape": [IMAGE_SHAPE, None],
-    "conv_width": [Interval(Integral, 1, None, closed="left")],
-    "dropout": [Interval(Real, 0, 1, closed="left")],
-    "spectral_norm": ["boolean", StrOptions({"auto"})],
-    "prior": [StrOptions(set(PRIORS))],
-    "n_epochs": EPOCHS_CONSTRAINT,
-    "batch_size": [Interval(Integral, 2, None, closed="left")],
-    "learning_rate": [Interval(Real, 0, None, closed="neither")],
-    "ema_decay": [Interval(Real, 0, 1, closed="left")],
-    "checkpoint_path": [str, os.PathLike, None],
-    "checkpoint_every": [Interval(Integral, 1, None, closed="left")],
-    "resume": ["boolean"],
+# The tabular settings of ALAD's and EGBAD's reference code (the module docstring)
+ALICE_HYPERPARAMETERS = {
+    **pick(SHARED_HYPERPARAMETERS, "latent_dim", latent_dim={"default": 32}),
+    "encoder_hidden": Hyperparameter(
+        (64,), [WIDTHS], "tuple of int", "Hidden widths of the fully connected encoder E (rows)."),
+    "generator_hidden": Hyperparameter(
+        (64, 128), [WIDTHS], "tuple of int", "Hidden widths of the fully connected generator G (rows)."),
+    "discriminator_hidden": Hyperparameter(
+        (128,), [WIDTHS], "tuple of int",
+        "Widths of D_xz's joint layers, which take its x and z branches side by side."),
+    "xz_branch_width": Hyperparameter(
+        None, [Interval(Integral, 1, None, closed="left"), None], "int or None",
+        "Units of D_xz's z branch and, on rows, of its x branch; None: ``discriminator_hidden[0]``."),
+    **pick(SHARED_HYPERPARAMETERS, "image_shape", "conv_width", "dropout",
+           conv_width={"default": 64},
+           dropout={"default": 0.5, "doc": "Dropout rate of D_xz's z branch and joint layers, in training only."}),
+    "spectral_norm": Hyperparameter(
+        "auto", ["boolean", StrOptions({"auto"})], 'bool or "auto"',
+        "Spectral normalisation (Miyato et al. 2018) of every Linear/Conv2d layer of E and the discriminators "
+        "but their last; \"auto\": on with ``image_shape`` (as ALAD on its images), off for rows."),
+    **pick(SHARED_HYPERPARAMETERS, "prior", "n_epochs", "batch_size", "learning_rate",
+           prior={"default": "normal"},
+           n_epochs={"default": "auto",
+                     "doc": epochs_doc("100 (neither reference code fixes it)") + " With ``early_stopping``, the "
+                            "maximum."},
+           batch_size={"default": 50},
+           learning_rate={"default": 1e-5,
+                          "doc": "Adam's learning rate for every network (betas (0.5, 0.999))."}),
+    "ema_decay": Hyperparameter(
+        0.999, [Interval(Real, 0, 1, closed="left")], "float in [0, 1)",
+        "Decay of the exponential moving averages of the weights that scoring uses (0.999 in ALAD's code, "
+        "0.9999 in EGBAD's); 0 scores with the last weights."),
+    **CHECKPOINT_HYPERPARAMETERS,
+    **BASE_HYPERPARAMETERS,
 }
 
 DISCRIMINATOR_BUILDERS = {"xz": build_discriminator_xz, "xx": build_discriminator_xx, "zz": build_discriminator_zz}
 
-CYCLE_PARAMETERS = {
-    "discriminator_xx_hidden": (128,),
-    "cycle_dropout": 0.2,
-    "early_stopping": False,
-    "validation_fraction": 0.1,
-    "patience": 10,
+# D_xx and early stopping (ALAD, RCGAN)
+CYCLE_HYPERPARAMETERS = {
+    "discriminator_xx_hidden": Hyperparameter(
+        (128,), [WIDTHS], "tuple of int", "Hidden widths of the fully connected D_xx (rows; images use convolutions)."),
+    "cycle_dropout": Hyperparameter(
+        0.2, [Interval(Real, 0, 1, closed="left")], "float in [0, 1)",
+        "Dropout rate of D_xx (rows) and D_zz, in training only."),
+    "early_stopping": Hyperparameter(
+        False, ["boolean"], "bool",
+        "Hold out training rows and stop training when their mean distance ``||f_xx(x, x) - f_xx(x, G(E(x)))||_p`` "
+        "(``p = score_norm``, whatever ``score_type`` is), measured after each epoch, stops improving "
+        "(``patience``), keeping the best epoch's networks (ALAD's ``--enable_early_stop``); ``n_epochs`` is then "
+        "the maximum."),
+    "validation_fraction": Hyperparameter(
+        0.1, [Interval(Real, 0, 1, closed="neither")], "float in (0, 1)",
+        "The fraction of training rows held out for early stopping (a seeded draw)."),
+    "patience": Hyperparameter(
+        10, [Interval(Integral, 0, None, closed="left")], "int",
+        "Early stopping stops once more than ``patience`` epochs in a row bring no new lowest distance."),
 }
-CYCLE_CONSTRAINTS = {
-    "discriminator_xx_hidden": [WIDTHS],
-    "cycle_dropout": [Interval(Real, 0, 1, closed="left")],
-    "early_stopping": ["boolean"],
-    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-    "patience": [Interval(Integral, 0, None, closed="left")],
-    "score_type": [StrOptions({"features", "discriminator"})],
-    "score_norm": [Interval(Integral, 1, 2, closed="both")],
+
+# The scores on D_xx (ALAD, RCGAN); BiGAN takes ``score_norm`` for its own score
+CYCLE_SCORE_HYPERPARAMETERS = {
+    "score_type": Hyperparameter(
+        "features", [StrOptions({"features", "discriminator"})], '{"features", "discriminator"}',
+        "\"features\": ``||f_xx(x, x) - f_xx(x, G(E(x)))||_p`` with ``p = score_norm`` (RCGAN Eq. 12, ALAD's "
+        "\"fm\" score); \"discriminator\": ``1 - D_xx(x, G(E(x)))`` (RCGAN Eq. 11; it ranks as ALAD's "
+        "cross-entropy score ``-log D_xx(x, G(E(x)))``), its logit taken within its training range, which swings "
+        "with the seed (RCGAN's module docstring)."),
+    "score_norm": Hyperparameter(
+        1, [Interval(Integral, 1, 2, closed="both")], "{1, 2}",
+        "p, the feature score's norm (the reference code's ``--d 1``; RCGAN Eq. 12 uses 2)."),
 }
 
 
-class ALICEDetector(BaseGANDetector):
+@declare(ALICE_HYPERPARAMETERS)
+class ALICEDetector(TorchDetector):
     """E and G trained against joint discriminators; subclasses pick them and the score.
 
     ``discriminators`` names the discriminators of the objective ("xz", "xx", "zz");
     ``network_names`` lists the fitted modules in the same order after E and G.
     """
 
-    _parameter_constraints = ALICE_CONSTRAINTS
     discriminators = ("xz",)
     paper_epochs = 100
 
@@ -141,20 +153,10 @@ class ALICEDetector(BaseGANDetector):
         X, stopping = self._early_stopping_split(X)
         pair = nn.ModuleDict({"generator": self.generator_, "encoder": self.encoder_})
         discriminators = nn.ModuleDict(self._discriminator_modules())
-        generator_optimizer, discriminator_optimizer = JointTrainer.make_optimizers(
-            pair, discriminators, self.learning_rate)
-        trainer = JointTrainer(pair, discriminators, self.prior_, penalty=self._penalty(), ema_decay=self.ema_decay,
-                               **stopping,
-                               generator_optimizer=generator_optimizer, critic_optimizer=discriminator_optimizer,
-                               n_critic=1, batch_size=self.batch_size, rng=self._seeded_generator(),
-                               verbose=self.verbose)
-        path = None if self.checkpoint_path is None else Path(self.checkpoint_path)
         self.n_epochs_ = self._training_epochs(len(X))
-        self.history_ = trainer.fit(X, self.n_epochs_, checkpoint_path=path,
-                                    checkpoint_every=self.checkpoint_every, resume=self.resume)
-        trainer.final_weights()
-        pair.eval()
-        discriminators.eval()
+        self.history_ = train_adversarially(JointTrainer, pair, discriminators, X, self.n_epochs_,
+                                            params=self.get_params(), rng=self._seeded_generator(), prior=self.prior_,
+                                            penalty=self._penalty(), ema_decay=self.ema_decay, **stopping)
 
     def _early_stopping_split(self, X):
         """``(training rows, JointTrainer's early-stopping arguments)``; only ALAD and RCGAN stop early."""
@@ -173,6 +175,7 @@ class ALICEDetector(BaseGANDetector):
         return self._map_rows(lambda x: torch.sigmoid(self.discriminator_xz_(x, self.encoder_(x))), X)
 
 
+@declare({**ALICE_HYPERPARAMETERS, **CYCLE_HYPERPARAMETERS, **CYCLE_SCORE_HYPERPARAMETERS})
 class CycleDetector(ALICEDetector):
     """ALICE with D_xx; scores on D_xx (ALAD and RCGAN); optional early stopping.
 
@@ -184,9 +187,6 @@ class CycleDetector(ALICEDetector):
     its logit can exceed every training value, which ranked far rows as the most normal. A
     logit above the range is folded back below it, so such rows score above every training
     row; in the range the score is Eq. 11's exactly.
-    Parameters beyond the shared ones: ``discriminator_xx_hidden``, ``cycle_dropout``
-    (D_xx's and D_zz's dropout), ``early_stopping``, ``validation_fraction``, ``patience``
-    (see the module docstring).
     """
 
     fitted_values = ("xx_logit_range_",)

@@ -29,8 +29,8 @@ from numbers import Real
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ...utils.params import keyword_init
-from .common import ALICE_CONSTRAINTS, ALICE_PARAMETERS, CYCLE_CONSTRAINTS, CYCLE_PARAMETERS, CycleDetector
+from ...utils.params import Hyperparameter, declare, one_of, override
+from .common import ALICE_HYPERPARAMETERS, CYCLE_HYPERPARAMETERS, CYCLE_SCORE_HYPERPARAMETERS, CycleDetector
 
 PENALTIES = ("normal", "uniform")
 
@@ -51,44 +51,25 @@ class PenaltyDistribution:
         return self.scale * (2 * torch.rand(like.shape, generator=rng, device=like.device) - 1)
 
 
+@declare({
+    **ALICE_HYPERPARAMETERS,
+    **CYCLE_HYPERPARAMETERS,
+    "penalty": Hyperparameter(
+        "normal", [StrOptions({*PENALTIES, "none"}), None], f'{one_of((*PENALTIES, "none"))} or None',
+        "t(x) of Eq. 4: N(0, s I), or U(-s, s) per coordinate; None (or \"none\", for configuration files that "
+        "cannot write None) removes the term, the \"w/o t(x)\" ablation of Table 3."),
+    "penalty_scale": Hyperparameter(
+        1.0, [Interval(Real, 0, None, closed="neither")], "float > 0",
+        "s (Table 4: N(0, I), N(0, 2I), U(-1, 1))."),
+    **override(CYCLE_SCORE_HYPERPARAMETERS,
+               score_type={"default": "features"},
+               score_norm={"default": 2, "doc": "p, the feature score's norm (2 in Eq. 12)."}),
+})
 class RCGAN(CycleDetector):
     """Regularized cycle consistent GAN: ALICE (D_xz, D_xx) plus the penalty distribution t(x).
 
     Yang et al. (2020): the objective of Eq. 10, V_ano (Eq. 4, with the penalty term
     ``E_{x~t}[log(1 - D_xz(x, E(x)))]``) plus V_cycle (Eq. 9); no D_zz.
-    The parameters shared by the ALICE family (``latent_dim``, ``encoder_hidden``,
-    ``generator_hidden``, ``discriminator_hidden``, ``image_shape``, ``n_epochs``,
-    ``batch_size``, ``learning_rate``, ``ema_decay``...) are described in
-    ``ganad.detectors.alice.common`` and this folder's README.md, and those shared by every
-    detector (``scaling``, ``impute``, ``random_state``, ``device``...) on
-    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
-
-    Parameters
-    ----------
-    discriminator_xx_hidden : tuple of int, default=(128,)
-        D_xx's hidden layer widths.
-    cycle_dropout : float in [0, 1), default=0.2
-        Dropout in D_xx and D_zz.
-    early_stopping : bool, default=False
-        Stop training on the mean score of held-out training rows (ALAD's
-        ``--enable_early_stop``).
-    validation_fraction : float in (0, 1), default=0.1
-        The fraction of training rows held out for early stopping.
-    patience : int, default=10
-        Epochs without improvement before early stopping.
-        Early stopping monitors the Eq. 12 distance whatever ``score_type`` is.
-    penalty : {"normal", "uniform", "none"} or None, default="normal"
-        t(x) of Eq. 4: N(0, s I), or U(-s, s) per coordinate; None (or "none", for
-        configuration files that cannot write None) removes the term, the "w/o t(x)"
-        ablation of Table 3.
-    penalty_scale : float > 0, default=1.0
-        s (Table 4: N(0, I), N(0, 2I), U(-1, 1)).
-    score_type : {"features", "discriminator"}, default="features"
-        "features": Eq. 12, ``||l_xx(x, x) - l_xx(x, G(E(x)))||_p`` (CIFAR-10, §5.4);
-        "discriminator": Eq. 11, ``A(x) = 1 - D_xx(x, G(E(x)))`` (the tabular experiments,
-        §5.3), which swings with the seed (see the module docstring).
-    score_norm : {1, 2}, default=2
-        p, the feature score's norm (2 in Eq. 12).
 
     Attributes
     ----------
@@ -125,14 +106,6 @@ class RCGAN(CycleDetector):
     (5,)
     """
 
-    __init__ = keyword_init({**ALICE_PARAMETERS, **CYCLE_PARAMETERS, "penalty": "normal", "penalty_scale": 1.0,
-                             "score_type": "features", "score_norm": 2})
-    _parameter_constraints = {
-        **ALICE_CONSTRAINTS,
-        **CYCLE_CONSTRAINTS,
-        "penalty": [StrOptions({*PENALTIES, "none"}), None],
-        "penalty_scale": [Interval(Real, 0, None, closed="neither")],
-    }
     discriminators = ("xz", "xx")
     network_names = ("generator_", "encoder_", "discriminator_xz_", "discriminator_xx_")
 

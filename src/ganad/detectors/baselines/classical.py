@@ -39,7 +39,6 @@ import logging
 from numbers import Integral, Real
 
 import numpy as np
-import torch
 from sklearn.decomposition import PCA
 from sklearn.ensemble import IsolationForest
 from sklearn.mixture import GaussianMixture
@@ -48,8 +47,9 @@ from sklearn.neighbors import KernelDensity
 from sklearn.svm import OneClassSVM
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 
-from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
-from ...utils.params import keyword_init
+from ...base import BASE_HYPERPARAMETERS, BaseDetector
+from ...utils.params import Hyperparameter, declare, one_of, override, pick
+from ..hyperparameters import SHARED_HYPERPARAMETERS
 
 logger = logging.getLogger(__name__)
 
@@ -63,37 +63,51 @@ HOLDOUT_SIZE = 1000
 
 POSITIVE_INT = Interval(Integral, 1, None, closed="left")
 AUTO = StrOptions({"auto"})
+COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+GRID_TEXT = f"{{{PCA_GRID[0]}, {PCA_GRID[1]}, ..., {PCA_GRID[-1]}}}"  # the PCA grid as the docs write it
+
+# Every detector's parameters; scikit-learn runs on the CPU, with its own threads
+CLASSICAL_HYPERPARAMETERS = override(
+    BASE_HYPERPARAMETERS,
+    device={"doc": "Accepted and ignored: scikit-learn fits and scores on the CPU."},
+    n_threads={"doc": "Accepted and ignored: no torch network runs."})
+
+# KDE's and OC-SVM's PCA step
+PCA_HYPERPARAMETERS = {
+    "n_components": Hyperparameter(
+        "auto", [POSITIVE_INT, AUTO], 'int or "auto"',
+        f"The PCA dimension. \"auto\": the dimension of {GRID_TEXT}, capped at ``min(n_samples, "
+        "n_features)``, with the highest holdout log-likelihood in the full feature space; an int fixes it."),
+    "holdout_size": Hyperparameter(
+        HOLDOUT_SIZE, [POSITIVE_INT], "int",
+        "Training rows held out to choose the PCA dimension (at most a fifth of the data)."),
+}
 
 
-class ClassicalDetector(BaseGANDetector):
-    """A detector whose model is fitted by scikit-learn on the CPU.
+@declare(CLASSICAL_HYPERPARAMETERS)
+class ClassicalDetector(BaseDetector):
+    """A detector whose model is fitted by scikit-learn on the CPU (no torch networks).
 
-    Subclasses implement ``_fit_numpy(X)`` and ``_anomaly_numpy(X)`` on float64 arrays.
+    Subclasses implement ``_fit_numpy(X)`` and ``_anomaly_numpy(X)`` on float64 arrays: the
+    float32 rows ``BaseDetector`` hands over, as every detector sees them. ``device`` and
+    ``n_threads`` are accepted and ignored; not savable (``BaseDetector.savable``).
     """
-
-    savable = False
 
     def _why_not_explained(self):
         return ("its score is a scikit-learn model's value of the whole row (a density, an SVM decision, "
                 "an isolation depth), not a residual per input feature")
 
     def _fit_model(self, X):
-        # scikit-learn runs on the CPU whatever ``device`` says; scoring then stays there too.
-        self.device_ = torch.device("cpu")
-        self._fit_numpy(_to_numpy(X))
+        self._fit_numpy(X.astype(np.float64))
 
     def _anomaly_score(self, X):
-        return torch.from_numpy(self._anomaly_numpy(_to_numpy(X)))
+        return self._anomaly_numpy(X.astype(np.float64))
 
     def _fit_numpy(self, X):
         raise NotImplementedError
 
     def _anomaly_numpy(self, X):
         raise NotImplementedError
-
-
-def _to_numpy(X):
-    return X.reshape(len(X), -1).cpu().numpy().astype(np.float64)  # (B, D)
 
 
 def _holdout_split(n_samples, holdout_size, seed):
@@ -158,30 +172,24 @@ def _residual_log_density(pca, X):
     return -0.5 * (n_discarded * np.log(2 * np.pi * variance) + squared / variance)
 
 
+@declare({
+    **CLASSICAL_HYPERPARAMETERS,
+    **pick(PCA_HYPERPARAMETERS, "n_components"),
+    "bandwidth": Hyperparameter(
+        "auto", [Interval(Real, 0, None, closed="neither"), StrOptions({"auto", "paper"})], 'float, "auto" or "paper"',
+        "The kernel's bandwidth h, by ``n_folds``-fold cross-validated log-likelihood (§4.2 (i.)): \"paper\" "
+        "searches the paper's grid {2^0, 2^0.5, ..., 2^4} only; \"auto\" too, and the eight half-powers below it "
+        "when 2^0 wins (issue 13); a float fixes it."),
+    "n_folds": Hyperparameter(
+        10, [Interval(Integral, 2, None, closed="left")], "int", "The folds of the bandwidth search."),
+    **pick(PCA_HYPERPARAMETERS, "holdout_size"),
+})
 class KDE(ClassicalDetector):
     """Gaussian kernel density estimate on a PCA projection; anomaly score = -log density.
 
     scikit-learn's ``PCA`` then ``KernelDensity(kernel="gaussian")``; the search grids and
     the unsupervised selection rules are given in the docstring of the module
-    ``ganad.detectors.baselines.classical`` and in its README. Also takes the parameters
-    shared by every detector (``scaling``, ``impute``, ``random_state``...), documented on
-    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
-    ``device`` is accepted and ignored (scikit-learn runs on the CPU).
-
-    Parameters
-    ----------
-    n_components : int or "auto", default="auto"
-        The PCA dimension. "auto": the dimension of the module's grid, capped at
-        ``min(n_samples, n_features)``, with the highest holdout log-likelihood in the
-        full feature space; an int fixes it.
-    bandwidth : float, "auto" or "paper", default="auto"
-        The kernel's bandwidth h, by ``n_folds``-fold cross-validated log-likelihood (§4.2
-        (i.)): "paper" searches the paper's grid {2^0, ..., 2^4} only; "auto" too, and the
-        eight half-powers below it when 2^0 wins (issue 13); a float fixes it.
-    n_folds : int, default=10
-        The folds of the bandwidth search.
-    holdout_size : int, default=1000
-        Training rows held out to choose the PCA dimension (at most a fifth of the data).
+    ``ganad.detectors.baselines.classical`` and in its README.
 
     Attributes
     ----------
@@ -217,16 +225,6 @@ class KDE(ClassicalDetector):
     >>> detector.anomaly_score(X[:5]).shape
     (5,)
     """
-
-    __init__ = keyword_init({**BASE_PARAMETERS, "n_components": "auto", "bandwidth": "auto",
-                             "n_folds": 10, "holdout_size": HOLDOUT_SIZE})
-    _parameter_constraints = {
-        **BASE_CONSTRAINTS,
-        "n_components": [POSITIVE_INT, AUTO],
-        "bandwidth": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto", "paper"})],
-        "n_folds": [Interval(Integral, 2, None, closed="left")],
-        "holdout_size": [POSITIVE_INT],
-    }
 
     def _fit_numpy(self, X):
         candidates = _pca_candidates(self.n_components, X.shape[1], len(X))
@@ -264,6 +262,21 @@ class KDE(ClassicalDetector):
         return -self.kde_.score_samples(self.pca_.transform(X))
 
 
+@declare({
+    **CLASSICAL_HYPERPARAMETERS,
+    **pick(PCA_HYPERPARAMETERS, "n_components", n_components={
+        "doc": f"The PCA dimension: \"auto\" searches {GRID_TEXT} (capped at ``min(n_samples, n_features)``) "
+               "jointly with ``gamma``; an int fixes it."}),
+    "gamma": Hyperparameter(
+        "auto", [Interval(Real, 0, None, closed="neither"), AUTO], 'float or "auto"',
+        "The rbf kernel's coefficient. \"auto\": scikit-learn's ``\"scale\"`` value of the projection times "
+        "{2^-3, ..., 2^3} (the paper's absolute grid of §4.2 (ii.) suits only its images); a float fixes it."),
+    **pick(SHARED_HYPERPARAMETERS, "nu", nu={
+        "default": 0.1,
+        "doc": "nu, the OC-SVM's bound on the fraction of training outliers (the paper does not give it)."}),
+    **pick(PCA_HYPERPARAMETERS, "holdout_size", holdout_size={
+        "doc": "Training rows held out to choose the dimension and gamma (at most a fifth of the data)."}),
+})
 class OCSVM(ClassicalDetector):
     """One-class SVM with an rbf kernel on a PCA projection; anomaly score = -decision_function.
 
@@ -272,24 +285,7 @@ class OCSVM(ClassicalDetector):
     (Tax & Duin's volume criterion: the tightest boundary that still keeps ``1 - nu`` of the
     held-out normal rows; ties: the larger gamma, then the smaller dimension) is kept, then
     refitted on all rows; the grids are given in the docstring of the module
-    ``ganad.detectors.baselines.classical`` and in its README. Also takes the parameters shared by every detector (``scaling``,
-    ``impute``, ``random_state``...), documented on :class:`~ganad.base.BaseGANDetector`; the
-    signature above gives every default. ``device`` is accepted and ignored.
-
-    Parameters
-    ----------
-    n_components : int or "auto", default="auto"
-        The PCA dimension: "auto" searches the module's grid, capped at
-        ``min(n_samples, n_features)``, jointly with ``gamma``; an int fixes it.
-    gamma : float or "auto", default="auto"
-        The rbf kernel's coefficient. "auto": the module's grid, scikit-learn's ``"scale"``
-        value of the projection times {2^-3, ..., 2^3} (the paper's absolute grid of §4.2
-        (ii.) suits only its images); a float fixes it.
-    nu : float in (0, 1], default=0.1
-        The OC-SVM's bound on the fraction of training outliers (the paper does not give it).
-    holdout_size : int, default=1000
-        Training rows held out to choose the dimension and gamma (at most a fifth of the
-        data).
+    ``ganad.detectors.baselines.classical`` and in its README.
 
     Attributes
     ----------
@@ -327,16 +323,6 @@ class OCSVM(ClassicalDetector):
     >>> detector.predict(X[:5]).shape
     (5,)
     """
-
-    __init__ = keyword_init({**BASE_PARAMETERS, "n_components": "auto", "gamma": "auto", "nu": 0.1,
-                             "holdout_size": HOLDOUT_SIZE})
-    _parameter_constraints = {
-        **BASE_CONSTRAINTS,
-        "n_components": [POSITIVE_INT, AUTO],
-        "gamma": [Interval(Real, 0, None, closed="neither"), AUTO],
-        "nu": [Interval(Real, 0, 1, closed="right")],
-        "holdout_size": [POSITIVE_INT],
-    }
 
     def _fit_numpy(self, X):
         dims = _pca_candidates(self.n_components, X.shape[1], len(X))
@@ -389,25 +375,24 @@ def _scale_gamma(Z):
     return 1.0 / variance if variance > 0 else 1.0
 
 
+@declare({
+    **CLASSICAL_HYPERPARAMETERS,
+    "n_estimators": Hyperparameter(100, [POSITIVE_INT], "int", "The trees of the forest."),
+    "max_samples": Hyperparameter(
+        "auto", [AUTO, POSITIVE_INT, Interval(RealNotInt, 0, 1, closed="right")], '"auto", int or float in (0, 1]',
+        "The rows drawn to grow each tree: \"auto\" is ``min(256, n_samples)``, an int a count, a float a "
+        "fraction of the rows."),
+    "max_features": Hyperparameter(
+        1.0, [POSITIVE_INT, Interval(RealNotInt, 0, 1, closed="right")], "int or float in (0, 1]",
+        "The features drawn for each tree: a count, or a fraction of the features."),
+})
 class IForest(ClassicalDetector):
     """scikit-learn's ``IsolationForest``; anomaly score = -score_samples.
 
     The paper found it "largely stable to changes in its parametrization" and gives no
     values: ``n_estimators``, ``max_samples`` and ``max_features`` keep scikit-learn's
     defaults (Liu et al. 2008's 100 trees of 256 samples). It runs on the raw features (no
-    PCA). Also takes the parameters shared by every detector (``scaling``, ``impute``,
-    ``random_state``...), documented on :class:`~ganad.base.BaseGANDetector`; the signature
-    above gives every default. ``device`` is ignored.
-
-    Parameters
-    ----------
-    n_estimators : int, default=100
-        The trees of the forest.
-    max_samples : "auto", int or float in (0, 1], default="auto"
-        The rows drawn to grow each tree: "auto" is ``min(256, n_samples)``, an int a
-        count, a float a fraction of the rows.
-    max_features : int or float in (0, 1], default=1.0
-        The features drawn for each tree: a count, or a fraction of the features.
+    PCA).
 
     Attributes
     ----------
@@ -430,15 +415,6 @@ class IForest(ClassicalDetector):
     (5,)
     """
 
-    __init__ = keyword_init({**BASE_PARAMETERS, "n_estimators": 100, "max_samples": "auto",
-                             "max_features": 1.0})
-    _parameter_constraints = {
-        **BASE_CONSTRAINTS,
-        "n_estimators": [POSITIVE_INT],
-        "max_samples": [AUTO, POSITIVE_INT, Interval(RealNotInt, 0, 1, closed="right")],
-        "max_features": [POSITIVE_INT, Interval(RealNotInt, 0, 1, closed="right")],
-    }
-
     def _fit_numpy(self, X):
         self.iforest_ = IsolationForest(n_estimators=self.n_estimators, max_samples=self.max_samples,
                                         max_features=self.max_features, random_state=self.seed_).fit(X)
@@ -447,22 +423,21 @@ class IForest(ClassicalDetector):
         return -self.iforest_.score_samples(X)
 
 
+@declare({
+    **CLASSICAL_HYPERPARAMETERS,
+    "n_mixture_components": Hyperparameter(
+        "auto", [POSITIVE_INT, AUTO], 'int or "auto"',
+        f"The components. \"auto\" fits every count from {MIXTURE_GRID[0]} to {MIXTURE_GRID[-1]} (capped at the "
+        "number of rows) and keeps the lowest BIC; an int fixes it."),
+    "covariance_type": Hyperparameter(
+        "full", [StrOptions(set(COVARIANCE_TYPES))], one_of(COVARIANCE_TYPES),
+        "The components' covariances (scikit-learn's default; the paper does not say)."),
+})
 class GMM(ClassicalDetector):
     """Gaussian mixture; anomaly score = -log likelihood.
 
     scikit-learn's ``GaussianMixture`` on the raw features (no PCA), its number of
-    components chosen by the Bayesian information criterion on the training data. Also
-    takes the parameters shared by every detector (``scaling``, ``impute``,
-    ``random_state``...), documented on :class:`~ganad.base.BaseGANDetector`; the signature
-    above gives every default. ``device`` is ignored.
-
-    Parameters
-    ----------
-    n_mixture_components : int or "auto", default="auto"
-        The components. "auto" fits every count of the module's grid (capped at the number
-        of rows) and keeps the lowest BIC; an int fixes it.
-    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
-        The components' covariances (scikit-learn's default; the paper does not say).
+    components chosen by the Bayesian information criterion on the training data.
 
     Attributes
     ----------
@@ -490,13 +465,6 @@ class GMM(ClassicalDetector):
     >>> detector.anomaly_score(X[:5]).shape
     (5,)
     """
-
-    __init__ = keyword_init({**BASE_PARAMETERS, "n_mixture_components": "auto", "covariance_type": "full"})
-    _parameter_constraints = {
-        **BASE_CONSTRAINTS,
-        "n_mixture_components": [POSITIVE_INT, AUTO],
-        "covariance_type": [StrOptions({"full", "tied", "diag", "spherical"})],
-    }
 
     def _fit_numpy(self, X):
         if self.n_mixture_components == "auto":

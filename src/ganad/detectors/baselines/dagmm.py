@@ -15,24 +15,38 @@ from sklearn.utils._param_validation import Interval
 from torch import nn
 
 from ...nets.blocks import linear_stack
-from ...utils.params import keyword_init
-from .deep import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline, conv_decoder, conv_encoder
+from ...utils.params import Hyperparameter, declare, override, pick
+from ..hyperparameters import SHARED_HYPERPARAMETERS, epochs_doc
+from .deep import BASELINE_HYPERPARAMETERS, DeepBaseline, conv_decoder, conv_encoder
 from .losses import dagmm_loss, gmm_parameters, reconstruction_features, sample_energy
 
 # The paper's KDDCUP99 settings (§4.3): compression 120-60-30-10-1 with tanh, estimation
 # 10 units, dropout 0.5, 4 components; Adam 1e-4, batch 1024, 200 epochs.
-DAGMM_PARAMETERS = {
-    **BASELINE_PARAMETERS,
-    "hidden": (60, 30, 10),
-    "latent_dim": 1,
-    "n_epochs": "auto",
-    "batch_size": 1024,
-    "learning_rate": 1e-4,
-    "n_components": 4,
-    "estimation_hidden": 10,
-    "dropout": 0.5,
-    "lambda_energy": 0.1,
-    "lambda_cov": 0.005,
+DAGMM_HYPERPARAMETERS = {
+    **override(
+        BASELINE_HYPERPARAMETERS,
+        hidden={"default": (60, 30, 10),
+                "doc": "Widths of the compression network's encoder between the input and the code (tanh between "
+                       "layers); the decoder mirrors them."},
+        latent_dim={"default": 1, "doc": "The size of the code z_c."},
+        n_epochs={"default": "auto", "doc": epochs_doc("the paper's 200")},
+        batch_size={"default": 1024},
+        learning_rate={"default": 1e-4}),
+    "n_components": Hyperparameter(
+        4, [Interval(Integral, 1, None, closed="left")], "int", "K, the mixture components."),
+    "estimation_hidden": Hyperparameter(
+        10, [Interval(Integral, 1, None, closed="left")], "int",
+        "The units of the estimation network's hidden tanh layer."),
+    **pick(SHARED_HYPERPARAMETERS, "dropout",
+           dropout={"default": 0.5,
+                    "doc": "The dropout rate of the estimation network's hidden layer, in training only."}),
+    "lambda_energy": Hyperparameter(
+        0.1, [Interval(Real, 0, None, closed="left")], "float",
+        "lambda_1 of Eq. 7, the weight of the mean sample energy."),
+    "lambda_cov": Hyperparameter(
+        0.005, [Interval(Real, 0, None, closed="left")], "float",
+        "lambda_2 of Eq. 7, the weight of the penalty ``P(Sigma) = sum_k sum_j 1 / Sigma_k,jj`` on small "
+        "covariance diagonals."),
 }
 
 
@@ -59,6 +73,7 @@ class EstimationNetwork(nn.Module):
         return torch.softmax(self.out(h), dim=1)
 
 
+@declare(DAGMM_HYPERPARAMETERS)
 class DAGMM(DeepBaseline):
     """Deep autoencoding Gaussian mixture model; ``anomaly_score`` is the sample energy.
 
@@ -68,43 +83,6 @@ class DAGMM(DeepBaseline):
     trained end to end on Eq. 7. The score is the sample energy E(z) (Eq. 6) under the
     mixture fitted on the whole training set after training. The defaults are the paper's
     KDDCUP99 settings (§4.3).
-
-    Also takes the parameters shared by every detector (``scaling``, ``impute``,
-    ``random_state``, ``device``...), documented on :class:`~ganad.base.BaseGANDetector`; the
-    signature above gives every default.
-
-    Parameters
-    ----------
-    hidden : tuple of int, default=(60, 30, 10)
-        Widths of the compression network's encoder between the input and the code (tanh
-        between layers); the decoder mirrors them.
-    latent_dim : int, default=1
-        The size of the code z_c.
-    image_shape : tuple of int or None, default=None
-        (C, H, W) of square images whose side halves to 4x4 or more (28x28, 32x32, ...):
-        DCGAN-like convolutional encoder and decoder, data in [-1, 1].
-    conv_width : int, default=32
-        The width of the convolutional networks.
-    n_epochs : int or "auto", default="auto"
-        The training epochs; "auto": the paper's 200, raised on a small data set until
-        2,000 optimiser updates (``ganad.training.budget``).
-    batch_size : int, default=1024
-        Rows per training batch.
-    learning_rate : float, default=1e-4
-        Adam's learning rate.
-    weight_decay : float, default=0.0
-        Adam's weight decay.
-    n_components : int, default=4
-        K, the mixture components.
-    estimation_hidden : int, default=10
-        The units of the estimation network's hidden tanh layer.
-    dropout : float in [0, 1), default=0.5
-        The dropout rate of the estimation network's hidden layer, in training only.
-    lambda_energy : float, default=0.1
-        lambda_1 of Eq. 7, the weight of the mean sample energy.
-    lambda_cov : float, default=0.005
-        lambda_2 of Eq. 7, the weight of the penalty ``P(Sigma) = sum_k sum_j 1 / Sigma_k,jj``
-        on small covariance diagonals.
 
     Attributes
     ----------
@@ -141,15 +119,6 @@ class DAGMM(DeepBaseline):
     (5,)
     """
 
-    __init__ = keyword_init(DAGMM_PARAMETERS)
-    _parameter_constraints = {
-        **BASELINE_CONSTRAINTS,
-        "n_components": [Interval(Integral, 1, None, closed="left")],
-        "estimation_hidden": [Interval(Integral, 1, None, closed="left")],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "lambda_energy": [Interval(Real, 0, None, closed="left")],
-        "lambda_cov": [Interval(Real, 0, None, closed="left")],
-    }
     network_names = ("encoder_", "decoder_", "estimation_")
     paper_epochs = 200
     fitted_tensors = ("gmm_weights_", "gmm_means_", "gmm_covariances_")

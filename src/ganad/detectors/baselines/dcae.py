@@ -7,39 +7,16 @@ anomaly score is the reconstruction loss. Tabular rows use fully connected netwo
 
 from ...explanation import exact, mean_squared_terms
 from ...scoring.reconstruction import reconstruction_error
-from ...utils.params import keyword_init
-from .deep import BASELINE_PARAMETERS, DeepBaseline, conv_decoder, conv_encoder, mlp_decoder, mlp_encoder
+from ...utils.params import declare
+from .deep import BASELINE_HYPERPARAMETERS, DeepBaseline, conv_decoder, conv_encoder, mlp_decoder, mlp_encoder
 
 
+@declare(BASELINE_HYPERPARAMETERS)
 class DCAE(DeepBaseline):
     """Autoencoder scored by its reconstruction error ``mean((x - D(E(x)))^2)``.
 
     Masci et al. (2011)'s stacked convolutional autoencoder as ADGAN uses it (a DCGAN-like
     encoder and decoder with batch normalisation); tabular rows use fully connected networks.
-
-    Also takes the parameters shared by every detector (``scaling``, ``impute``,
-    ``random_state``, ``device``...), documented on :class:`~ganad.base.BaseGANDetector`; the
-    signature above gives every default.
-
-    Parameters
-    ----------
-    hidden : tuple of int, default=(64, 32)
-        Encoder widths of the fully connected networks; the decoder mirrors them.
-    latent_dim : int, default=8
-        The size of the code.
-    image_shape : tuple of int or None, default=None
-        (C, H, W) of square images whose side halves to 4x4 or more (28x28, 32x32, ...):
-        DCGAN-like convolutional networks, data in [-1, 1].
-    conv_width : int, default=32
-        The width of the convolutional networks.
-    n_epochs : int or "auto", default="auto"
-        The training epochs.
-    batch_size : int, default=64
-        Rows per training batch.
-    learning_rate : float, default=1e-3
-        Adam's learning rate.
-    weight_decay : float, default=0.0
-        Adam's weight decay.
 
     Attributes
     ----------
@@ -65,7 +42,6 @@ class DCAE(DeepBaseline):
     (5,)
     """
 
-    __init__ = keyword_init(BASELINE_PARAMETERS)
     network_names = ("encoder_", "decoder_")
 
     def _make_networks(self):

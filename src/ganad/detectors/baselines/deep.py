@@ -12,45 +12,36 @@ batch, and batch norm (the convolutional networks) use each rank's own batch.
 """
 
 
-from numbers import Integral, Real
+from numbers import Real
 
 from sklearn.utils._param_validation import Interval
 
-from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
+from ...base import BASE_HYPERPARAMETERS, TorchDetector
 from ...nets import blocks
 from ...nets.dcgan import DCGANConfig, DCGANGenerator
 from ...training import distributed
-from ...training.budget import EPOCHS_CONSTRAINT
-from ...training.checkpoint import CHECKPOINT_CONSTRAINTS, CHECKPOINT_PARAMETERS
+from ...training.checkpoint import CHECKPOINT_HYPERPARAMETERS
 from ...training.loop import TrainingState, run_epochs
 from ...training.optim import adam
+from ...utils.params import Hyperparameter, declare, pick
 from ...utils.rng import seeded_init
-from ...utils.validation import IMAGE_SHAPE, WIDTHS
+from ..hyperparameters import SHARED_HYPERPARAMETERS, epochs_doc
 
-BASELINE_PARAMETERS = {
-    "hidden": (64, 32),
-    "latent_dim": 8,
-    "image_shape": None,
-    "conv_width": 32,
-    "n_epochs": "auto",
-    "batch_size": 64,
-    "learning_rate": 1e-3,
-    "weight_decay": 0.0,
-    **CHECKPOINT_PARAMETERS,
-    **BASE_PARAMETERS,
-}
-
-BASELINE_CONSTRAINTS = {
-    **BASE_CONSTRAINTS,
-    "hidden": [WIDTHS],
-    "latent_dim": [Interval(Integral, 1, None, closed="left")],
-    "image_shape": [IMAGE_SHAPE, None],
-    "conv_width": [Interval(Integral, 1, None, closed="left")],
-    "n_epochs": EPOCHS_CONSTRAINT,
-    "batch_size": [Interval(Integral, 2, None, closed="left")],
-    "learning_rate": [Interval(Real, 0, None, closed="neither")],
-    "weight_decay": [Interval(Real, 0, None, closed="left")],
-    **CHECKPOINT_CONSTRAINTS,
+# The deep baselines' shared parameters (DCAE's and VAE's defaults; the others override some)
+BASELINE_HYPERPARAMETERS = {
+    **pick(SHARED_HYPERPARAMETERS, "hidden", "latent_dim", "image_shape", "conv_width", "n_epochs", "batch_size",
+           "learning_rate",
+           hidden={"default": (64, 32),
+                   "doc": "Encoder widths of the fully connected networks (rows); the decoder mirrors them."},
+           latent_dim={"default": 8},
+           conv_width={"default": 32},
+           n_epochs={"doc": epochs_doc("50")},
+           batch_size={"default": 64},
+           learning_rate={"default": 1e-3}),
+    "weight_decay": Hyperparameter(
+        0.0, [Interval(Real, 0, None, closed="left")], "float", "Adam's weight decay (an L2 penalty on the weights)."),
+    **CHECKPOINT_HYPERPARAMETERS,
+    **BASE_HYPERPARAMETERS,
 }
 
 
@@ -74,7 +65,8 @@ def conv_decoder(image_shape, width, latent_dim):
     return DCGANGenerator(DCGANConfig(image_shape=image_shape, latent_dim=latent_dim, width=width))
 
 
-class DeepBaseline(BaseGANDetector):
+@declare(BASELINE_HYPERPARAMETERS)
+class DeepBaseline(TorchDetector):
     """Shared fitting of the deep baselines; subclasses give networks, a loss and a score.
 
     Subclasses implement ``_make_networks()`` -> {fitted name: module} (in
@@ -87,20 +79,8 @@ class DeepBaseline(BaseGANDetector):
     check, progress display with ``verbose``, checkpoints and resume. A checkpoint holds the
     networks, the optimiser, the random generator, the history and the set attributes of
     ``fitted_values`` and ``fitted_tensors`` (Deep SVDD's centre and radius).
-
-    Parameters
-    ----------
-    checkpoint_path : str, path-like or None, default=None
-        File of a training checkpoint written every ``checkpoint_every`` epochs and after the last.
-    checkpoint_every : int, default=1
-        Epochs between checkpoints.
-    resume : bool, default=False
-        Continue from ``checkpoint_path`` when it holds a checkpoint of the same fit (same
-        data, detector, hyperparameters but ``n_epochs``, at most ``n_epochs`` epochs in);
-        another checkpoint is refused with a ValueError saying what differs.
     """
 
-    _parameter_constraints = BASELINE_CONSTRAINTS
     paper_epochs = 50
     # parameters that do not change training (n_epochs: where it ends; random_state: the checkpoint holds its draws)
     _not_fingerprinted = frozenset({"n_epochs", "checkpoint_path", "checkpoint_every", "resume", "verbose", "device",

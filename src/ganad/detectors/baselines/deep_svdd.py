@@ -16,23 +16,41 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ...nets.blocks import linear_stack
-from ...utils.params import keyword_init
-from .deep import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline
+from ...utils.params import Hyperparameter, declare, one_of, override, pick
+from ..hyperparameters import SHARED_HYPERPARAMETERS, epochs_doc
+from .deep import BASELINE_HYPERPARAMETERS, DeepBaseline
 from .losses import one_class_svdd_loss, soft_boundary_svdd_loss, squared_distance
 
 # Ruff et al.'s MNIST settings (§4.1 and their code): Adam 1e-4, weight decay 5e-7
 # (lambda), batch 200, 150 epochs, 32-D representation.
-SVDD_PARAMETERS = {
-    **BASELINE_PARAMETERS,
-    "latent_dim": 32,
-    "n_epochs": "auto",
-    "batch_size": 200,
-    "learning_rate": 1e-4,
-    "weight_decay": 5e-7,
-    "objective": "one-class",
-    "nu": 0.1,
-    "warm_up_epochs": 10,
-    "center_eps": 0.1,
+OBJECTIVES = ("one-class", "soft-boundary")
+SVDD_HYPERPARAMETERS = {
+    **override(
+        BASELINE_HYPERPARAMETERS,
+        hidden={"doc": "Widths of phi's fully connected layers (rows)."},
+        latent_dim={"default": 32, "doc": "The output size of phi, the representation whose distance to c is scored."},
+        image_shape={"doc": "Rows are flattened images of this shape: phi is then Ruff et al.'s LeNet-style "
+                            "network (two 5x5 bias-free convolutions, each with batch norm, LeakyReLU and 2x2 max "
+                            "pooling, then a bias-free linear layer) instead of fully connected layers, and the "
+                            "support rule is off."},
+        conv_width={"doc": "Channels of phi's first convolution, the second having half as many (``image_shape`` "
+                           "only)."},
+        n_epochs={"default": "auto", "doc": epochs_doc("Ruff et al.'s 150")},
+        batch_size={"default": 200},
+        learning_rate={"default": 1e-4},
+        weight_decay={"default": 5e-7, "doc": "lambda, Adam's weight decay (an L2 penalty on the weights)."}),
+    "objective": Hyperparameter(
+        "one-class", [StrOptions(set(OBJECTIVES))], one_of(OBJECTIVES),
+        "The mean squared distance to c (Eq. 4) or the soft-boundary objective (Eq. 3)."),
+    **pick(SHARED_HYPERPARAMETERS, "nu",
+           nu={"default": 0.1, "doc": "nu, the soft boundary's bound on the fraction of training rows outside the "
+                                      "sphere (``objective=\"soft-boundary\"`` only)."}),
+    "warm_up_epochs": Hyperparameter(
+        10, [Interval(Real, 0, None, closed="left")], "float", "Epochs before R is first updated (soft boundary)."),
+    "center_eps": Hyperparameter(
+        0.1, [Interval(Real, 0, None, closed="left")], "float",
+        "Coordinates of c closer to 0 than this are moved to +-center_eps (a coordinate at 0 is trivially "
+        "matched by zero weights)."),
 }
 
 
@@ -59,44 +77,12 @@ def conv_features(image_shape, width, latent_dim):
                          nn.Linear(n_flat, latent_dim, bias=False))
 
 
+@declare(SVDD_HYPERPARAMETERS)
 class DeepSVDD(DeepBaseline):
     """Deep SVDD; ``anomaly_score`` is ``||phi(x) - c||^2`` (soft boundary: minus R^2).
 
     A bias-free network phi maps the data into a hypersphere of centre c, fixed to the mean
     of an initial forward pass.
-
-    Also takes the parameters shared by every detector (``scaling``, ``impute``,
-    ``random_state``, ``device``...), documented on :class:`~ganad.base.BaseGANDetector`; the
-    signature above gives every default.
-
-    Parameters
-    ----------
-    hidden : tuple of int, default=(64, 32)
-        Widths of phi's fully connected layers.
-    latent_dim : int, default=32
-        The output size of phi.
-    image_shape : tuple of int or None, default=None
-        (C, H, W) of square images whose side halves to 4x4 or more (28x28, 32x32, ...):
-        DCGAN-like convolutional networks, data in [-1, 1].
-    conv_width : int, default=32
-        The width of the convolutional networks.
-    n_epochs : int or "auto", default="auto"
-        The training epochs.
-    batch_size : int, default=200
-        Rows per training batch.
-    learning_rate : float, default=1e-4
-        Adam's learning rate.
-    weight_decay : float, default=5e-7
-        lambda, Adam's weight decay.
-    objective : {"one-class", "soft-boundary"}, default="one-class"
-        The mean squared distance to c (Eq. 4) or the soft-boundary objective (Eq. 3).
-    nu : float in (0, 1], default=0.1
-        The soft boundary's bound on the outlier fraction.
-    warm_up_epochs : float, default=10
-        Epochs before R is first updated (soft boundary).
-    center_eps : float, default=0.1
-        Coordinates of c closer to 0 than this are moved to +-center_eps (a coordinate at 0
-        is trivially matched by zero weights).
 
     Attributes
     ----------
@@ -126,14 +112,6 @@ class DeepSVDD(DeepBaseline):
     (5,)
     """
 
-    __init__ = keyword_init(SVDD_PARAMETERS)
-    _parameter_constraints = {
-        **BASELINE_CONSTRAINTS,
-        "objective": [StrOptions({"one-class", "soft-boundary"})],
-        "nu": [Interval(Real, 0, 1, closed="right")],
-        "warm_up_epochs": [Interval(Real, 0, None, closed="left")],
-        "center_eps": [Interval(Real, 0, None, closed="left")],
-    }
     network_names = ("network_",)
     paper_epochs = 150
     fitted_values = ("radius_",)

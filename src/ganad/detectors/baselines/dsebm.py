@@ -16,12 +16,31 @@ from torch import nn
 
 from ...nets.blocks import conv_encoder, linear_stack
 from ...nets.dcgan import DCGANConfig
-from ...utils.params import keyword_init
-from .deep import BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline
+from ...utils.params import Hyperparameter, declare, one_of, override
+from .deep import BASELINE_HYPERPARAMETERS, DeepBaseline
 from ...explanation import exact
 from .losses import dsebm_energy, score_matching_error
 
-DSEBM_PARAMETERS = {**BASELINE_PARAMETERS, "noise_std": 0.1, "score_type": "reconstruction"}
+SCORE_TYPES = ("energy", "reconstruction")
+DSEBM_HYPERPARAMETERS = {
+    **override(
+        BASELINE_HYPERPARAMETERS,
+        hidden={"doc": "Widths of h's fully connected layers (softplus between them); for images, ``hidden[-1]`` is "
+                       "the number of features h gives after its convolutions."},
+        latent_dim={"doc": "Not used by DSEBM (it has no code); kept so the deep baselines share one signature."},
+        image_shape={"doc": "Rows are flattened images of this shape, square with a side that halves to 4x4 or "
+                            "more (28x28, 32x32, ...): h is DCGAN's stride-2 convolutions (no batch norm) then a "
+                            "linear layer, pixels are expected in [-1, 1], and the support rule is off."}),
+    "noise_std": Hyperparameter(
+        0.1, [Interval(Real, 0, None, closed="neither")], "float",
+        "sigma, the standard deviation of the Gaussian noise of denoising score matching (Eq. 8)."),
+    "score_type": Hyperparameter(
+        "reconstruction", [StrOptions(set(SCORE_TYPES))], one_of(SCORE_TYPES),
+        "The score (§4): ``||dE/dx||^2`` (DSEBM-r, offers ``explain``) or the energy E(x) (DSEBM-e). The paper "
+        "offers both; the default is the one that separated held-out training rows from feature-permuted ones "
+        "on 5 of 6 sets (the baselines' README, issue 13); the energy inverted on two tables. Named "
+        "``score_type``, not ``score``, which would shadow the ``score`` method scikit-learn's tools look for."),
+}
 
 
 class Bias(nn.Module):
@@ -63,6 +82,7 @@ def energy_gradient(energy_net, x, *, create_graph):
     return energy, grad
 
 
+@declare(DSEBM_HYPERPARAMETERS)
 class DSEBM(DeepBaseline):
     """Deep structured energy-based model; ``anomaly_score`` is E(x) or ``||dE/dx||^2``.
 
@@ -70,41 +90,6 @@ class DSEBM(DeepBaseline):
     trained by denoising score matching: ``f(v) = v - dE/dv`` must map ``x + noise`` back
     to ``x``. The score is the energy (DSEBM-e) or the reconstruction error
     ``||x - f(x)||^2 = ||dE/dx||^2`` (DSEBM-r).
-
-    Also takes the parameters shared by every detector (``scaling``, ``impute``,
-    ``random_state``, ``device``...), documented on :class:`~ganad.base.BaseGANDetector`; the
-    signature above gives every default.
-
-    Parameters
-    ----------
-    hidden : tuple of int, default=(64, 32)
-        Widths of h's fully connected layers (softplus between them); for images,
-        ``hidden[-1]`` is the number of features h gives after its convolutions.
-    latent_dim : int, default=8
-        Not used by DSEBM (it has no code); kept so the deep baselines share one signature.
-    image_shape : tuple of int or None, default=None
-        (C, H, W) of square images whose side halves to 4x4 or more (28x28, 32x32, ...):
-        h is DCGAN's stride-2 convolutions (no batch norm) then a linear layer, data in
-        [-1, 1].
-    conv_width : int, default=32
-        The width of the convolutional network.
-    n_epochs : int or "auto", default="auto"
-        The training epochs.
-    batch_size : int, default=64
-        Rows per training batch.
-    learning_rate : float, default=1e-3
-        Adam's learning rate.
-    weight_decay : float, default=0.0
-        Adam's weight decay.
-    noise_std : float, default=0.1
-        sigma, the standard deviation of the Gaussian noise of denoising score matching
-        (Eq. 8).
-    score_type : {"energy", "reconstruction"}, default="reconstruction"
-        The score (§4): ``||dE/dx||^2`` (DSEBM-r, offers ``explain``) or the energy E(x)
-        (DSEBM-e). The paper offers both; the default is the one that separated held-out
-        training rows from feature-permuted ones on 5 of 6 sets (the baselines' README,
-        issue 13); the energy inverted on two tables. Named ``score_type``, not ``score``,
-        which would shadow the ``score`` method scikit-learn's tools look for.
 
     Attributes
     ----------
@@ -134,12 +119,6 @@ class DSEBM(DeepBaseline):
     (5, 2)
     """
 
-    __init__ = keyword_init(DSEBM_PARAMETERS)
-    _parameter_constraints = {
-        **BASELINE_CONSTRAINTS,
-        "noise_std": [Interval(Real, 0, None, closed="neither")],
-        "score_type": [StrOptions({"energy", "reconstruction"})],
-    }
     network_names = ("energy_",)
 
     def _make_networks(self):

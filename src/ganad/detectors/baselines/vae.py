@@ -23,49 +23,28 @@ from numbers import Integral
 import torch
 from sklearn.utils._param_validation import Interval
 
-from ...utils.params import keyword_init
-from .deep import (BASELINE_CONSTRAINTS, BASELINE_PARAMETERS, DeepBaseline, conv_decoder, conv_encoder,
+from ...utils.params import Hyperparameter, declare
+from .deep import (BASELINE_HYPERPARAMETERS, DeepBaseline, conv_decoder, conv_encoder,
                    mlp_decoder, mlp_encoder)
 from .losses import gaussian_kl, gaussian_nll_terms, negative_elbo
 
 MIN_LOG_VARIANCE = 2 * math.log(0.01)  # the decoder's sigma >= 0.01 (rows)
 
 
+@declare({
+    **BASELINE_HYPERPARAMETERS,
+    "n_score_samples": Hyperparameter(
+        0, [Interval(Integral, 0, None, closed="left")], "int",
+        "The number of Monte-Carlo draws of z used to estimate the ELBO at scoring. 0 evaluates it at "
+        "z = mu(x), a deterministic estimate, so a row's score does not depend on the rows scored with it; "
+        "k > 0 averages k reparameterised draws from a seeded generator."),
+})
 class VAE(DeepBaseline):
     """Variational autoencoder; ``anomaly_score`` is the negative ELBO.
 
     A Gaussian encoder q(z|x), a N(0, I) prior and a Gaussian decoder (on rows with a
     learned variance per feature, on images with unit variance), trained by maximising the
     ELBO with the reparameterisation trick.
-
-    Also takes the parameters shared by every detector (``scaling``, ``impute``,
-    ``random_state``, ``device``...), documented on :class:`~ganad.base.BaseGANDetector`; the
-    signature above gives every default.
-
-    Parameters
-    ----------
-    hidden : tuple of int, default=(64, 32)
-        Encoder widths of the fully connected networks; the decoder mirrors them.
-    latent_dim : int, default=8
-        The size of the code.
-    image_shape : tuple of int or None, default=None
-        (C, H, W) of square images whose side halves to 4x4 or more (28x28, 32x32, ...):
-        DCGAN-like convolutional networks, data in [-1, 1].
-    conv_width : int, default=32
-        The width of the convolutional networks.
-    n_epochs : int or "auto", default="auto"
-        The training epochs.
-    batch_size : int, default=64
-        Rows per training batch.
-    learning_rate : float, default=1e-3
-        Adam's learning rate.
-    weight_decay : float, default=0.0
-        Adam's weight decay.
-    n_score_samples : int, default=0
-        The number of Monte-Carlo draws of z used to estimate the ELBO at scoring. 0
-        evaluates it at z = mu(x), a deterministic estimate, so a row's score does not
-        depend on the rows scored with it; k > 0 averages k reparameterised draws from a
-        seeded generator.
 
     Attributes
     ----------
@@ -92,9 +71,6 @@ class VAE(DeepBaseline):
     (5,)
     """
 
-    __init__ = keyword_init({**BASELINE_PARAMETERS, "n_score_samples": 0})
-    _parameter_constraints = {**BASELINE_CONSTRAINTS,
-                              "n_score_samples": [Interval(Integral, 0, None, closed="left")]}
     network_names = ("encoder_", "decoder_")
 
     def _make_networks(self):

@@ -16,84 +16,57 @@ one after the last epoch. Choices and deviations: this folder's README.md.
 
 from functools import partial
 from numbers import Real
-from pathlib import Path
 
 from sklearn.utils._param_validation import Interval
 
-from ...base import BASE_CONSTRAINTS, BASE_PARAMETERS, BaseGANDetector
+from ...base import BASE_HYPERPARAMETERS, TorchDetector
 from ...nets.ganomaly import ganomaly_networks, initialize
-from ...utils.params import keyword_init
+from ...training.fitting import train_adversarially
+from ...training.checkpoint import CHECKPOINT_HYPERPARAMETERS
+from ...utils.params import Hyperparameter, declare, pick
 from ...utils.rng import seeded_init
-from ..gan_base import GAN_CONSTRAINTS, net_config
+from ..gan_base import net_config
+from ..hyperparameters import SHARED_HYPERPARAMETERS, epochs_doc
 from .losses import latent_distance
 from .trainer import GANomalyTrainer
 
-GANOMALY_PARAMETERS = {
-    "latent_dim": 100,
-    "hidden": (64, 32),
-    "output_activation": None,
-    "image_shape": None,
-    "conv_width": 64,
-    "n_epochs": "auto",
-    "batch_size": 64,
-    "learning_rate": 2e-4,
-    "w_adv": 1.0,
-    "w_con": 50.0,
-    "w_enc": 1.0,
-    "reinit_threshold": 1e-5,
-    "checkpoint_path": None,
-    "checkpoint_every": 1,
-    "resume": False,
-    **BASE_PARAMETERS,
+# The reference code's settings (samet-akcay/ganomaly, ``options.py``); networks: ``nets/ganomaly.py``
+GANOMALY_HYPERPARAMETERS = {
+    **pick(SHARED_HYPERPARAMETERS, "latent_dim", "hidden", "output_activation", "image_shape", "conv_width",
+           "n_epochs", "batch_size", "learning_rate",
+           latent_dim={"default": 100},
+           hidden={"default": (64, 32),
+                   "doc": "Widths of the fully connected encoders and discriminator (rows); the decoder mirrors "
+                          "them."},
+           conv_width={"default": 64},
+           n_epochs={"default": "auto", "doc": epochs_doc("the paper's 15")},
+           batch_size={"default": 64},
+           learning_rate={"default": 2e-4, "doc": "Adam's learning rate for both networks (betas (0.5, 0.999))."}),
+    "w_adv": Hyperparameter(
+        1.0, [Interval(Real, 0, None, closed="left")], "float",
+        "Weight of L_adv, the feature matching ``mean((f(x) - f(G(x)))^2)`` on D's last hidden layer, in the "
+        "generator loss (Eq. 8, 11)."),
+    "w_con": Hyperparameter(
+        50.0, [Interval(Real, 0, None, closed="left")], "float",
+        "Weight of L_con, the contextual loss ``mean |x - G(x)|``, in the generator loss (Eq. 9, 11)."),
+    "w_enc": Hyperparameter(
+        1.0, [Interval(Real, 0, None, closed="left")], "float",
+        "Weight of L_enc, the encoder loss ``mean (G_E(x) - E(G(x)))^2``, in the generator loss (Eq. 10, 11)."),
+    "reinit_threshold": Hyperparameter(
+        1e-5, [Interval(Real, 0, None, closed="left")], "float",
+        "Re-initialise D when its loss on a batch falls below it (the reference code's ``reinit_d``); 0 never "
+        "does."),
+    **CHECKPOINT_HYPERPARAMETERS,
+    **BASE_HYPERPARAMETERS,
 }
 
-SHARED = ("latent_dim", "hidden", "output_activation", "image_shape", "conv_width", "n_epochs", "batch_size",
-          "checkpoint_path", "checkpoint_every", "resume")
-GANOMALY_CONSTRAINTS = {
-    **BASE_CONSTRAINTS,
-    **{name: GAN_CONSTRAINTS[name] for name in SHARED},
-    "learning_rate": [Interval(Real, 0, None, closed="neither")],
-    **{name: [Interval(Real, 0, None, closed="left")] for name in ("w_adv", "w_con", "w_enc", "reinit_threshold")},
-}
 
-
-class GANomaly(BaseGANDetector):
+@declare(GANOMALY_HYPERPARAMETERS)
+class GANomaly(TorchDetector):
     """Scores x by ``||G_E(x) - E(G(x))||_2``, the distance between its two latent codes.
 
     Akcay et al. (2018): an encoder-decoder-encoder generator and a discriminator trained
-    adversarially on normal data. Also takes the parameters shared by every detector
-    (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
-    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
-
-    Parameters
-    ----------
-    latent_dim : int, default=100
-        The size of z.
-    hidden : tuple of int, default=(64, 32)
-        Encoder widths of the fully connected networks for tabular rows.
-    output_activation : {None, "tanh"}, default=None
-        The fully connected decoder's output activation.
-    image_shape : tuple of int or None, default=None
-        (C, H, W) of square images whose side halves to 4x4 or more (28x28, 32x32, ...)
-        selects the DCGAN-style networks, pixels in [-1, 1].
-    conv_width : int, default=64
-        The width of the convolutional networks.
-    n_epochs : int or "auto", default="auto"
-        The training epochs (the paper's 15).
-    batch_size : int, default=64
-        Rows per training batch.
-    learning_rate : float, default=2e-4
-        Adam's learning rate (betas (0.5, 0.999)).
-    w_adv, w_con, w_enc : float, default=1.0, 50.0, 1.0
-        The weights of the generator loss's terms (Eq. 11).
-    reinit_threshold : float, default=1e-5
-        Re-initialise D when its loss falls below it; 0 never does.
-    checkpoint_path : str or None, default=None
-        Where to save training checkpoints.
-    checkpoint_every : int, default=1
-        Epochs between checkpoints.
-    resume : bool, default=False
-        Resume training from ``checkpoint_path``.
+    adversarially on normal data.
 
     Attributes
     ----------
@@ -124,8 +97,6 @@ class GANomaly(BaseGANDetector):
     (5,)
     """
 
-    __init__ = keyword_init(GANOMALY_PARAMETERS)
-    _parameter_constraints = GANOMALY_CONSTRAINTS
     network_names = ("generator_", "discriminator_")
     paper_epochs = 15
 
@@ -147,21 +118,11 @@ class GANomaly(BaseGANDetector):
 
     def _fit_model(self, X):
         self._build_networks()
-        generator_optimizer, critic_optimizer = GANomalyTrainer.make_optimizers(
-            self.generator_, self.discriminator_, self.learning_rate)
-        trainer = GANomalyTrainer(
-            self.generator_, self.discriminator_, initialize=self._initializer(),
-            weights=(self.w_adv, self.w_con, self.w_enc), reinit_threshold=self.reinit_threshold,
-            generator_optimizer=generator_optimizer, critic_optimizer=critic_optimizer,
-            n_critic=GANomalyTrainer.default_n_critic, batch_size=self.batch_size,
-            rng=self._seeded_generator(), verbose=self.verbose,
-        )
-        path = None if self.checkpoint_path is None else Path(self.checkpoint_path)
         self.n_epochs_ = self._training_epochs(len(X))
-        self.history_ = trainer.fit(X, self.n_epochs_, checkpoint_path=path,
-                                    checkpoint_every=self.checkpoint_every, resume=self.resume)
-        self.generator_.eval()
-        self.discriminator_.eval()
+        self.history_ = train_adversarially(
+            GANomalyTrainer, self.generator_, self.discriminator_, X, self.n_epochs_, params=self.get_params(),
+            rng=self._seeded_generator(), initialize=self._initializer(),
+            weights=(self.w_adv, self.w_con, self.w_enc), reinit_threshold=self.reinit_threshold)
 
     def _anomaly_score(self, X):
         _, z, z_hat = self.generator_(X)

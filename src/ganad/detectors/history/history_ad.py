@@ -43,92 +43,71 @@ from sklearn.utils.validation import check_is_fitted
 
 from ...scoring import range_score, training_range
 from ...training import distributed
-from ...training.budget import EPOCHS_CONSTRAINT, training_epochs
+from ...training.budget import EPOCHS_CONSTRAINT, MIN_UPDATES, training_epochs
 from ...training.history import TrainingHistory
 from ...training.snapshots import SnapshotSchedule, SnapshotStore
-from ...utils.params import keyword_init
+from ...utils.params import Hyperparameter, declare, override
 from ...utils.rng import seeded_init, torch_generator, torch_seed
-from ..gan_base import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
+from ..gan_base import GAN_HYPERPARAMETERS, GANDetector
+from ..hyperparameters import epochs_doc
 from .dtv import fit_tv_critic
 from .hist import average_output, average_state, history_weights, sample_history, sample_latents
 
-HISTORY_PARAMETERS = {
-    **GAN_PARAMETERS,
-    "n_epochs": "auto",
-    "learning_rate": 5e-4,
-    "learning_rate_decay": True,
-    "saves_per_epoch": 50,
-    "alpha": 1.0,
-    "beta": 3.0,
-    "case": 1,
-    "wide_prior_scale": 2.0,
-    "tv_init": "average",
-    "tv_epochs": "auto",
-    "tv_learning_rate": 5e-4,
-    "bound_weight": 10.0,
-    "snapshot_memory_mb": 512.0,
-    "snapshot_dir": None,
-    "keep_snapshots": False,
+HISTORY_HYPERPARAMETERS = {
+    **override(
+        GAN_HYPERPARAMETERS,
+        n_epochs={"default": "auto",
+                  "doc": epochs_doc("the paper's 5 (MNIST, Fig. 5-7)") + " With \"auto\", Eq. 13's time (``alpha``, "
+                         "``beta``, ``saves_per_epoch``) is measured in fifths of the run, so that the history "
+                         "covers the same part of training as in the paper."},
+        learning_rate={"default": 5e-4,
+                       "doc": GAN_HYPERPARAMETERS["learning_rate"].doc + " HistoryAD's default is the paper's "
+                              "(§4.2), decayed with ``learning_rate_decay``."},
+        resume={"doc": "Must stay False: HistoryAD cannot resume from a checkpoint, as the snapshots of "
+                       "P_G_hist taken before it are not in it (``fit`` raises a ValueError)."}),
+    "learning_rate_decay": Hyperparameter(
+        True, ["boolean"], "bool", "Decay the GAN's learning rate linearly to 0 over its training."),
+    "saves_per_epoch": Hyperparameter(
+        50, [Interval(Integral, 1, None, closed="left")], "int",
+        "Snapshots of the generator and critic saved per epoch (of Eq. 13's time), from time ``alpha`` on."),
+    "alpha": Hyperparameter(
+        1.0, [Interval(Real, 0, None, closed="left")], "float",
+        "The first epoch of the history (Eq. 13); at most ``n_epochs`` (5 with \"auto\")."),
+    "beta": Hyperparameter(
+        3.0, [Interval(Real, 0, None, closed="left")], "float", "The snapshots' weights ``exp(-beta t)`` (Eq. 13)."),
+    "case": Hyperparameter(
+        1, [Interval(Integral, 1, 2, closed="both")], "{1, 2}",
+        "2 draws half the latents from ``P_Z'`` = ``wide_prior_scale`` x ``P_Z`` (§4.4)."),
+    "wide_prior_scale": Hyperparameter(
+        2.0, [Interval(Real, 1, None, closed="left")], "float", "The scale of ``P_Z'`` (``case=2``), at least 1."),
+    "tv_init": Hyperparameter(
+        "average", [StrOptions({"average", "random"})], '{"average", "random"}',
+        "D_TV's initialisation: the weighted average of the saved critics (Eq. 14), or random."),
+    "tv_epochs": Hyperparameter(
+        "auto", EPOCHS_CONSTRAINT, 'int or "auto"',
+        "D_TV's epochs; 0 scores with the initialisation alone (the paper's \"no training\"); \"auto\": 1 epoch, "
+        f"or more until D_TV makes {MIN_UPDATES:,} updates."),
+    "tv_learning_rate": Hyperparameter(
+        5e-4, [Interval(Real, 0, None, closed="neither")], "float", "D_TV's Adam learning rate."),
+    "bound_weight": Hyperparameter(
+        10.0, [Interval(Real, 0, None, closed="left")], "float", "lambda of Eq. 9-10, the weight of the soft bound."),
+    "snapshot_memory_mb": Hyperparameter(
+        512.0, [Interval(Real, 0, None, closed="left")], "float",
+        "Memory for snapshots, in MiB; the rest are saved as safetensors files in ``snapshot_dir``."),
+    "snapshot_dir": Hyperparameter(
+        None, [str, os.PathLike, None], "str, path-like or None",
+        "The folder of the snapshot files (a temporary folder when None)."),
+    "keep_snapshots": Hyperparameter(
+        False, ["boolean"], "bool", "Keep the snapshots after fitting (deleted otherwise)."),
 }
 
-HISTORY_CONSTRAINTS = {
-    **GAN_CONSTRAINTS,
-    "learning_rate_decay": ["boolean"],
-    "saves_per_epoch": [Interval(Integral, 1, None, closed="left")],
-    "alpha": [Interval(Real, 0, None, closed="left")],
-    "beta": [Interval(Real, 0, None, closed="left")],
-    "case": [Interval(Integral, 1, 2, closed="both")],
-    "wide_prior_scale": [Interval(Real, 1, None, closed="left")],
-    "tv_init": [StrOptions({"average", "random"})],
-    "tv_epochs": EPOCHS_CONSTRAINT,
-    "tv_learning_rate": [Interval(Real, 0, None, closed="neither")],
-    "bound_weight": [Interval(Real, 0, None, closed="left")],
-    "snapshot_memory_mb": [Interval(Real, 0, None, closed="left")],
-    "snapshot_dir": [str, os.PathLike, None],
-    "keep_snapshots": ["boolean"],
-}
 
-
+@declare(HISTORY_HYPERPARAMETERS)
 class HistoryAD(GANDetector):
     """Scores samples by D_TV, a bounded critic separating the data from the GAN's training history.
 
-    Chatillon & Ballester (2020). Also takes the GAN phase's parameters (``gan``,
-    ``latent_dim``, ``hidden``, ``batch_size``...), documented on
-    :class:`~ganad.detectors.gan_base.GANDetector`, and the parameters shared by every
-    detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
-    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
-    HistoryAD changes two of the GAN phase's defaults: ``n_epochs="auto"`` (5, more on a
-    small data set) and ``learning_rate=5e-4`` (§4.2).
-
-    Parameters
-    ----------
-    learning_rate_decay : bool, default=True
-        Decay the GAN's learning rate linearly to 0.
-    saves_per_epoch : int, default=50
-        Snapshots of the generator and critic saved per epoch.
-    alpha : float, default=1.0
-        The first epoch of the history (Eq. 13).
-    beta : float, default=3.0
-        The snapshots' weights ``exp(-beta t)`` (Eq. 13).
-    case : {1, 2}, default=1
-        2 draws half the latents from ``P_Z'`` = ``wide_prior_scale`` x ``P_Z`` (§4.4).
-    wide_prior_scale : float, default=2.0
-        The scale of ``P_Z'`` (``case=2``).
-    tv_init : {"average", "random"}, default="average"
-        D_TV's initialisation: the weighted average of the saved critics (Eq. 14), or random.
-    tv_epochs : int or "auto", default="auto"
-        D_TV's epochs; 0 scores with the initialisation alone (the paper's "no training");
-        "auto": 1 epoch, or more until D_TV makes 2,000 updates.
-    tv_learning_rate : float, default=5e-4
-        D_TV's Adam learning rate.
-    bound_weight : float, default=10.0
-        lambda of Eq. 9-10, the weight of the soft bound.
-    snapshot_memory_mb : float, default=512.0
-        Memory for snapshots; the rest are saved as safetensors files in ``snapshot_dir``.
-    snapshot_dir : str or None, default=None
-        The folder of the snapshot files (a temporary folder when None).
-    keep_snapshots : bool, default=False
-        Keep the snapshots after fitting (deleted otherwise).
+    Chatillon & Ballester (2020). HistoryAD changes two of the GAN phase's defaults:
+    ``n_epochs="auto"`` (5, more on a small data set) and ``learning_rate=5e-4`` (§4.2).
 
     Attributes
     ----------
@@ -159,8 +138,6 @@ class HistoryAD(GANDetector):
     (5,)
     """
 
-    __init__ = keyword_init(HISTORY_PARAMETERS)
-    _parameter_constraints = HISTORY_CONSTRAINTS
     network_names = ("generator_", "critic_", "tv_critic_")
     network_sources = {"tv_critic_": "critic_"}  # D_TV has the critic's architecture (§4.1)
     fitted_values = ("snapshot_times_", "snapshot_weights_", "tv_range_")

@@ -29,24 +29,18 @@ from numbers import Real
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ...scoring.critic_range import interval_score, training_range, with_slack
-from ...utils.params import keyword_init
-from ..gan_base import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
+from ...utils.params import declare, override
+from ..gan_base import GAN_HYPERPARAMETERS, GANDetector
 
 
+@declare(override(GAN_HYPERPARAMETERS, contamination={
+    "default": "range", "constraints": [Interval(Real, 0, 0.5, closed="right"), StrOptions({"range"})],
+    "type": '"range" or float in (0, 0.5]',
+    "doc": '"range": the paper\'s rule, ``predict`` flags the rows whose critic output leaves the [min, max] of '
+           "the training rows' outputs. A number flags that fraction of the training rows instead, as for every "
+           "detector."}))
 class WGANCritic(GANDetector):
     """Scores samples by the trained critic's output within its training range (§5.1).
-
-    Also takes the GAN phase's parameters (``gan``, ``latent_dim``, ``hidden``, ``n_epochs``...),
-    documented on :class:`~ganad.detectors.gan_base.GANDetector`, and the parameters shared by
-    every detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
-    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
-
-    Parameters
-    ----------
-    contamination : "range" or float in (0, 0.5], default="range"
-        "range": the paper's rule, ``predict`` flags the rows whose critic output leaves the
-        [min, max] of the training rows' outputs. A number flags that fraction of the training
-        rows instead, as for every detector.
 
     Attributes
     ----------
@@ -74,11 +68,6 @@ class WGANCritic(GANDetector):
     [True, True, True]
     """
 
-    __init__ = keyword_init({**GAN_PARAMETERS, "contamination": "range"})
-    _parameter_constraints = {
-        **GAN_CONSTRAINTS,
-        "contamination": [Interval(Real, 0, 0.5, closed="right"), StrOptions({"range"})],
-    }
     fitted_values = ("critic_range_", "critic_median_")
 
     def _fit_scorer(self, X):

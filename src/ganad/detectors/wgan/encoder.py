@@ -17,33 +17,32 @@ from sklearn.utils._param_validation import Interval
 from ...explanation import exact, mean_squared_terms
 from ...scoring.reconstruction import reconstruction_error
 from ...training import distributed
-from ...training.budget import EPOCHS_CONSTRAINT, training_epochs
+from ...training.budget import EPOCHS_CONSTRAINT, MIN_UPDATES, training_epochs
 from ...training.encoder import fit_encoder
-from ...utils.params import keyword_init
-from ..gan_base import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
+from ...utils.params import Hyperparameter, declare
+from ..gan_base import GAN_HYPERPARAMETERS, GANDetector
 
-ENCODER_PARAMETERS = {"encoder": None, "encoder_epochs": "auto", "encoder_lr": 1e-3}
 ENCODER_EPOCHS = 10  # our choice; the paper gives no schedule
 
+# The encoder phase's parameters (§5.3); the paper gives neither the encoder nor its schedule
+ENCODER_HYPERPARAMETERS = {
+    "encoder": Hyperparameter(
+        None, [torch.nn.Module, None], "torch.nn.Module or None",
+        "An encoder of your own, rows (or images) -> (B, latent_dim), instead of the default network (the "
+        "critic's widths ending in ``latent_dim`` units and a BatchNorm without affine parameters); it is "
+        "copied at ``fit``, and the detector cannot then be saved."),
+    "encoder_epochs": Hyperparameter(
+        "auto", EPOCHS_CONSTRAINT, 'int or "auto"',
+        f'Epochs of encoder training, the generator frozen. "auto": {ENCODER_EPOCHS}, raised on small data '
+        f"until the encoder has made {MIN_UPDATES:,} updates."),
+    "encoder_lr": Hyperparameter(
+        1e-3, [Interval(Real, 0, None, closed="neither")], "float", "Adam's learning rate for the encoder."),
+}
 
+
+@declare({**GAN_HYPERPARAMETERS, **ENCODER_HYPERPARAMETERS})
 class WGANEncoder(GANDetector):
     """Scores samples by the reconstruction error of G(E(x)) (§5.3, Eq. 23).
-
-    Also takes the GAN phase's parameters (``gan``, ``latent_dim``, ``hidden``, ``n_epochs``...),
-    documented on :class:`~ganad.detectors.gan_base.GANDetector`, and the parameters shared by
-    every detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
-    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
-
-    Parameters
-    ----------
-    encoder : torch.nn.Module or None, default=None
-        An encoder of your own (it is copied at ``fit``); None: the critic's widths ending in
-        ``latent_dim`` units and a BatchNorm without affine parameters.
-    encoder_epochs : int or "auto", default="auto"
-        Epochs of encoder training, the generator frozen. "auto": 10, raised on small data
-        until the encoder has made 2,000 updates.
-    encoder_lr : float, default=1e-3
-        Adam's learning rate for the encoder.
 
     Attributes
     ----------
@@ -68,13 +67,6 @@ class WGANEncoder(GANDetector):
     (3, 2)
     """
 
-    __init__ = keyword_init({**GAN_PARAMETERS, **ENCODER_PARAMETERS})
-    _parameter_constraints = {
-        **GAN_CONSTRAINTS,
-        "encoder": [torch.nn.Module, None],
-        "encoder_epochs": EPOCHS_CONSTRAINT,
-        "encoder_lr": [Interval(Real, 0, None, closed="neither")],
-    }
     network_names = ("generator_", "critic_", "encoder_")
 
     def _fit_scorer(self, X):

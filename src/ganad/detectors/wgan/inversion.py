@@ -22,31 +22,27 @@ from sklearn.utils._param_validation import Interval
 from ...scoring import latent_search
 from ...explanation import exact, mean_squared_terms
 from ...scoring.reconstruction import reconstruction_error
-from ...utils.params import keyword_init
-from ..gan_base import GAN_CONSTRAINTS, GAN_PARAMETERS, GANDetector
+from ...utils.params import Hyperparameter, declare
+from ..gan_base import GAN_HYPERPARAMETERS, GANDetector
 
-INVERSION_PARAMETERS = {"n_restarts": 8, "inversion_steps": 300, "inversion_lr": 0.05, "prior_weight": 0.01}
+# The search's parameters; the paper fixes none of them (see the module docstring)
+INVERSION_HYPERPARAMETERS = {
+    "n_restarts": Hyperparameter(
+        8, [Interval(Integral, 1, None, closed="left")], "int",
+        "Starting latents of the search, drawn once from the prior at ``fit`` and shared by all queries; the "
+        "restart with the lowest Eq. 22 loss is kept."),
+    "inversion_steps": Hyperparameter(
+        300, [Interval(Integral, 0, None, closed="left")], "int", "Adam steps of the search."),
+    "inversion_lr": Hyperparameter(
+        0.05, [Interval(Real, 0, None, closed="neither")], "float", "Adam's learning rate in the search."),
+    "prior_weight": Hyperparameter(
+        0.01, [Interval(Real, 0, None, closed="left")], "float", "lambda of Eq. 22, the weight of the prior term."),
+}
 
 
+@declare({**GAN_HYPERPARAMETERS, **INVERSION_HYPERPARAMETERS})
 class WGANInversion(GANDetector):
     """Scores samples by how well the generator can reproduce them from a probable z (§5.2).
-
-    Also takes the GAN phase's parameters (``gan``, ``latent_dim``, ``hidden``, ``n_epochs``...),
-    documented on :class:`~ganad.detectors.gan_base.GANDetector`, and the parameters shared by
-    every detector (``scaling``, ``impute``, ``random_state``, ``device``...), documented on
-    :class:`~ganad.base.BaseGANDetector`; the signature above gives every default.
-
-    Parameters
-    ----------
-    n_restarts : int, default=8
-        Starting latents of the search, drawn once from the prior at ``fit`` and shared by all
-        queries; the restart with the lowest Eq. 22 loss is kept.
-    inversion_steps : int, default=300
-        Adam steps of the search.
-    inversion_lr : float, default=0.05
-        Adam's learning rate in the search.
-    prior_weight : float, default=0.01
-        lambda of Eq. 22, the weight of the prior term.
 
     Attributes
     ----------
@@ -70,14 +66,6 @@ class WGANInversion(GANDetector):
     True
     """
 
-    __init__ = keyword_init({**GAN_PARAMETERS, **INVERSION_PARAMETERS})
-    _parameter_constraints = {
-        **GAN_CONSTRAINTS,
-        "n_restarts": [Interval(Integral, 1, None, closed="left")],
-        "inversion_steps": [Interval(Integral, 0, None, closed="left")],
-        "inversion_lr": [Interval(Real, 0, None, closed="neither")],
-        "prior_weight": [Interval(Real, 0, None, closed="left")],
-    }
     fitted_tensors = ("latent_starts_",)
     # A search per row (n_restarts x inversion_steps generator passes): as for AnoGAN and ADGAN,
     # the contamination quantile of offset_ is estimated on 1000 training rows, which bounds
