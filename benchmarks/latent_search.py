@@ -80,7 +80,7 @@ def sequential_anogan(model, x):
         with torch.no_grad():
             features = critic.features(target)
         z = model.latent_starts_[:1].clone().requires_grad_(True)
-        optimizer = torch.optim.Adam([z], lr=model.search_lr, betas=model.search_betas)
+        optimizer = torch.optim.Adam([z], lr=model.search_learning_rate, betas=model.search_betas)
         for step in range(model.search_steps + 1):
             x_hat = generator(z)
             loss = ((1 - weight) * (target - x_hat).abs().sum()
@@ -105,8 +105,8 @@ def sequential_adgan(model, x):
             z = seed.unsqueeze(0).clone().requires_grad_(True)
             groups = [{"params": [z]}]
             if adapted:
-                groups.append({"params": list(generator.parameters()), "lr": model.adapt_lr})
-            optimizer = torch.optim.Adam(groups, lr=model.search_lr, betas=model.search_betas)
+                groups.append({"params": list(generator.parameters()), "lr": model.adapt_learning_rate})
+            optimizer = torch.optim.Adam(groups, lr=model.search_learning_rate, betas=model.search_betas)
             for _ in range(model.search_steps):
                 loss = (generator(z) - target).pow(2).sum()
                 optimizer.zero_grad()

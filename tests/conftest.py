@@ -18,7 +18,7 @@ QUICK_RING = {"n_epochs": 10, "gp_weight": 0.1, "learning_rate": 1e-3, "random_s
 TINY = {"n_epochs": 1, "batch_size": 32, "hidden": (16, 16), "device": "cpu"}
 QUICK_PARAMS = {
     "wgan-critic": TINY,
-    "wgan-inversion": {**TINY, "inversion_steps": 5, "n_restarts": 2},
+    "wgan-inversion": {**TINY, "inversion_steps": 5, "n_seeds": 2},
     "wgan-encoder": {**TINY, "encoder_epochs": 1},
     "kde": {"n_folds": 2},
     "ocsvm": {},
@@ -31,7 +31,7 @@ QUICK_PARAMS = {
 ALICE_TINY = {"n_epochs": 1, "batch_size": 32, "latent_dim": 2, "encoder_hidden": (8,), "generator_hidden": (8,),
               "discriminator_hidden": (8,), "learning_rate": 1e-3, "device": "cpu"}
 QUICK_PARAMS.update({"bigan": ALICE_TINY, "alad": ALICE_TINY, "rcgan": ALICE_TINY})
-QUICK_PARAMS["history-ad"] = {**TINY, "saves_per_epoch": 4, "alpha": 0.5, "tv_epochs": 1}
+QUICK_PARAMS["history-ad"] = {**TINY, "saves_per_epoch": 4, "history_start": 0.5, "tv_epochs": 1}
 QUICK_PARAMS["anogan"] = {**TINY, "latent_dim": 2, "search_steps": 3}
 QUICK_PARAMS["adgan"] = {**TINY, "latent_dim": 2, "n_seeds": 2, "search_steps": 2}
 GAN_METHODS = ("wgan-critic", "wgan-inversion", "wgan-encoder")
@@ -63,7 +63,7 @@ def ring_detectors(ring):
         "wgan-encoder": encoder,
         "wgan-critic": WGANCritic.from_gan(encoder, random_state=0, device="cpu").fit(X_train),
         "wgan-inversion": WGANInversion.from_gan(encoder, random_state=0, device="cpu", inversion_steps=100,
-                                                 inversion_lr=0.1).fit(X_train[:500]),
+                                                 inversion_learning_rate=0.1).fit(X_train[:500]),
     }
 
 

@@ -55,7 +55,7 @@ from .explanation import add_support_raise, check_contributions, if_explained
 from .training import distributed
 from .training.budget import training_epochs
 from .utils.device import resolve_device
-from .utils.params import Hyperparameter, declare, one_of
+from .utils.params import Hyperparameter, current_names, declare, one_of
 from .utils.impute import IMPUTATIONS, fill_missing, finite_check, fit_imputer
 from .utils.rng import torch_generator, torch_seed
 from .utils.scaling import SCALINGS, apply_scaler, fit_scaler
@@ -226,6 +226,10 @@ class BaseDetector(OutlierMixin, BaseEstimator):
         """Remove every fitted attribute (public names ending in ``_``)."""
         for name in [name for name in vars(self) if name.endswith("_") and not name.startswith("_")]:
             delattr(self, name)
+
+    def set_params(self, **params):
+        """scikit-learn's ``set_params``; a parameter's former name (the changelog's) still works, with a FutureWarning."""
+        return super().set_params(**current_names(type(self), params))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

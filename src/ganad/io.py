@@ -40,6 +40,7 @@ from .model_schema import check_config
 from .registry import DETECTORS, method_name
 from .training.history import TrainingHistory
 from .utils.device import resolve_device
+from .utils.params import current_names
 
 __all__ = ["CONFIG_FILE", "FORMAT", "FORMAT_VERSION", "HISTORY_PREFIX", "MANIFEST_FILE", "MAX_CONFIG_BYTES",
            "MODEL_FILES", "READABLE_VERSIONS", "TENSOR_FILE", "check_model_destination", "load_model", "manifest",
@@ -91,10 +92,11 @@ def load_model(path, *, device="auto"):
 def _detector_from_config(config, path, device):
     """A detector with the config's parameters and fitted values, validated; no networks yet."""
     cls = DETECTORS[config["method"]]
-    unknown = sorted(set(config["params"]) - set(cls.hyperparameters))
+    params = current_names(cls, config["params"], warn=False)  # a file of an earlier release: former names
+    unknown = sorted(set(params) - set(cls.hyperparameters))
     if unknown:
         raise ValueError(f"{path / CONFIG_FILE}: unknown parameter(s) {unknown} for {config['method']}")
-    detector = cls(**params_from_json(config["params"]))
+    detector = cls(**params_from_json(params))
     try:
         detector._validate_params()
     except ValueError as error:

@@ -42,7 +42,7 @@ def test_squared_l2_is_the_sum_of_squares():
     torch.testing.assert_close(squared_l2(X, X_HAT), torch.tensor([1.25, 6.0]))
 
 
-def algorithm_1(generator, x, seeds, *, adapted, k, lr, betas, adapt_lr):
+def algorithm_1(generator, x, seeds, *, adapted, k, lr, betas, adapt_learning_rate):
     """Deecke et al. 2018, Algorithm 1, written plainly: one sample, one seed, one generator copy at a time."""
     losses = torch.empty(len(seeds), len(x))
     for b in range(len(x)):
@@ -52,7 +52,7 @@ def algorithm_1(generator, x, seeds, *, adapted, k, lr, betas, adapt_lr):
             for param in g.parameters():
                 param.requires_grad_(any(param is q for q in theta))
             z = seeds[j:j + 1].clone().requires_grad_(True)
-            groups = [{"params": [z]}] + ([{"params": theta, "lr": adapt_lr}] if theta else [])
+            groups = [{"params": [z]}] + ([{"params": theta, "lr": adapt_learning_rate}] if theta else [])
             optimizer = torch.optim.Adam(groups, lr=lr, betas=betas)
             for _ in range(k):
                 loss = (g(z) - x[b:b + 1]).pow(2).sum()
@@ -90,7 +90,7 @@ def test_batched_search_equals_sequential_algorithm_1(request, data, adapt):
     model = tiny(ADGAN, **params, **(IMAGE_PARAMS if data == "images" else {})).fit(X_np)
     x = torch.as_tensor(X_np, dtype=torch.float32).view(len(X_np), *(model.image_shape_ or (-1,)))
     expected = algorithm_1(model.generator_, x, model.latent_starts_, adapted=model._adapted_names(),
-                           k=4, lr=0.25, betas=(0.5, 0.999), adapt_lr=5e-5)
+                           k=4, lr=0.25, betas=(0.5, 0.999), adapt_learning_rate=5e-5)
     with torch.no_grad():
         losses, _ = model.search(x)
     torch.testing.assert_close(losses, expected, rtol=1e-5, atol=1e-5)
@@ -99,9 +99,9 @@ def test_batched_search_equals_sequential_algorithm_1(request, data, adapt):
 
 def test_adaptation_changes_the_result(blobs):
     # gamma_theta = 0 must reduce to the latent-only search; 5e-5 must not.
-    frozen_theta = tiny(ADGAN, adapt_lr=0.0).fit(blobs).anomaly_score(blobs)
+    frozen_theta = tiny(ADGAN, adapt_learning_rate=0.0).fit(blobs).anomaly_score(blobs)
     latent_only = tiny(ADGAN, adapt="none").fit(blobs).anomaly_score(blobs)
-    adapted = tiny(ADGAN, adapt_lr=1e-2).fit(blobs).anomaly_score(blobs)
+    adapted = tiny(ADGAN, adapt_learning_rate=1e-2).fit(blobs).anomaly_score(blobs)
     np.testing.assert_allclose(frozen_theta, latent_only, rtol=1e-5)
     assert not np.allclose(adapted, latent_only, rtol=1e-3)
 
@@ -120,7 +120,7 @@ def anogan_sequential(model, x):
     losses = []
     for b in range(len(x)):
         z = model.latent_starts_.clone().requires_grad_(True)
-        optimizer = torch.optim.Adam([z], lr=model.search_lr, betas=model.search_betas)
+        optimizer = torch.optim.Adam([z], lr=model.search_learning_rate, betas=model.search_betas)
         target, features = x[b:b + 1], model.critic_.features(x[b:b + 1]).detach()
         for step in range(model.search_steps + 1):
             x_hat = model.generator_(z)

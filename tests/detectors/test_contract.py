@@ -43,7 +43,7 @@ RESUMABLE = [name for name in NAMES if "resume" in DETECTORS[name]().get_params(
 INVALID = {
     "history-ad": [("case", 3), ("tv_init", "zeros")],
     "wgan-critic": [("n_critic", 0)],
-    "wgan-inversion": [("n_restarts", 0)],
+    "wgan-inversion": [("n_seeds", 0)],
     "wgan-encoder": [("encoder_epochs", -1)],
     "kde": [("n_folds", 1), ("bandwidth", -1.0)],
     "ocsvm": [("nu", 0.0)],

@@ -16,7 +16,7 @@ BASELINES = {
     "dcae": (DCAE, {}),
     "vae": (VAE, {}),
     "dsebm": (DSEBM, {}),
-    "dagmm": (DAGMM, {"n_components": 2}),
+    "dagmm": (DAGMM, {"n_mixture_components": 2}),
     "deep-svdd": (DeepSVDD, {"objective": "soft-boundary", "warm_up_epochs": 1}),  # its radius is checkpointed
 }
 

@@ -24,7 +24,7 @@ BASELINES = {
     "vae": (VAE, {"n_epochs": 30, "latent_dim": 2}),
     "deep-svdd": (DeepSVDD, {"n_epochs": 20, "learning_rate": 1e-3, "latent_dim": 4}),
     # latent 1 (the paper's KDD size) separates the blob for some seeds only (README)
-    "dagmm": (DAGMM, {"n_epochs": 20, "learning_rate": 1e-3, "latent_dim": 3, "n_components": 2}),
+    "dagmm": (DAGMM, {"n_epochs": 20, "learning_rate": 1e-3, "latent_dim": 3, "n_mixture_components": 2}),
     "dsebm": (DSEBM, {"n_epochs": 20}),
 }
 def make(name, **params):

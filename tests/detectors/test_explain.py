@@ -66,7 +66,7 @@ def remainder(name, detector, X):
             z = detector.encoder_(x)
             return feature_distance(detector.discriminator_xz_, (x, z), (detector.generator_(z), z),
                                     detector.score_norm)
-        return (1 - detector.alpha) * detector._map_rows(matching, X)
+        return (1 - detector.score_weight) * detector._map_rows(matching, X)
     assert name == "anogan"
     critic = detector.critic_
 
@@ -144,8 +144,8 @@ def test_the_support_rule_raise_goes_to_the_feature_beyond_the_range(name, fitte
 
 
 @pytest.mark.parametrize(("name", "params"), [
-    ("bigan", {"alpha": 1.0}),  # the feature-matching part weighs nothing: exact
-    ("bigan", {"score_norm": 2}),  # r_j^2 / ||r||_2, summing to alpha ||r||_2
+    ("bigan", {"score_weight": 1.0}),  # the feature-matching part weighs nothing: exact
+    ("bigan", {"score_norm": 2}),  # r_j^2 / ||r||_2, summing to score_weight ||r||_2
     ("anogan", {"feature_weight": 0.0}),  # exact
     ("vae", {"n_score_samples": 3, "score_batch_size": 7}),  # the score's own draws, chunk by chunk
     ("adgan", {"adapt": "last"}),
@@ -157,7 +157,7 @@ def test_scoring_parameters_set_after_fit(name, params, fitted, data):
     X = data[:30]
     np.testing.assert_allclose(detector.explain(X).sum(axis=1),
                                detector.anomaly_score(X) - remainder(name, detector, X), rtol=1e-5, atol=1e-6)
-    if params in ({"alpha": 1.0}, {"feature_weight": 0.0}):
+    if params in ({"score_weight": 1.0}, {"feature_weight": 0.0}):
         np.testing.assert_allclose(detector.explain(X).sum(axis=1), detector.anomaly_score(X), rtol=1e-5)
 
 

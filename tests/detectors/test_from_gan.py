@@ -13,7 +13,7 @@ from ganad.detectors.gan_base import GAN_PHASE
 GAN = {"n_epochs": 1, "batch_size": 32, "hidden": (16, 16), "scaling": "standard", "random_state": 0, "device": "cpu"}
 SCORING = {  # each class's own (scoring-phase) parameters, small
     WGANCritic: {},
-    WGANInversion: {"inversion_steps": 5, "n_restarts": 2},
+    WGANInversion: {"inversion_steps": 5, "n_seeds": 2},
     WGANEncoder: {"encoder_epochs": 1},
     AnoGAN: {"search_steps": 5},
     ADGAN: {"n_seeds": 2, "search_steps": 2},

@@ -64,11 +64,11 @@ def test_tv_critic_reaches_the_optimum_of_eq_11():
 # P_G_hist (Eq. 3, 13) and the averaged critic (Eq. 14).
 
 def test_history_weights_follow_eq_13():
-    weights = history_weights([0.5, 1.0, 2.0, 3.0, 4.0], alpha=1.0, beta=3.0, n_epochs=3)
+    weights = history_weights([0.5, 1.0, 2.0, 3.0, 4.0], start=1.0, decay=3.0, n_epochs=3)
     expected = np.array([0.0, math.exp(-3), math.exp(-6), math.exp(-9), 0.0])
     np.testing.assert_allclose(weights.numpy(), expected / expected.sum())
     with pytest.raises(ValueError, match="no snapshot"):
-        history_weights([0.2, 0.4], alpha=1.0, beta=3.0, n_epochs=3)
+        history_weights([0.2, 0.4], start=1.0, decay=3.0, n_epochs=3)
 
 
 def constant_generator(value):
@@ -131,8 +131,9 @@ def test_linear_decay_of_the_learning_rate():
 
 @pytest.fixture(scope="module")
 def ring_model(ring):
-    """HistoryAD on the ring with the toy-data GAN settings of conftest.QUICK_RING (5 epochs), beta = 1."""
-    model = HistoryAD(n_epochs=5, beta=1.0, gp_weight=0.1, learning_rate=1e-3, keep_snapshots=True,
+    """HistoryAD on the ring with the toy-data GAN settings of conftest.QUICK_RING (5 epochs), history_decay
+    (beta) = 1."""
+    model = HistoryAD(n_epochs=5, history_decay=1.0, gp_weight=0.1, learning_rate=1e-3, keep_snapshots=True,
                       random_state=1, device="cpu").fit(ring[0])
     return model, ring[1], ring[2]
 
@@ -149,7 +150,7 @@ def test_ring_anomalies_score_high_and_normal_data_about_minus_one(ring_model):
 
 
 @pytest.mark.long
-def test_snapshots_cover_alpha_to_n_epochs(ring_model):
+def test_snapshots_cover_history_start_to_n_epochs(ring_model):
     model, _, _ = ring_model
     times = np.asarray(model.snapshot_times_)
     per_epoch = min(50, n_minibatches(10_000, 64))
@@ -206,7 +207,7 @@ def test_dcgan_networks_on_images():
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"alpha": 3.0, "n_epochs": 2}, "alpha=3.0 must not exceed n_epochs=2"),
+    ({"history_start": 3.0, "n_epochs": 2}, "history_start=3.0 must not exceed n_epochs=2"),
     ({"resume": True}, "cannot resume"),
 ])  # invalid values of case and tv_init: test_contract.py
 def test_bad_parameters_are_refused(blobs, params, message):

@@ -89,16 +89,17 @@ def test_a_fit_that_leaves_a_nan_in_any_fitted_tensor_is_refused(name, rows, mon
 
 
 def test_nan_scores_from_a_scoring_parameter_are_refused(fitted, rows):
-    """ADGAN with adapt_lr=1e6 scored every row NaN, and ganad score wrote them."""
+    """ADGAN with adapt_learning_rate=1e6 scored every row NaN, and ganad score wrote them."""
     with pytest.raises(TrainingDivergedError, match="scored NaN"):
-        make("adgan", adapt_lr=1e6).fit(rows)
+        make("adgan", adapt_learning_rate=1e6).fit(rows)
     detector = fitted["adgan"]
-    detector.set_params(adapt_lr=1e6)
+    detector.set_params(adapt_learning_rate=1e6)
     try:
         with pytest.raises(ValueError, match="scored NaN"):
             detector.anomaly_score(rows)
     finally:
-        detector.set_params(adapt_lr=QUICK_PARAMS["adgan"].get("adapt_lr", make("adgan").adapt_lr))
+        default = make("adgan").adapt_learning_rate
+        detector.set_params(adapt_learning_rate=QUICK_PARAMS["adgan"].get("adapt_learning_rate", default))
 
 
 @pytest.mark.parametrize("name", ["wgan-inversion", "adgan", "dagmm", "wgan-encoder"])

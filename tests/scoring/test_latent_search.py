@@ -35,7 +35,7 @@ ADAM = partial(torch.optim.Adam, lr=0.1, betas=(0.5, 0.999))
 @pytest.mark.parametrize("adapt", [(), ("2.weight", "2.bias"), ("0.weight", "0.bias", "2.weight", "2.bias")])
 def test_chunks_do_not_change_results(generator, queries, starts, adapt):
     search = partial(latent_search, generator, queries, starts, squared_error, n_steps=5, optimizer=ADAM,
-                     adapt=adapt, adapt_lr=1e-2)
+                     adapt=adapt, adapt_learning_rate=1e-2)
     losses, z = search(chunk_size=None)
     for chunk in (1, 5):
         other_losses, other_z = search(chunk_size=chunk)
@@ -88,7 +88,7 @@ def test_generator_is_left_as_it_was(generator, queries, starts):
     generator.train()
     before = [p.detach().clone() for p in generator.parameters()]
     latent_search(generator, queries, starts, squared_error, n_steps=3, optimizer=ADAM,
-                  adapt=("0.weight",), adapt_lr=0.1)
+                  adapt=("0.weight",), adapt_learning_rate=0.1)
     assert generator.training and all(p.requires_grad for p in generator.parameters())
     assert all(torch.equal(a, b) for a, b in zip(before, generator.parameters()))
 
@@ -105,10 +105,10 @@ def test_memory_budget_sets_the_chunk(generator, queries, starts):
 
 def test_fused_adam_matches_adam(generator, queries, starts):
     reference, _ = latent_search(generator, queries, starts, squared_error, n_steps=5, optimizer=ADAM,
-                                 adapt=("2.weight",), adapt_lr=1e-2)
+                                 adapt=("2.weight",), adapt_learning_rate=1e-2)
     fast, _ = latent_search(generator, queries, starts, squared_error, n_steps=5,
                             optimizer=adam(lr=0.1, betas=(0.5, 0.999), device=torch.device("cpu")),
-                            adapt=("2.weight",), adapt_lr=1e-2)
+                            adapt=("2.weight",), adapt_learning_rate=1e-2)
     torch.testing.assert_close(fast, reference, rtol=1e-5, atol=1e-6)
 
 

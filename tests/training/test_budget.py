@@ -36,7 +36,8 @@ def test_detectors_resolve_auto_with_their_own_updates_per_batch(monkeypatch):
 
 
 def test_history_ad_measures_eq_13_time_in_fifths_of_an_auto_run(monkeypatch):
-    """With "auto", alpha, beta and saves_per_epoch keep the paper's share of the run (epochs 1-5 of 5)."""
+    """With "auto", history_start, history_decay and saves_per_epoch keep the paper's share of the run
+    (epochs 1-5 of 5)."""
     from ganad import HistoryAD
 
     monkeypatch.setattr(budget, "MIN_UPDATES", 40)

@@ -107,7 +107,7 @@ def detector_result(detector, names, extra=()):
 
 def history_ad(batch_size, folder):
     detector = HistoryAD(n_epochs=2, hidden=(8, 8), latent_dim=2, batch_size=batch_size, saves_per_epoch=3,
-                         alpha=0.5, tv_epochs=2, snapshot_memory_mb=0,
+                         history_start=0.5, tv_epochs=2, snapshot_memory_mb=0,
                          snapshot_dir=folder / f"snapshots-rank{distributed.rank()}", keep_snapshots=True,
                          device="cpu", random_state=0).fit(X)
     snapshots = folder / f"snapshots-rank{distributed.rank()}"

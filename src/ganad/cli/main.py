@@ -55,6 +55,7 @@ from ..data.fetch import DATASETS, fetch
 from ..data.files import check_output, column_names
 from ..errors import TrainingDivergedError
 from ..utils.impute import IMPUTATIONS
+from ..utils.params import current_names
 from ..utils.scaling import SCALINGS
 from . import demo
 from .bench import add_bench_parser
@@ -249,10 +250,21 @@ def _fit(args, distributed):
 
 
 def _detector_params(cls, args, seed):
-    """The keyword arguments of ``cls``: the flags plus every ``--param``, checked by name."""
+    """The keyword arguments of ``cls``: the flags plus every ``--param``, checked by name.
+
+    A parameter's former name (the README's changelog) still works, with a warning on stderr.
+    """
     from ..io import user_module_params
 
     params = parse_params(args.param)
+    for old in sorted(set(params) & set(cls.renamed_parameters)):
+        rename = cls.renamed_parameters[old]
+        print(f"ganad: warning: --param {old} is deprecated and will be removed after ganad {rename.until}; "
+              f"use --param {rename.new}", file=sys.stderr)
+    try:
+        params = current_names(cls, params, warn=False)
+    except TypeError as error:  # a name and its former name
+        raise ValueError(str(error)) from None
     flagged = sorted(set(params) & set(FLAG_PARAMETERS))
     if flagged:
         raise ValueError(f"set {flagged[0]} with {FLAG_PARAMETERS[flagged[0]]}, not --param")

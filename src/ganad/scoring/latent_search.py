@@ -45,7 +45,7 @@ def adam(*, lr, betas, device):
     return partial(torch.optim.Adam, lr=lr, betas=betas, fused=fused or None)
 
 
-def latent_search(generator, targets, starts, loss_fn, *, n_steps, optimizer, adapt=(), adapt_lr=None,
+def latent_search(generator, targets, starts, loss_fn, *, n_steps, optimizer, adapt=(), adapt_learning_rate=None,
                   chunk_size=None, memory_budget=None):
     """Minimise ``loss_fn(target, G(z), z)`` over z (and theta) for every start and query.
 
@@ -60,7 +60,7 @@ def latent_search(generator, targets, starts, loss_fn, *, n_steps, optimizer, ad
     optimizer : callable(param_groups) -> torch.optim.Optimizer, e.g.
         ``functools.partial(torch.optim.Adam, lr=0.25, betas=(0.5, 0.999))``.
     adapt : names of generator parameters adapted per pair (ADGAN Algorithm 1, line 5).
-    adapt_lr : learning rate of the adapted parameters (gamma_theta).
+    adapt_learning_rate : learning rate of the adapted parameters (gamma_theta).
     chunk_size : pairs per chunk; None sizes chunks to ``memory_budget`` bytes (default
         64 MiB on CPU, half the free memory on a GPU) and, when adapting on a CPU, to the
         largest CPU cache.
@@ -87,15 +87,15 @@ def latent_search(generator, targets, starts, loss_fn, *, n_steps, optimizer, ad
             chunk_targets = tuple(t[query_rows] for t in targets)
             loss_out[begin:end], z_out[begin:end] = _search_chunk(
                 generator, chunk_targets, z0, loss_fn, adapted, n_steps=n_steps, optimizer=optimizer,
-                adapt_lr=adapt_lr)
+                adapt_learning_rate=adapt_learning_rate)
     return loss_out.view(n_starts, batch), z_out.view(n_starts, batch, -1)
 
 
-def _search_chunk(generator, targets, z0, loss_fn, adapted, *, n_steps, optimizer, adapt_lr):
+def _search_chunk(generator, targets, z0, loss_fn, adapted, *, n_steps, optimizer, adapt_learning_rate):
     """One chunk of pairs: ``n_steps`` optimiser steps, then the loss at the final point."""
     z = z0.detach().clone().requires_grad_(True)  # (N, d)
     copies = {name: _stacked_copies(param, len(z)) for name, param in adapted.items()}
-    groups = [{"params": [z]}] + ([{"params": list(copies.values()), "lr": adapt_lr}] if copies else [])
+    groups = [{"params": [z]}] + ([{"params": list(copies.values()), "lr": adapt_learning_rate}] if copies else [])
     step = optimizer(groups)
     forward = _adapted_forward(generator, copies) if copies else generator
     target = targets if len(targets) > 1 else targets[0]

@@ -22,6 +22,7 @@ import dataclasses
 import inspect
 import re
 import textwrap
+import warnings
 
 #: numpydoc sections that may follow "Parameters" in a class docstring, in numpydoc's order
 _LATER_SECTIONS = ("Attributes", "Methods", "See Also", "Notes", "References", "Examples")
@@ -111,19 +112,26 @@ def one_of(options):
     return "{" + ", ".join(f'"{option}"' for option in options) + "}"
 
 
-def declare(params):
+def declare(params, *, renamed=None):
     """Class decorator: ``__init__``, ``_parameter_constraints`` and the docstring's Parameters from ``params``.
 
     ``params`` maps each hyperparameter's name to its :class:`Hyperparameter`, in the order of the
     signature. The class keeps them as ``hyperparameters``. Its docstring's "Parameters" section
     is replaced by (or, when it has none, inserted before "Attributes" or the first later section
-    as) the rendered entries.
+    as) the rendered entries. ``renamed`` maps a former name to its :class:`Renamed`: the
+    constructor and ``set_params`` still take the former name, with a ``FutureWarning``, until
+    that release (the class keeps them as ``renamed_parameters``).
     """
+    renamed = dict(renamed or {})
+    for old, rename in renamed.items():
+        if rename.new not in params or old in params:
+            raise KeyError(f"renamed parameter {old!r} -> {rename.new!r}: the new name must be declared, the old not")
 
     def decorate(cls):
-        cls.__init__ = keyword_init({name: p.default for name, p in params.items()})
+        cls.__init__ = keyword_init({name: p.default for name, p in params.items()}, renamed)
         cls._parameter_constraints = {name: list(p.constraints) for name, p in params.items()}
         cls.hyperparameters = dict(params)
+        cls.renamed_parameters = renamed
         if cls.__doc__:
             cls.__doc__ = with_parameters(cls.__doc__, params)
         return cls
@@ -131,10 +139,40 @@ def declare(params):
     return decorate
 
 
-def keyword_init(defaults):
-    """An ``__init__(self, *, **defaults)`` that only stores its arguments."""
+@dataclasses.dataclass(frozen=True)
+class Renamed:
+    """A hyperparameter's new name, and the release until which its former name is still accepted."""
+
+    new: str
+    until: str
+
+
+def current_names(cls, params, *, warn=True):
+    """``params`` with every former name of ``cls``'s ``renamed_parameters`` replaced by its new name.
+
+    With ``warn``, each former name given warns (``FutureWarning``); giving a name and its former
+    name together is a ``TypeError``. Model files keep the names they were saved with, so
+    loading one maps them with ``warn=False``.
+    """
+    renamed = getattr(cls, "renamed_parameters", {})
+    params = dict(params)
+    for old in sorted(set(params) & set(renamed)):
+        new, until = renamed[old].new, renamed[old].until
+        if new in params:
+            raise TypeError(f"{cls.__name__}: give {new!r} only; {old!r} is its former name")
+        if warn:
+            warnings.warn(f"{cls.__name__}: the parameter {old!r} is now {new!r}; the former name is accepted "
+                          f"until ganad {until}", FutureWarning, stacklevel=3)
+        params[new] = params.pop(old)
+    return params
+
+
+def keyword_init(defaults, renamed=None):
+    """An ``__init__(self, *, **defaults)`` that only stores its arguments (former names of ``renamed`` mapped)."""
 
     def __init__(self, **params):
+        if renamed:
+            params = current_names(type(self), params)
         unknown = sorted(set(params) - set(defaults))
         if unknown:
             raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments {unknown}")

@@ -32,10 +32,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ...explanation import exact
 from ...scoring import range_score, training_range
-from ...utils.params import Hyperparameter, declare, one_of, override
+from ...utils.params import Hyperparameter, Renamed, declare, one_of, override
 from ..gan_base import GAN_HYPERPARAMETERS
 from .losses import squared_l2
-from .search import SEARCH_HYPERPARAMETERS, LatentSearchDetector
+from .search import SEARCH_HYPERPARAMETERS, SEARCH_RENAMED, LatentSearchDetector
 
 ADAPT = ("all", "last", "none")
 SCORE_TYPES = ("reconstruction", "critic", "prior")
@@ -48,13 +48,13 @@ ADGAN_HYPERPARAMETERS = {
         "n_seed, the starting latents per query (drawn once at ``fit``, ``latent_starts_``)."),
     **override(SEARCH_HYPERPARAMETERS,
                search_steps={"default": 5, "doc": "k, the joint Adam steps on (z, theta)."},
-               search_lr={"default": 0.25, "doc": "gamma, Adam's learning rate on z."},
+               search_learning_rate={"default": 0.25, "doc": "gamma, Adam's learning rate on z."},
                search_betas={"default": (0.5, 0.999), "doc": "Adam's betas, on z and on theta."}),
     "adapt": Hyperparameter(
         "all", [StrOptions(set(ADAPT))], one_of(ADAPT),
         "Which generator parameters line 5 updates: all of them (the paper), the last layer with parameters "
         "only, or none (a multi-seed latent search)."),
-    "adapt_lr": Hyperparameter(
+    "adapt_learning_rate": Hyperparameter(
         5e-5, [Interval(Real, 0, None, closed="left")], "float",
         "gamma_theta, Adam's learning rate on the adapted parameters."),
     "adapt_chunk": Hyperparameter(
@@ -68,7 +68,8 @@ ADGAN_HYPERPARAMETERS = {
 }
 
 
-@declare(ADGAN_HYPERPARAMETERS)
+@declare(ADGAN_HYPERPARAMETERS,
+         renamed={**SEARCH_RENAMED, "adapt_lr": Renamed(new="adapt_learning_rate", until="0.2")})
 class ADGAN(LatentSearchDetector):
     """Scores a query by how well k joint steps on (z, theta) from n_seed seeds reproduce it.
 
@@ -135,7 +136,7 @@ class ADGAN(LatentSearchDetector):
 
     def _adapted_search(self, targets, loss_fn):
         adapted = self._adapted_names()
-        return self._search(targets, loss_fn, adapt=adapted, adapt_lr=self.adapt_lr,
+        return self._search(targets, loss_fn, adapt=adapted, adapt_learning_rate=self.adapt_learning_rate,
                             chunk_size=self.adapt_chunk if adapted else None)
 
     def _anomaly_score(self, X):

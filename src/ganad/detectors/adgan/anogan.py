@@ -30,7 +30,7 @@ from ...nets.freeze import frozen
 from ...utils.params import Hyperparameter, declare, override
 from ..gan_base import GAN_HYPERPARAMETERS
 from .losses import anogan_loss, discrimination_loss
-from .search import SEARCH_HYPERPARAMETERS, LatentSearchDetector
+from .search import SEARCH_HYPERPARAMETERS, SEARCH_RENAMED, LatentSearchDetector
 
 ANOGAN_HYPERPARAMETERS = {
     **override(GAN_HYPERPARAMETERS, gan={"default": "vanilla"}, latent_dim={"default": 100},
@@ -38,7 +38,8 @@ ANOGAN_HYPERPARAMETERS = {
                                                                   "layer f of Eq. 5."}),
     **override(SEARCH_HYPERPARAMETERS,
                search_steps={"default": 500, "doc": "Gamma, the Adam steps of the search on z (Eq. 7's z_Gamma)."},
-               search_lr={"default": 0.01, "doc": "Adam's learning rate on z (the papers do not name it: our choice)."},
+               search_learning_rate={"default": 0.01,
+                                     "doc": "Adam's learning rate on z (the papers do not name it: our choice)."},
                search_betas={"default": (0.9, 0.999)}),
     "feature_weight": Hyperparameter(
         0.1, [Interval(Real, 0, 1, closed="both")], "float in [0, 1]",
@@ -47,7 +48,7 @@ ANOGAN_HYPERPARAMETERS = {
 }
 
 
-@declare(ANOGAN_HYPERPARAMETERS)
+@declare(ANOGAN_HYPERPARAMETERS, renamed=SEARCH_RENAMED)
 class AnoGAN(LatentSearchDetector):
     """Scores a query by the AnoGAN mapping loss after ``search_steps`` (Gamma) iterations.
 

@@ -12,7 +12,7 @@ from numbers import Integral, Real
 from sklearn.utils._param_validation import Interval
 
 from ...scoring import adam, latent_search
-from ...utils.params import Hyperparameter, declare
+from ...utils.params import Hyperparameter, Renamed, declare
 from ...utils.validation import SequenceOf
 from ..gan_base import GAN_HYPERPARAMETERS, GANDetector
 
@@ -21,7 +21,7 @@ SEARCH_HYPERPARAMETERS = {
     "search_steps": Hyperparameter(
         500, [Interval(Integral, 0, None, closed="left")], "int",
         "Adam steps of the latent search, from every start, for every query."),
-    "search_lr": Hyperparameter(
+    "search_learning_rate": Hyperparameter(
         0.01, [Interval(Real, 0, None, closed="neither")], "float", "Adam's learning rate on z in the search."),
     "search_betas": Hyperparameter(
         (0.9, 0.999), [SequenceOf(Interval(Real, 0, 1, closed="left"), length=2)], "tuple of 2 float",
@@ -29,12 +29,16 @@ SEARCH_HYPERPARAMETERS = {
 }
 
 
-@declare({**GAN_HYPERPARAMETERS, **SEARCH_HYPERPARAMETERS})
+# Former names of the search's parameters (the README's changelog), for every class that takes them
+SEARCH_RENAMED = {"search_lr": Renamed(new="search_learning_rate", until="0.2")}
+
+
+@declare({**GAN_HYPERPARAMETERS, **SEARCH_HYPERPARAMETERS}, renamed=SEARCH_RENAMED)
 class LatentSearchDetector(GANDetector):
     """A GAN detector scoring each query by a batched Adam search of the latent space.
 
     Subclasses set ``_n_starts()`` and call ``_search(targets, loss_fn, **options)``,
-    which runs ``search_steps`` Adam steps (``search_lr``, ``search_betas``) from every
+    which runs ``search_steps`` Adam steps (``search_learning_rate``, ``search_betas``) from every
     start for every query and returns the final losses (R, B) and latents (R, B, d).
     """
 
@@ -52,6 +56,6 @@ class LatentSearchDetector(GANDetector):
                                                  device=self.device_)  # (R, d)
 
     def _search(self, targets, loss_fn, **options):
-        optimizer = adam(lr=self.search_lr, betas=tuple(self.search_betas), device=self.device_)
+        optimizer = adam(lr=self.search_learning_rate, betas=tuple(self.search_betas), device=self.device_)
         return latent_search(self.generator_, targets, self.latent_starts_, loss_fn,
                              n_steps=self.search_steps, optimizer=optimizer, **options)

@@ -8,8 +8,9 @@ Eq. 16-17; ``common.py``). The score is Haloui Eq. 20,
 code's ``G(E(x))``) and the feature-matching loss
 ``L_D(x) = ||f_D(x, E(x)) - f_D(G(E(x)), E(x))||`` (Eq. 19), f_D the discriminator's last
 hidden layer. Defaults are the reference code's (``bigan/run_kdd.py``, README): weight 0.1
-on the feature term, i.e. alpha = 0.9, and L1 norms (``--d 1``); dropout 0.2 in D
-(``bigan/kdd_utilities.py``); scoring with moving averages of the weights, decay 0.9999.
+on the feature term, i.e. alpha = 0.9 (``score_weight``), and L1 norms (``--d 1``); dropout
+0.2 in D (``bigan/kdd_utilities.py``); scoring with moving averages of the weights, decay
+0.9999.
 The reference code has no early stopping.
 """
 
@@ -18,19 +19,19 @@ from numbers import Real
 from sklearn.utils._param_validation import Interval
 
 from ...explanation import norm_shares
-from ...utils.params import Hyperparameter, declare, override, pick
+from ...utils.params import Hyperparameter, Renamed, declare, override, pick
 from .common import ALICE_HYPERPARAMETERS, CYCLE_SCORE_HYPERPARAMETERS, ALICEDetector, feature_distance
 
 
 @declare({
     **override(ALICE_HYPERPARAMETERS, dropout={"default": 0.2}, ema_decay={"default": 0.9999}),
-    "alpha": Hyperparameter(
+    "score_weight": Hyperparameter(
         0.9, [Interval(Real, 0, 1, closed="both")], "float in [0, 1]",
         "alpha of Eq. 20, the weight of the reconstruction term (the reference code's weight 0.1 on the feature "
         "term)."),
     **pick(CYCLE_SCORE_HYPERPARAMETERS, "score_norm", score_norm={
         "default": 1, "doc": "p, the norm of both terms (the reference code's ``--d 1``)."}),
-})
+}, renamed={"alpha": Renamed(new="score_weight", until="0.2")})
 class BiGAN(ALICEDetector):
     """EGBAD: scores ``alpha ||x - G(E(x))||_p + (1 - alpha) ||f_D(x, E(x)) - f_D(G(E(x)), E(x))||_p``.
 
@@ -80,7 +81,7 @@ class BiGAN(ALICEDetector):
         x_rec = self.generator_(z)
         residual = (X - x_rec).flatten(1).norm(p=self.score_norm, dim=1)  # L_G, Eq. 18
         features = feature_distance(self.discriminator_xz_, (X, z), (x_rec, z), self.score_norm)  # L_D, Eq. 19
-        return self.alpha * residual + (1 - self.alpha) * features
+        return self.score_weight * residual + (1 - self.score_weight) * features
 
     def _why_not_explained(self):
         return None
@@ -92,4 +93,4 @@ class BiGAN(ALICEDetector):
         z = self.encoder_(X)
         x_rec = self.generator_(z)
         features = feature_distance(self.discriminator_xz_, (X, z), (x_rec, z), self.score_norm)  # L_D, Eq. 19
-        return self.alpha * norm_shares(X - x_rec, self.score_norm), (1 - self.alpha) * features
+        return self.score_weight * norm_shares(X - x_rec, self.score_norm), (1 - self.score_weight) * features

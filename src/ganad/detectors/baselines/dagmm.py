@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import Interval
 from torch import nn
 
 from ...nets.blocks import linear_stack
-from ...utils.params import Hyperparameter, declare, override, pick
+from ...utils.params import Hyperparameter, Renamed, declare, override, pick
 from ..hyperparameters import SHARED_HYPERPARAMETERS, epochs_doc
 from .deep import BASELINE_HYPERPARAMETERS, DeepBaseline, conv_decoder, conv_encoder
 from .losses import dagmm_loss, gmm_parameters, reconstruction_features, sample_energy
@@ -32,7 +32,7 @@ DAGMM_HYPERPARAMETERS = {
         n_epochs={"default": "auto", "doc": epochs_doc("the paper's 200")},
         batch_size={"default": 1024},
         learning_rate={"default": 1e-4}),
-    "n_components": Hyperparameter(
+    "n_mixture_components": Hyperparameter(
         4, [Interval(Integral, 1, None, closed="left")], "int", "K, the mixture components."),
     "estimation_hidden": Hyperparameter(
         10, [Interval(Integral, 1, None, closed="left")], "int",
@@ -58,10 +58,10 @@ class EstimationNetwork(nn.Module):
     rank's part of the global batch's draw); it is active in training mode only.
     """
 
-    def __init__(self, n_in, n_hidden, n_components, dropout):
+    def __init__(self, n_in, n_hidden, n_mixture_components, dropout):
         super().__init__()
         self.hidden = nn.Linear(n_in, n_hidden)
-        self.out = nn.Linear(n_hidden, n_components)
+        self.out = nn.Linear(n_hidden, n_mixture_components)
         self.dropout = dropout
 
     def forward(self, z, generator=None, draw_rows=None):
@@ -73,13 +73,13 @@ class EstimationNetwork(nn.Module):
         return torch.softmax(self.out(h), dim=1)
 
 
-@declare(DAGMM_HYPERPARAMETERS)
+@declare(DAGMM_HYPERPARAMETERS, renamed={"n_components": Renamed(new="n_mixture_components", until="0.2")})
 class DAGMM(DeepBaseline):
     """Deep autoencoding Gaussian mixture model; ``anomaly_score`` is the sample energy.
 
     A compression network (a tanh autoencoder) gives z = [z_c, relative Euclidean distance,
     cosine similarity] (Eq. 1-3); an estimation network predicts soft memberships gamma of
-    ``n_components`` Gaussians (Eq. 4), whose parameters follow from gamma (Eq. 5); both are
+    ``n_mixture_components`` Gaussians (Eq. 4), whose parameters follow from gamma (Eq. 5); both are
     trained end to end on Eq. 7. The score is the sample energy E(z) (Eq. 6) under the
     mixture fitted on the whole training set after training. The defaults are the paper's
     KDDCUP99 settings (§4.3).
@@ -89,12 +89,12 @@ class DAGMM(DeepBaseline):
     encoder_, decoder_ : torch.nn.Module
         The compression network.
     estimation_ : torch.nn.Module
-        The estimation network, z (B, latent_dim + 2) -> gamma (B, n_components).
-    gmm_weights_ : torch.Tensor of shape (n_components,)
+        The estimation network, z (B, latent_dim + 2) -> gamma (B, n_mixture_components).
+    gmm_weights_ : torch.Tensor of shape (n_mixture_components,)
         phi, the mixture weights of Eq. 5 over the training set, float64.
-    gmm_means_ : torch.Tensor of shape (n_components, latent_dim + 2)
+    gmm_means_ : torch.Tensor of shape (n_mixture_components, latent_dim + 2)
         mu, the component means.
-    gmm_covariances_ : torch.Tensor of shape (n_components, latent_dim + 2, latent_dim + 2)
+    gmm_covariances_ : torch.Tensor of shape (n_mixture_components, latent_dim + 2, latent_dim + 2)
         Sigma, the component covariances.
     n_epochs_ : int
         The epochs trained.
@@ -113,7 +113,7 @@ class DAGMM(DeepBaseline):
     >>> from ganad.detectors.baselines import DAGMM
     >>> from ganad.data import make_ring
     >>> X = make_ring(200, random_state=0)
-    >>> detector = DAGMM(n_epochs=1, hidden=(8,), latent_dim=1, n_components=2, batch_size=64,
+    >>> detector = DAGMM(n_epochs=1, hidden=(8,), latent_dim=1, n_mixture_components=2, batch_size=64,
     ...                  random_state=0).fit(X)
     >>> detector.anomaly_score(X[:5]).shape
     (5,)
@@ -131,7 +131,8 @@ class DAGMM(DeepBaseline):
         else:
             encoder = conv_encoder(self.image_shape_, self.conv_width, self.latent_dim)
             decoder = conv_decoder(self.image_shape_, self.conv_width, self.latent_dim)
-        estimation = EstimationNetwork(self.latent_dim + 2, self.estimation_hidden, self.n_components, self.dropout)
+        estimation = EstimationNetwork(self.latent_dim + 2, self.estimation_hidden, self.n_mixture_components,
+                                        self.dropout)
         return {"encoder_": encoder, "decoder_": decoder, "estimation_": estimation}
 
     def _compress(self, X):

@@ -17,13 +17,17 @@ import torch
 _EPS = 1e-9
 
 
-def history_weights(times, *, alpha, beta, n_epochs):
-    """``p_i`` of Eq. 13 over snapshot times ``times``: a float64 tensor summing to 1."""
+def history_weights(times, *, start, decay, n_epochs):
+    """``p_i`` of Eq. 13 over snapshot times ``times``: a float64 tensor summing to 1.
+
+    ``start`` is alpha of Eq. 13 (``HistoryAD``'s ``history_start``), ``decay`` is beta
+    (``history_decay``).
+    """
     times = torch.as_tensor(times, dtype=torch.float64)
-    inside = (times >= alpha - _EPS) & (times <= n_epochs + _EPS)
+    inside = (times >= start - _EPS) & (times <= n_epochs + _EPS)
     if not inside.any():
-        raise ValueError(f"no snapshot lies in [alpha, n_epochs] = [{alpha}, {n_epochs}]")
-    log_weights = -beta * (times - times[inside].min())  # shifted: exp never underflows to all-zero
+        raise ValueError(f"no snapshot lies in [history_start, n_epochs] = [{start}, {n_epochs}]")
+    log_weights = -decay * (times - times[inside].min())  # shifted: exp never underflows to all-zero
     weights = torch.where(inside, log_weights.exp(), torch.zeros_like(times))
     return weights / weights.sum()
 

@@ -7,9 +7,9 @@ detection" (2020), https://arxiv.org/abs/1912.11843. Three steps (§3, Fig. 2):
    more on a small data set, see ``_time_scale``) with Adam, learning rate 5e-4
    decreasing (§4.2), saving the generator and critic ``saves_per_epoch`` = 50 times per
    epoch (``ganad.training.snapshots``);
-2. P_G_hist (Eq. 3, 13): the saved generators between epochs ``alpha`` and ``n_epochs``
-   weighted by ``exp(-beta t)``; ``case=2`` draws half of the latents from a wider prior
-   (§4.4, ``hist.py``);
+2. P_G_hist (Eq. 3, 13): the saved generators between epochs alpha (``history_start``) and
+   ``n_epochs`` weighted by ``exp(-beta t)`` (beta: ``history_decay``); ``case=2`` draws half
+   of the latents from a wider prior (§4.4, ``hist.py``);
 3. D_TV (Eq. 10), the critic's architecture, initialised by the ``exp(-beta t)``-weighted
    average of the saved critics' weights (Eq. 14) or randomly, trained with Adam to
    separate P_data (-1) from P_G_hist (+1) under the soft bound of Eq. 9, lambda = 10.
@@ -20,10 +20,11 @@ critic, and far from the data it extrapolates below every training value, which 
 far rows as the most normal. Below that range the score follows Haloui et al.'s §5.1 rule
 (``ganad.scoring.critic_range``): ``max D_TV(train) + (min D_TV(train) - D_TV(x))``, above
 every training row. Chatillon & Ballester bound D_TV to [-1, 1] on the data and the history
-only (Eq. 9), so they give no rule for rows outside both; this is ours. Paper settings for MNIST (Fig. 5-7): ``n_epochs = 5``,
-``alpha = 1``, ``beta = 3``; for SVHN (Fig. 1): 10, 1, 5. Choices where the paper is silent
-(the schedule of the learning-rate decay, P_Z', D_TV's epochs and learning rate, the
-networks) are listed in this folder's README.md under "Fidelity".
+only (Eq. 9), so they give no rule for rows outside both; this is ours. Paper settings for
+MNIST (Fig. 5-7): ``n_epochs = 5``, alpha = 1 (``history_start``), beta = 3
+(``history_decay``); for SVHN (Fig. 1): 10, 1, 5. Choices where the paper is silent (the
+schedule of the learning-rate decay, P_Z', D_TV's epochs and learning rate, the networks)
+are listed in this folder's README.md under "Fidelity".
 
 Data-parallel (``ganad.training.distributed``): step 1 trains on every rank, each on its
 shard of every batch; the snapshots are taken and kept on rank 0 only, which then runs
@@ -46,7 +47,7 @@ from ...training import distributed
 from ...training.budget import EPOCHS_CONSTRAINT, MIN_UPDATES, training_epochs
 from ...training.history import TrainingHistory
 from ...training.snapshots import SnapshotSchedule, SnapshotStore
-from ...utils.params import Hyperparameter, declare, override
+from ...utils.params import Hyperparameter, Renamed, declare, override
 from ...utils.rng import seeded_init, torch_generator, torch_seed
 from ..gan_base import GAN_HYPERPARAMETERS, GANDetector
 from ..hyperparameters import epochs_doc
@@ -57,9 +58,9 @@ HISTORY_HYPERPARAMETERS = {
     **override(
         GAN_HYPERPARAMETERS,
         n_epochs={"default": "auto",
-                  "doc": epochs_doc("the paper's 5 (MNIST, Fig. 5-7)") + " With \"auto\", Eq. 13's time (``alpha``, "
-                         "``beta``, ``saves_per_epoch``) is measured in fifths of the run, so that the history "
-                         "covers the same part of training as in the paper."},
+                  "doc": epochs_doc("the paper's 5 (MNIST, Fig. 5-7)") + " With \"auto\", Eq. 13's time "
+                         "(``history_start``, ``history_decay``, ``saves_per_epoch``) is measured in fifths of the "
+                         "run, so that the history covers the same part of training as in the paper."},
         learning_rate={"default": 5e-4,
                        "doc": GAN_HYPERPARAMETERS["learning_rate"].doc + " HistoryAD's default is the paper's "
                               "(§4.2), decayed with ``learning_rate_decay``."},
@@ -69,12 +70,13 @@ HISTORY_HYPERPARAMETERS = {
         True, ["boolean"], "bool", "Decay the GAN's learning rate linearly to 0 over its training."),
     "saves_per_epoch": Hyperparameter(
         50, [Interval(Integral, 1, None, closed="left")], "int",
-        "Snapshots of the generator and critic saved per epoch (of Eq. 13's time), from time ``alpha`` on."),
-    "alpha": Hyperparameter(
+        "Snapshots of the generator and critic saved per epoch (of Eq. 13's time), from time ``history_start`` on."),
+    "history_start": Hyperparameter(
         1.0, [Interval(Real, 0, None, closed="left")], "float",
-        "The first epoch of the history (Eq. 13); at most ``n_epochs`` (5 with \"auto\")."),
-    "beta": Hyperparameter(
-        3.0, [Interval(Real, 0, None, closed="left")], "float", "The snapshots' weights ``exp(-beta t)`` (Eq. 13)."),
+        "alpha of Eq. 13, the first epoch of the history; at most ``n_epochs`` (5 with \"auto\")."),
+    "history_decay": Hyperparameter(
+        3.0, [Interval(Real, 0, None, closed="left")], "float",
+        "beta of Eq. 13, the decay per epoch of the snapshots' weights ``exp(-beta t)``."),
     "case": Hyperparameter(
         1, [Interval(Integral, 1, 2, closed="both")], "{1, 2}",
         "2 draws half the latents from ``P_Z'`` = ``wide_prior_scale`` x ``P_Z`` (§4.4)."),
@@ -102,7 +104,8 @@ HISTORY_HYPERPARAMETERS = {
 }
 
 
-@declare(HISTORY_HYPERPARAMETERS)
+@declare(HISTORY_HYPERPARAMETERS, renamed={"alpha": Renamed(new="history_start", until="0.2"),
+                                            "beta": Renamed(new="history_decay", until="0.2")})
 class HistoryAD(GANDetector):
     """Scores samples by D_TV, a bounded critic separating the data from the GAN's training history.
 
@@ -149,8 +152,8 @@ class HistoryAD(GANDetector):
             raise ValueError("HistoryAD cannot resume from a checkpoint: the snapshots taken "
                              "before it are not in the checkpoint; refit from scratch")
         self.n_epochs_ = self._training_epochs(len(X))
-        if self.alpha > self._horizon():
-            raise ValueError(f"alpha={self.alpha} must not exceed n_epochs={self._horizon():g}: "
+        if self.history_start > self._horizon():
+            raise ValueError(f"history_start={self.history_start} must not exceed n_epochs={self._horizon():g}: "
                              "P_G_hist (Eq. 13) uses the snapshots between them")
         self._build_networks()
         store = None  # data-parallel: the snapshots are rank 0's
@@ -174,7 +177,8 @@ class HistoryAD(GANDetector):
     def _fit_history_critic(self, X, store):
         """Steps 2-3 from the snapshots in ``store``: P_G_hist's weights and D_TV; returns them."""
         self.snapshot_times_ = list(store.times)
-        weights = history_weights(store.times, alpha=self.alpha, beta=self.beta, n_epochs=self._horizon())
+        weights = history_weights(store.times, start=self.history_start, decay=self.history_decay,
+                                  n_epochs=self._horizon())
         self.snapshot_weights_ = weights.tolist()
         self._init_tv_critic(store, weights)
         self._fit_tv_critic(X, store, weights)
@@ -185,8 +189,8 @@ class HistoryAD(GANDetector):
         """Eq. 13's time per training epoch: 1, or with ``n_epochs="auto"`` ``paper_epochs / n_epochs_``.
 
         With "auto", a small table trains for more epochs than the paper's 5, and Eq. 13's
-        time (``alpha``, ``beta``, ``saves_per_epoch``) is measured in fifths of the run, so
-        that the history covers the same part of training as in the paper.
+        time (``history_start``, ``history_decay``, ``saves_per_epoch``) is measured in fifths of
+        the run, so that the history covers the same part of training as in the paper.
         """
         return 1.0 if self.n_epochs != "auto" else self.paper_epochs / self.n_epochs_
 
@@ -195,10 +199,10 @@ class HistoryAD(GANDetector):
         return self.n_epochs_ * self._time_scale()
 
     def _step_hook(self, store):
-        """Snapshots from time ``alpha`` on (earlier ones have zero weight) and the learning-rate decay."""
+        """Snapshots from time ``history_start`` on (earlier ones have zero weight) and the learning-rate decay."""
         save = None if store is None else SnapshotSchedule(
             store, {"generator": self.generator_, "critic": self.critic_},
-            saves_per_epoch=self.saves_per_epoch, start=self.alpha)
+            saves_per_epoch=self.saves_per_epoch, start=self.history_start)
         scale = self._time_scale()
 
         def hook(progress, trainer):

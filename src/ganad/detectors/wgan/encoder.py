@@ -19,7 +19,7 @@ from ...scoring.reconstruction import reconstruction_error
 from ...training import distributed
 from ...training.budget import EPOCHS_CONSTRAINT, MIN_UPDATES, training_epochs
 from ...training.encoder import fit_encoder
-from ...utils.params import Hyperparameter, declare
+from ...utils.params import Hyperparameter, Renamed, declare
 from ..gan_base import GAN_HYPERPARAMETERS, GANDetector
 
 ENCODER_EPOCHS = 10  # our choice; the paper gives no schedule
@@ -35,12 +35,13 @@ ENCODER_HYPERPARAMETERS = {
         "auto", EPOCHS_CONSTRAINT, 'int or "auto"',
         f'Epochs of encoder training, the generator frozen. "auto": {ENCODER_EPOCHS}, raised on small data '
         f"until the encoder has made {MIN_UPDATES:,} updates."),
-    "encoder_lr": Hyperparameter(
+    "encoder_learning_rate": Hyperparameter(
         1e-3, [Interval(Real, 0, None, closed="neither")], "float", "Adam's learning rate for the encoder."),
 }
 
 
-@declare({**GAN_HYPERPARAMETERS, **ENCODER_HYPERPARAMETERS})
+@declare({**GAN_HYPERPARAMETERS, **ENCODER_HYPERPARAMETERS},
+         renamed={"encoder_lr": Renamed(new="encoder_learning_rate", until="0.2")})
 class WGANEncoder(GANDetector):
     """Scores samples by the reconstruction error of G(E(x)) (§5.3, Eq. 23).
 
@@ -73,7 +74,7 @@ class WGANEncoder(GANDetector):
         epochs = training_epochs(self.encoder_epochs, paper_epochs=ENCODER_EPOCHS, n_rows=len(X),
                                  batch_size=distributed.global_batch_size(self.batch_size))
         fit_encoder(self.encoder_, self.generator_, X, n_epochs=epochs,
-                    batch_size=self.batch_size, learning_rate=self.encoder_lr,
+                    batch_size=self.batch_size, learning_rate=self.encoder_learning_rate,
                     rng=self._seeded_generator(1), history=self.history_, verbose=self.verbose)
 
     def reconstruct(self, X):
