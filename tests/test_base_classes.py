@@ -6,7 +6,8 @@ import importlib
 
 import pytest
 
-from ganad.base import BaseDetector, TorchDetector
+from ganad.base import TorchDetector
+from ganad.base_detector import BaseDetector
 from ganad.registry import DETECTORS
 
 CLASSICAL = {"kde", "ocsvm", "iforest", "gmm"}

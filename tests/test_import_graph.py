@@ -50,7 +50,7 @@ LAYERS = (
     ("scoring", ("ganad.scoring",)),
     ("training", ("ganad.training",)),
     ("fitted state and model files", ("ganad.fitted_state", "ganad.explanation", "ganad.model_folder")),
-    ("base", ("ganad.base",)),
+    ("base", ("ganad.base_detector", "ganad.base")),  # BaseDetector (numpy rows); TorchDetector (torch networks)
     ("detectors", ("ganad.detectors",)),
     ("registry and loading", ("ganad.registry", "ganad.model_schema", "ganad.io")),
     ("evaluation and interoperability", ("ganad.metrics", "ganad.protocols", "ganad.plots", "ganad.report",

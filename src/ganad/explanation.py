@@ -1,6 +1,6 @@
 """Per-feature explanations of anomaly scores: which input features made a row anomalous.
 
-``detector.explain(X)`` (``base.py``) returns an (n_samples, n_features) float64 array of
+``detector.explain(X)`` (``base_detector.py``) returns an (n_samples, n_features) float64 array of
 contributions in score units, in the original feature order; for images it is the
 flattened C*H*W row, so ``explain(X).reshape(-1, *image_shape)`` is the residual map. It is
 offered by the detectors whose score is a residual of the input or of a latent search;

@@ -2,8 +2,8 @@
 
 A detector's fitted state is its networks (``network_names``), its fitted tensors
 (``fitted_tensors``), its JSON values (``fitted_values``), ``imputer_``, ``scaler_`` and ``offset_``;
-a detector without torch networks (``ganad.base.BaseDetector``, not ``TorchDetector``) has no
-networks and no fitted tensors.
+a detector without torch networks (``ganad.base_detector.BaseDetector``, not ``TorchDetector``)
+has no networks and no fitted tensors.
 ``fit``, ``save_model`` and ``load_model`` all check it here, so that no path keeps, writes
 or reads a model with a NaN or an infinity in it, and no path allocates networks beyond
 ``MAX_NETWORK_PARAMETERS``.

@@ -22,7 +22,8 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..base import BASE_HYPERPARAMETERS, TorchDetector
+from ..base import TorchDetector
+from ..base_detector import BASE_HYPERPARAMETERS
 from ..nets import (DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator, LatentPrior,
                     MLPConfig, MLPCritic, MLPEncoder, MLPGenerator)
 from ..training import TRAINERS

@@ -7,7 +7,7 @@ convolutional networks, and train for some epochs of minibatches; OC-SVM and Dee
 bound a fraction of outliers with nu. Each family takes the ones it uses with
 :func:`~ganad.utils.params.pick`, stating its own default and, where it says more, its own
 wording of the meaning. The defaults below are the GAN phase's where it takes the parameter.
-The parameters every detector takes are ``ganad.base.BASE_HYPERPARAMETERS``; checkpointing is
+The parameters every detector takes are ``ganad.base_detector.BASE_HYPERPARAMETERS``; checkpointing is
 ``ganad.training.checkpoint.CHECKPOINT_HYPERPARAMETERS``.
 """
 

@@ -3,7 +3,7 @@
 A detector with ``impute="median"`` or ``"mean"`` lets NaN through validation (never an
 infinity), fits ``imputer_`` -- each feature's median or mean over the training rows,
 NaN ignored -- and fills every NaN with it before scaling, at fit and at every scoring
-(``ganad.base``). With ``impute=None`` (the default) a NaN is refused as scikit-learn refuses it.
+(``ganad.base_detector``). With ``impute=None`` (the default) a NaN is refused as scikit-learn refuses it.
 """
 
 import numpy as np

@@ -29,7 +29,8 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
-from ...base import BASE_HYPERPARAMETERS, TorchDetector
+from ...base import TorchDetector
+from ...base_detector import BASE_HYPERPARAMETERS
 from ...nets.joint import (JointConfig, build_discriminator_xx, build_discriminator_xz, build_discriminator_zz,
                            build_encoder, build_generator)
 from ...nets.prior import LatentPrior

@@ -1,6 +1,6 @@
 """The classical baselines of ADGAN (Deecke et al. 2018, §4.2, Table 1) through scikit-learn.
 
-Each wraps scikit-learn objects behind the ganad detector contract (``base.py``):
+Each wraps scikit-learn objects behind the ganad detector contract (``base_detector.py``):
 ``anomaly_score`` is the negated normality of the underlying model.
 
 * ``KDE``: PCA, then a Gaussian ``KernelDensity``; the bandwidth by 10-fold
@@ -47,7 +47,7 @@ from sklearn.neighbors import KernelDensity
 from sklearn.svm import OneClassSVM
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 
-from ...base import BASE_HYPERPARAMETERS, BaseDetector
+from ...base_detector import BASE_HYPERPARAMETERS, BaseDetector
 from ...utils.params import Hyperparameter, declare, one_of, override, pick
 from ..hyperparameters import SHARED_HYPERPARAMETERS
 

@@ -16,7 +16,8 @@ from numbers import Real
 
 from sklearn.utils._param_validation import Interval
 
-from ...base import BASE_HYPERPARAMETERS, TorchDetector
+from ...base import TorchDetector
+from ...base_detector import BASE_HYPERPARAMETERS
 from ...nets import blocks
 from ...nets.dcgan import DCGANConfig, DCGANGenerator
 from ...training import distributed

@@ -19,7 +19,8 @@ from numbers import Real
 
 from sklearn.utils._param_validation import Interval
 
-from ...base import BASE_HYPERPARAMETERS, TorchDetector
+from ...base import TorchDetector
+from ...base_detector import BASE_HYPERPARAMETERS
 from ...nets.ganomaly import ganomaly_networks, initialize
 from ...training.fitting import train_adversarially
 from ...training.checkpoint import CHECKPOINT_HYPERPARAMETERS
