@@ -5,14 +5,14 @@ encoder and decoder with batch normalisation, trained to reconstruct normal data
 anomaly score is the reconstruction loss. Tabular rows use fully connected networks.
 """
 
-from ...explanation import exact, mean_squared_terms
 from ...scoring.reconstruction import reconstruction_error
 from ...utils.params import declare
+from ..reconstruction import ReconstructionScore
 from .deep import BASELINE_HYPERPARAMETERS, DeepBaseline, conv_decoder, conv_encoder, mlp_decoder, mlp_encoder
 
 
 @declare(BASELINE_HYPERPARAMETERS)
-class DCAE(DeepBaseline):
+class DCAE(ReconstructionScore, DeepBaseline):
     """Autoencoder scored by its reconstruction error ``mean((x - D(E(x)))^2)``.
 
     Masci et al. (2011)'s stacked convolutional autoencoder as ADGAN uses it (a DCGAN-like
@@ -57,13 +57,3 @@ class DCAE(DeepBaseline):
 
     def _training_losses(self, X, rng):
         return {"reconstruction_loss": reconstruction_error(X, self.reconstruct(X)).mean()}
-
-    def _anomaly_score(self, X):
-        return reconstruction_error(X, self.reconstruct(X))
-
-    def _why_not_explained(self):
-        return None
-
-    def _feature_terms(self, X):
-        """``explain``: ``(x_j - D(E(x))_j)^2 / n_features``, the score's MSE feature by feature (exact)."""
-        return exact(mean_squared_terms(X, self.reconstruct(X)))

@@ -14,13 +14,12 @@ from numbers import Real
 import torch
 from sklearn.utils._param_validation import Interval
 
-from ...explanation import exact, mean_squared_terms
-from ...scoring.reconstruction import reconstruction_error
 from ...training import distributed
 from ...training.budget import EPOCHS_CONSTRAINT, MIN_UPDATES, training_epochs
 from ...training.encoder import fit_encoder
 from ...utils.params import Hyperparameter, Renamed, declare
 from ..gan_base import GAN_HYPERPARAMETERS, GANDetector
+from ..reconstruction import ReconstructionScore
 
 ENCODER_EPOCHS = 10  # our choice; the paper gives no schedule
 
@@ -42,7 +41,7 @@ ENCODER_HYPERPARAMETERS = {
 
 @declare({**GAN_HYPERPARAMETERS, **ENCODER_HYPERPARAMETERS},
          renamed={"encoder_lr": Renamed(new="encoder_learning_rate", until="0.2")})
-class WGANEncoder(GANDetector):
+class WGANEncoder(ReconstructionScore, GANDetector):
     """Scores samples by the reconstruction error of G(E(x)) (§5.3, Eq. 23).
 
     Attributes
@@ -80,13 +79,3 @@ class WGANEncoder(GANDetector):
     def reconstruct(self, X):
         """G(E(x)) for a batch tensor."""
         return self.generator_(self.encoder_(X))
-
-    def _anomaly_score(self, X):
-        return reconstruction_error(X, self.reconstruct(X))
-
-    def _why_not_explained(self):
-        return None
-
-    def _feature_terms(self, X):
-        """``explain``: ``(x_j - G(E(x))_j)^2 / n_features``, the score's MSE feature by feature (exact)."""
-        return exact(mean_squared_terms(X, self.reconstruct(X)))
