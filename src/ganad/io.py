@@ -47,7 +47,6 @@ __all__ = ["CONFIG_FILE", "FORMAT", "FORMAT_VERSION", "HISTORY_PREFIX", "MANIFES
            "params_from_json", "save_model", "user_module_params"]
 
 
-
 def load_model(path, *, device="auto"):
     """Rebuild the detector saved in the folder ``path``, ready to score, on ``device``.
 
@@ -160,8 +159,8 @@ def _check_manifest(path):
     manifest_file = path / MANIFEST_FILE
     if not manifest_file.is_file():
         raise ValueError(f"{path} has no {MANIFEST_FILE}: the model folder is incomplete (an interrupted copy?)")
-    manifest = _read_json(manifest_file)
-    hashes = manifest.get("sha256") if isinstance(manifest, dict) else None
+    recorded = _read_json(manifest_file)
+    hashes = recorded.get("sha256") if isinstance(recorded, dict) else None
     if not isinstance(hashes, dict):
         raise ValueError(f"{manifest_file} is not a ganad manifest")
     for name in (CONFIG_FILE, TENSOR_FILE):

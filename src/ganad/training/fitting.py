@@ -11,9 +11,12 @@ evaluation mode. What differs from phase to phase -- the trainer class, the netw
 seeded generator, the epochs, the objective's own settings -- is passed in.
 """
 
+from .checkpoint import CHECKPOINT_HYPERPARAMETERS
+
 # The training parameters read from a detector's parameters, and their values where it has none
+# (the checkpoint parameters' own defaults, declared once in ``training.checkpoint``)
 TRAINING_DEFAULTS = {"learning_rate": None, "n_critic": None, "verbose": 0,
-                     "checkpoint_path": None, "checkpoint_every": 1, "resume": False}
+                     **{name: p.default for name, p in CHECKPOINT_HYPERPARAMETERS.items()}}
 
 
 def train_adversarially(trainer_class, generator, critic, data, n_epochs, *, params, rng, on_epoch_end=None,
