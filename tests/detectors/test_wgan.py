@@ -10,6 +10,7 @@ import torch
 from sklearn.exceptions import NotFittedError
 
 import ganad
+from ganad.detectors.gan_base import resolved_gp_weight
 from ganad.metrics import auroc
 from ganad.registry import DETECTORS
 from ganad.training import TrainingDivergedError
@@ -193,6 +194,20 @@ def test_reconstruction_is_what_the_score_measures(blobs, name):
 def test_critic_does_not_reconstruct(blobs):
     with pytest.raises(AttributeError, match="does not reconstruct"):
         tiny("wgan-critic").fit(blobs).reconstruction(blobs)
+
+
+@pytest.mark.parametrize(("gp_weight", "n_features", "image_shape", "expected"), [
+    ("auto", 1, None, 0.1), ("auto", 2, None, 0.1), ("auto", 3, None, 10.0), ("auto", 274, None, 10.0),
+    ("auto", 4, (1, 2, 2), 10.0), (1.0, 2, None, 1.0), (0, 6, None, 0.0)])
+def test_auto_gp_weight_is_the_toy_lambda_on_two_features_only(gp_weight, n_features, image_shape, expected):
+    resolved = resolved_gp_weight(gp_weight, n_features=n_features, image_shape=image_shape)
+    assert resolved == expected and isinstance(resolved, float)
+
+
+def test_the_gp_weight_trained_with_is_recorded(blobs):
+    assert tiny("wgan-critic").fit(blobs).gp_weight_ == 10.0  # blobs have more than two features
+    assert tiny("wgan-critic").fit(blobs[:, :2]).gp_weight_ == 0.1
+    assert tiny("wgan-critic", gp_weight=2.5).fit(blobs[:, :2]).gp_weight_ == 2.5
 
 
 def test_an_option_the_objective_ignores_is_warned(blobs):
