@@ -22,6 +22,7 @@ import torch
 
 from defaults_quality import build, make_cell
 from defaults_validation import validation_split
+from ganad.training import TRAINERS
 from ganad.utils.scaling import apply_scaler
 
 
@@ -37,7 +38,7 @@ def curve(method, cell, *, steps, every, n_samples, seed, params=None, data_dir=
     X_train, _, _, image_shape = make_cell(cell, seed, data_dir)
     X_fit, X_held, _ = validation_split(X_train, seed)
     probe = build(method, seed, image_shape, params)
-    n_critic = probe.n_critic or 5
+    n_critic = probe.n_critic or TRAINERS[probe.gan].default_n_critic
     n_batches = math.ceil(len(X_fit) / probe.batch_size)
     detector = build(method, seed, image_shape, {**(params or {}), "n_epochs": math.ceil(steps * n_critic / n_batches)})
     latents = torch.Generator().manual_seed(seed)

@@ -1,4 +1,5 @@
-"""n_epochs="auto": the paper's epochs, raised until training makes 2,000 updates (issue 13)."""
+"""n_epochs="auto": the paper's epochs, raised until training makes 2,000 updates (a GAN: 10,000 critic steps;
+issue 13)."""
 
 import numpy as np
 import pytest
@@ -33,6 +34,21 @@ def test_detectors_resolve_auto_with_their_own_updates_per_batch(monkeypatch):
     dcae = DCAE(hidden=(8,), latent_dim=2, batch_size=32, random_state=0).fit(rows)  # 2 updates per epoch
     assert critic.n_epochs_ == 50 and dcae.n_epochs_ == 50
     assert len(critic.history_["generator_loss"]) == 20
+
+
+def test_a_gan_budget_counts_critic_steps_whatever_the_objective(monkeypatch):
+    """10,000 critic steps by default: 2,000 generator steps of a WGAN (n_critic 5), 10,000 of the
+    original GAN (n_critic 1), at about the same cost."""
+    from ganad import AnoGAN
+
+    assert budget.CRITIC_STEPS_PER_UPDATE * MIN_UPDATES == 10_000
+    monkeypatch.setattr(budget, "MIN_UPDATES", 20)
+    rows = np.random.default_rng(0).normal(size=(64, 2))
+    tiny = {"hidden": (8,), "latent_dim": 2, "batch_size": 32, "random_state": 0}
+    wgan = WGANCritic(**tiny).fit(rows)
+    vanilla = AnoGAN(**tiny, search_steps=1).fit(rows)
+    assert wgan.n_epochs_ == vanilla.n_epochs_ == 50  # 100 critic steps, 2 per epoch
+    assert len(wgan.history_["generator_loss"]) == 20 and len(vanilla.history_["generator_loss"]) == 100
 
 
 def test_history_ad_measures_eq_13_time_in_fifths_of_an_auto_run(monkeypatch):

@@ -27,6 +27,7 @@ from ..base_detector import BASE_HYPERPARAMETERS
 from ..nets import (DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator, LatentPrior,
                     MLPConfig, MLPCritic, MLPEncoder, MLPGenerator)
 from ..training import TRAINERS
+from ..training.budget import CRITIC_STEPS_PER_UPDATE
 from ..training.checkpoint import CHECKPOINT_HYPERPARAMETERS
 from ..training.fitting import train_adversarially
 from ..utils.params import Hyperparameter, declare, one_of, pick
@@ -228,7 +229,8 @@ class GANDetector(TorchDetector):
         return net_config(self)
 
     def _updates_per_batch(self):
-        return 1.0 / (self.n_critic or TRAINERS[self.gan].default_n_critic)
+        """Each batch is one critic step; the budget counts critic steps (``ganad.training.budget``)."""
+        return 1.0 / CRITIC_STEPS_PER_UPDATE
 
     def _build_networks(self):
         """Fresh networks on ``device_``, initialised from ``seed_``; users' modules are copied."""

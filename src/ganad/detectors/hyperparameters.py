@@ -16,7 +16,7 @@ from numbers import Integral, Real
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..nets.prior import PRIORS
-from ..training.budget import EPOCHS_CONSTRAINT, MIN_UPDATES
+from ..training.budget import CRITIC_STEPS_PER_UPDATE, EPOCHS_CONSTRAINT, MIN_UPDATES
 from ..utils.params import Hyperparameter, one_of
 from ..utils.validation import IMAGE_SHAPE, WIDTHS
 
@@ -26,7 +26,8 @@ POSITIVE_INT = Interval(Integral, 1, None, closed="left")
 def epochs_doc(paper):
     """The meaning of ``n_epochs`` for a method whose ``"auto"`` trains at least ``paper`` epochs."""
     return (f'Passes over the training rows. "auto": {paper}, raised on a small data set until the model '
-            f"has made {MIN_UPDATES:,} updates (a GAN: generator steps; ``ganad.training.budget``); an "
+            f"has made {MIN_UPDATES:,} updates (a GAN: {CRITIC_STEPS_PER_UPDATE * MIN_UPDATES:,} critic steps, "
+            f"{MIN_UPDATES:,} generator steps of a WGAN; ``ganad.training.budget``); an "
             "integer is taken as it is.")
 
 

@@ -11,6 +11,14 @@ trains exactly that.
 
 ``MIN_UPDATES = 2000``: the ring demo's budget, 1,878 generator steps, chosen by the MMD
 between generated and held-out normal points (``ganad.cli.demo``, ``ganad.cli.ring_demo``), rounded up.
+
+A GAN detector's budget counts critic steps, ``CRITIC_STEPS_PER_UPDATE * MIN_UPDATES`` =
+10,000: 2,000 generator steps for the WGANs (n_critic = 5), as before, and 10,000 for the
+original GAN (n_critic = 1, AnoGAN), at about the same cost. Chosen on training data only
+(issue 13, ``benchmarks/gan_learning_curve.py``: MMD between generated rows and held-out
+training rows; ``benchmarks/defaults_validation.py``): AnoGAN's GAN at 2,000 generator steps
+was still far from the data (MMD^2 at a quarter of the median distance 0.065 on the ring, 0.096
+on Thyroid) and levelled off from about 5,000 steps (0.026-0.036 and 0.005-0.008 up to 10,000).
 """
 
 import math
@@ -19,6 +27,7 @@ from numbers import Integral
 from sklearn.utils._param_validation import Interval, StrOptions
 
 MIN_UPDATES = 2000
+CRITIC_STEPS_PER_UPDATE = 5  # a GAN's budget: MIN_UPDATES generator steps of a WGAN's n_critic = 5
 EPOCHS_CONSTRAINT = [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})]
 
 
