@@ -10,6 +10,7 @@ from torch import nn
 import ganad
 from ganad.data import make_four_dots, make_four_dots_anomaly_set
 from ganad.detectors.alice import PenaltyDistribution
+from ganad.detectors.alice.common import resolved_learning_rate
 from ganad.detectors.alice.losses import joint_discriminator_loss, joint_generator_loss
 from ganad.detectors.alice.trainer import JointTrainer
 from ganad.metrics import auroc
@@ -222,15 +223,25 @@ def module_parameters(model):
     return [p.detach() for name in model.network_names for p in getattr(model, name).parameters()]
 
 
+@pytest.mark.parametrize("name", ["bigan", "alad", "rcgan"])
+def test_auto_learning_rate_trains_rows_at_1e_4(name, blobs):
+    auto = tiny(name, learning_rate="auto").fit(blobs)
+    assert auto.learning_rate_ == 1e-4 and tiny(name, learning_rate=3e-5).fit(blobs).learning_rate_ == 3e-5
+    same = tiny(name, learning_rate=1e-4).fit(blobs)
+    assert all(torch.equal(a, b) for a, b in zip(module_parameters(auto), module_parameters(same)))
+    assert resolved_learning_rate("auto", image_shape=(1, 28, 28)) == 1e-5  # the reference code's, for images
+
+
 def test_scores_use_the_weight_averages(blobs):
-    """One batch, one epoch: the averages are ``decay * initial + (1 - decay) * trained`` (no bias correction)."""
+    """One batch, one epoch: the averages are ``d * initial + (1 - d) * trained`` with the first update's
+    decay d = min(ema_decay, 1 / 10) (TensorFlow's num_updates warm-up, ``ganad.training.ema``)."""
     one_step = {"batch_size": len(blobs), "n_epochs": 1}
     initial = module_parameters(tiny("alad", **one_step, ema_decay=0.0).set_params(n_epochs=0).fit(blobs))
     trained = module_parameters(tiny("alad", **one_step, ema_decay=0.0).fit(blobs))
     averaged = tiny("alad", **one_step, ema_decay=0.25).fit(blobs)
     assert not all(torch.equal(a, b) for a, b in zip(initial, trained))
     for got, start, end in zip(module_parameters(averaged), initial, trained):
-        torch.testing.assert_close(got, 0.25 * start + 0.75 * end)
+        torch.testing.assert_close(got, 0.1 * start + 0.9 * end)
 
 
 def test_early_stopping_keeps_the_best_epoch_on_held_out_training_rows(blobs):

@@ -20,27 +20,37 @@ def set_weight(module, value):
         module.weight.fill_(value)
 
 
-def test_averages_start_at_the_initial_weights_without_bias_correction():
+def test_averages_start_at_the_initial_weights_and_warm_up_as_tensorflows_num_updates():
     module = scalar_module(1.0)
     average = WeightAverage(module, decay=0.9)
     for value in (3.0, 5.0):
         set_weight(module, value)
         average.update()
-    # 0.9 * (0.9 * 1 + 0.1 * 3) + 0.1 * 5 = 0.9 * 1.2 + 0.5 = 1.58
-    assert average.averages[0].item() == pytest.approx(1.58)
-    assert module.weight.item() == 5.0
+    # decays min(0.9, 1/10) = 0.1, then min(0.9, 2/11): 0.1 * 1 + 0.9 * 3 = 2.8; 2/11 * 2.8 + 9/11 * 5 = 4.6
+    assert average.averages[0].item() == pytest.approx(4.6)
+    assert average.num_updates == 2 and module.weight.item() == 5.0
+
+
+def test_after_the_warm_up_the_decay_is_the_nominal_one():
+    module = scalar_module(1.0)
+    average = WeightAverage(module, decay=0.9)
+    average.num_updates = 81  # (1 + 81) / (10 + 81) = 0.901 > 0.9
+    assert average.current_decay() == 0.9
+    set_weight(module, 3.0)
+    average.update()
+    assert average.averages[0].item() == pytest.approx(0.9 * 1 + 0.1 * 3)
 
 
 def test_applied_swaps_the_averages_in_and_back_out():
     module = scalar_module(1.0)
     average = WeightAverage(module, decay=0.5)
     set_weight(module, 3.0)
-    average.update()  # 0.5 * 1 + 0.5 * 3 = 2
+    average.update()  # decay min(0.5, 0.1): 0.1 * 1 + 0.9 * 3 = 2.8
     with average.applied():
-        assert module.weight.item() == 2.0
+        assert module.weight.item() == pytest.approx(2.8)
     assert module.weight.item() == 3.0
     average.copy_to_module()
-    assert module.weight.item() == 2.0
+    assert module.weight.item() == pytest.approx(2.8)
 
 
 def test_average_state_round_trips_and_checks_its_length():
@@ -50,9 +60,9 @@ def test_average_state_round_trips_and_checks_its_length():
     average.update()
     other = WeightAverage(scalar_module(0.0), decay=0.5)
     other.load_state(average.state())
-    assert other.averages[0].item() == 2.0
+    assert other.averages[0].item() == pytest.approx(2.8) and other.num_updates == 1
     with pytest.raises(ValueError, match="averaged tensors"):
-        other.load_state([])
+        other.load_state({"averages": [], "num_updates": 0})
     with pytest.raises(ValueError, match="decay"):
         WeightAverage(module, decay=1.0)
 

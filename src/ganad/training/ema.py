@@ -3,9 +3,18 @@
 ALAD's and EGBAD's reference code (``alad/run.py``, ``bigan/run_kdd.py``) train with the
 raw weights and score with ``tf.train.ExponentialMovingAverage`` copies of them:
 after each optimiser step of a network, every trainable variable's average becomes
-``decay * average + (1 - decay) * variable``. The averages start at the initial weights
-and are not bias-corrected (no ``num_updates``). Only trainable variables are averaged:
-batch-normalisation statistics are buffers, not parameters, and are used as they are.
+``decay * average + (1 - decay) * variable``, starting at the initial weights. Only
+trainable variables are averaged: batch-normalisation statistics are buffers, not
+parameters, and are used as they are.
+
+Our choice (issue 13): the update uses the ``num_updates`` warm-up of the same TensorFlow
+class, which the reference code does not pass: after t updates the decay is
+``min(decay, (1 + t) / (10 + t))``. Without it the initial weights keep a share
+``decay^t`` of the averages, which is what a small data set leaves: BiGAN's 0.9999 after the
+2,000 steps of the default budget scored with 82 % initial weights, ALAD's 0.999 with 14 %.
+With it that share is below 1e-7 after 2,000 steps, and from ``t = (10 decay - 1) /
+(1 - decay)`` on (8,991 steps for 0.999) the update is the reference's, so the paper-length
+runs (ALAD's, hundreds of thousands of steps) average as before.
 """
 
 import contextlib
@@ -22,11 +31,18 @@ class WeightAverage:
         self.module = module
         self.decay = decay
         self.averages = [p.detach().clone() for p in module.parameters()]
+        self.num_updates = 0
+
+    def current_decay(self):
+        """The decay of the next update: ``min(decay, (1 + t) / (10 + t))`` after t updates."""
+        return min(self.decay, (1 + self.num_updates) / (10 + self.num_updates))
 
     @torch.no_grad()
     def update(self):
         """One averaging step, after an optimiser step of ``module``."""
-        torch._foreach_lerp_(self.averages, list(self.module.parameters()), 1 - self.decay)  # one fused call
+        weight = 1 - self.current_decay()
+        torch._foreach_lerp_(self.averages, list(self.module.parameters()), weight)  # one fused call
+        self.num_updates += 1
 
     @torch.no_grad()
     def copy_to_module(self):
@@ -48,11 +64,13 @@ class WeightAverage:
                     parameter.copy_(value)
 
     def state(self):
-        return list(self.averages)
+        return {"averages": list(self.averages), "num_updates": self.num_updates}
 
     @torch.no_grad()
-    def load_state(self, averages):
+    def load_state(self, state):
+        averages = state["averages"]
         if len(averages) != len(self.averages):
             raise ValueError(f"expected {len(self.averages)} averaged tensors, got {len(averages)}")
         for average, value in zip(self.averages, averages):
             average.copy_(value)
+        self.num_updates = int(state["num_updates"])

@@ -44,6 +44,8 @@ class ALAD(CycleDetector):
         (min, max) of D_xx's logit on the training rows (``score_type="discriminator"``).
     n_epochs_ : int
         The epochs trained.
+    learning_rate_ : float
+        Adam's learning rate trained with (``learning_rate`` with "auto" resolved).
     history_ : ganad.training.history.TrainingHistory
         The training losses per epoch.
 

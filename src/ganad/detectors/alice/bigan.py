@@ -47,6 +47,8 @@ class BiGAN(ALICEDetector):
         G, E and the joint discriminator D(x, z).
     n_epochs_ : int
         The epochs trained.
+    learning_rate_ : float
+        Adam's learning rate trained with (``learning_rate`` with "auto" resolved).
     history_ : ganad.training.history.TrainingHistory
         The training losses per epoch.
 
