@@ -98,13 +98,14 @@ GAN_PHASE = tuple(name for name in GAN_HYPERPARAMETERS if name not in NOT_GAN_PH
 REUSED_GAN = ("generator", "critic", "n_epochs")  # what from_gan sets itself
 
 
-def resolved_gp_weight(gp_weight, *, n_features, image_shape):
+def resolved_gp_weight(gp_weight, *, n_features, image_shape, toy_max_features=TOY_MAX_FEATURES):
     """The gradient-penalty weight lambda that ``gp_weight`` means for rows of ``n_features``.
 
     A number is taken as it is. "auto" is Algorithm 2's lambda = 10 (Haloui et al. §3.4,
     from Gulrajani et al. 2017) for images and for rows of more than two features, and
     lambda = 0.1 for rows of one or two features: Gulrajani et al.'s own code for their 2-D
     toy sets (``gan_toy.py``: "Smaller lambda seems to help for toy tasks specifically").
+    ``toy_max_features`` None takes 0.1 on rows of any width (WGANCritic's rule, see there).
     Haloui et al. add that "the penalization coefficient has to be well defined in order to
     achieve convergence" (§3.4). Chosen on training data only (issue 13,
     ``benchmarks/defaults_validation.py``, held-out training rows against the same rows with
@@ -123,7 +124,8 @@ def resolved_gp_weight(gp_weight, *, n_features, image_shape):
     """
     if gp_weight != "auto":
         return float(gp_weight)
-    return TOY_GP_WEIGHT if image_shape is None and n_features <= TOY_MAX_FEATURES else PAPER_GP_WEIGHT
+    rows_are_toy = toy_max_features is None or n_features <= toy_max_features
+    return TOY_GP_WEIGHT if image_shape is None and rows_are_toy else PAPER_GP_WEIGHT
 
 
 def net_config(detector):
@@ -165,6 +167,7 @@ class GANDetector(TorchDetector):
 
     network_names = ("generator_", "critic_")
     paper_epochs = 30
+    toy_max_features = TOY_MAX_FEATURES  # gp_weight="auto": lambda 0.1 up to this many features (None: all rows)
     network_sources = {}  # fitted network -> the network whose parameter and architecture it copies
 
     @classmethod
@@ -176,7 +179,8 @@ class GANDetector(TorchDetector):
         its own scoring phase (an encoder, latent-search starts, a critic range...). Its
         GAN-phase parameters (``GAN_PHASE``: network shapes, prior, objective, scaling,
         imputation, seed, device...) are ``fitted``'s, so that its networks and the space its
-        rows are scaled into match the trained ones; ``params`` sets the others and may
+        rows are scaled into match the trained ones (``gp_weight``: the lambda ``fitted``
+        trained with, ``gp_weight_``); ``params`` sets the others and may
         override these. Fit it on the rows ``fitted`` was fitted on. Like every detector built
         on networks of your own, it cannot be saved (save ``fitted`` instead).
 
@@ -221,7 +225,7 @@ class GANDetector(TorchDetector):
         fixed = sorted(set(params) & set(REUSED_GAN))
         if fixed:
             raise ValueError(f"from_gan sets {', '.join(REUSED_GAN)} itself; got {fixed}")
-        source = fitted.get_params()
+        source = {**fitted.get_params(), **({"gp_weight": fitted.gp_weight_} if hasattr(fitted, "gp_weight_") else {})}
         return cls(**{**{name: source[name] for name in GAN_PHASE}, **params,
                       "generator": fitted.generator_, "critic": fitted.critic_, "n_epochs": 0})
 
@@ -266,7 +270,8 @@ class GANDetector(TorchDetector):
         options = {name: getattr(self, name) for name in TRAINER_OPTIONS[self.gan]}
         if "gp_weight" in options:
             self.gp_weight_ = options["gp_weight"] = resolved_gp_weight(
-                self.gp_weight, n_features=self.n_features_in_, image_shape=self.image_shape_)
+                self.gp_weight, n_features=self.n_features_in_, image_shape=self.image_shape_,
+                toy_max_features=self.toy_max_features)
         return options
 
     def _fit_model(self, X):
