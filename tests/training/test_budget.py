@@ -38,7 +38,7 @@ def test_detectors_resolve_auto_with_their_own_updates_per_batch(monkeypatch):
 
 def test_a_gan_budget_counts_critic_steps_whatever_the_objective(monkeypatch):
     """10,000 critic steps by default: 2,000 generator steps of a WGAN (n_critic 5), 10,000 of the
-    original GAN (n_critic 1), at about the same cost."""
+    original GAN (n_critic 1)."""
     from ganad import AnoGAN
 
     assert budget.CRITIC_STEPS_PER_UPDATE * MIN_UPDATES == 10_000

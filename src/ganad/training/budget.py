@@ -14,7 +14,8 @@ between generated and held-out normal points (``ganad.cli.demo``, ``ganad.cli.ri
 
 A GAN detector's budget counts critic steps, ``CRITIC_STEPS_PER_UPDATE * MIN_UPDATES`` =
 10,000: 2,000 generator steps for the WGANs (n_critic = 5), as before, and 10,000 for the
-original GAN (n_critic = 1, AnoGAN), at about the same cost. Chosen on training data only
+original GAN (n_critic = 1, AnoGAN), at up to twice the cost (each of its steps updates the
+generator too: 10,000 + 10,000 network updates against 10,000 + 2,000). Chosen on training data only
 (issue 13, ``benchmarks/gan_learning_curve.py``: MMD between generated rows and held-out
 training rows; ``benchmarks/defaults_validation.py``): AnoGAN's GAN at 2,000 generator steps
 was still far from the data (MMD^2 at a quarter of the median distance 0.065 on the ring, 0.096
