@@ -84,6 +84,16 @@ def test_checkpoint_without_fingerprint_is_refused(data, checkpoint):
         tiny("wgan-critic", n_epochs=3, checkpoint_path=checkpoint, resume=True).fit(data)
 
 
+def test_checkpoint_of_averages_without_warm_up_is_refused(data, checkpoint):
+    """Averages written before the num_updates warm-up (0.1.0) are not resumed as if they had one."""
+    tiny("bigan", checkpoint_path=checkpoint).fit(data)
+    state = load_checkpoint(checkpoint)
+    state["fingerprint"]["ema_decay"] = "0.9999"  # as 0.1.0 wrote it
+    save_checkpoint(checkpoint, state)
+    with pytest.raises(ValueError, match=r"ema_decay=0\.9999, this fit asks ema_decay=0\.9999 \(num_updates warm-up\)"):
+        tiny("bigan", n_epochs=3, checkpoint_path=checkpoint, resume=True).fit(data)
+
+
 def trainer():
     generator, critic = nn.Linear(2, 2), nn.Linear(2, 1)
     generator_optimizer, critic_optimizer = WGANGPTrainer.make_optimizers(generator, critic)

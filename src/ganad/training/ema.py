@@ -21,6 +21,8 @@ import contextlib
 
 import torch
 
+WARMUP = "num_updates"  # the warm-up, named in checkpoint fingerprints so that 0.1.0's averages are not resumed
+
 
 class WeightAverage:
     """Moving averages of ``module``'s parameters with a fixed ``decay`` in [0, 1)."""

@@ -36,7 +36,7 @@ import torch
 from ...training import distributed
 from ...training.checkpoint import describe
 from ...training.early_stopping import EarlyStopping
-from ...training.ema import WeightAverage
+from ...training.ema import WARMUP, WeightAverage
 from ...training.losses import discriminator_loss, generator_loss
 from ...training.optim import adam
 from ...nets.freeze import eval_mode
@@ -68,7 +68,8 @@ class JointTrainer(AdversarialTrainer):
         self.early_stopping = None if validation is None else EarlyStopping(patience)
 
     def training_options(self):
-        return {"penalty": describe(self.penalty), "ema_decay": self.ema_decay,
+        averaging = self.ema_decay if self.averages is None else f"{self.ema_decay} ({WARMUP} warm-up)"
+        return {"penalty": describe(self.penalty), "ema_decay": averaging,
                 "patience": None if self.early_stopping is None else self.early_stopping.patience}
 
     def _forward(self, x):
