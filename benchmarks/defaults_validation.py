@@ -32,6 +32,7 @@ import torch
 
 from defaults_quality import build, expand_cells, make_cell
 from ganad.metrics import auroc
+from ganad.training import budget
 
 VALIDATION_FRACTION = 0.2
 
@@ -61,9 +62,12 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--min-updates", type=int, default=budget.MIN_UPDATES,
+                        help="the \"auto\" budget's minimum updates (ganad.training.budget.MIN_UPDATES) for this run")
     parser.add_argument("--csv")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
+    budget.MIN_UPDATES = args.min_updates
     variants = [json.loads(text) for text in args.variants]
     rows = []
     for cell in expand_cells(args.cells):
@@ -75,8 +79,9 @@ def main(argv=None):
         for params in variants:
             value = validation_auroc(args.method, params, X_train, image_shape, args.seed)
             rows.append({"method": args.method, "cell": cell, "params": json.dumps(params, sort_keys=True),
-                         "seed": args.seed, "validation_auroc": round(value, 4)})
-            print(f"{args.method:<12} {cell:<12} {rows[-1]['params']:<40} {value:.3f}", flush=True)
+                         "min_updates": args.min_updates, "seed": args.seed, "validation_auroc": round(value, 4)})
+            print(f"{args.method:<12} {cell:<12} {rows[-1]['params']:<40} {args.min_updates:>6} {value:.3f}",
+                  flush=True)
     if args.csv:
         with open(args.csv, "a", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))

@@ -59,6 +59,7 @@ class TorchDetector(BaseDetector):
     network_names = ()  # fitted torch modules, written by ganad.model_folder.save_model
     fitted_tensors = ()  # tensor fitted attributes beyond the networks
     paper_epochs = None  # the paper's epochs: the floor of n_epochs="auto" (ganad.training.budget)
+    min_updates = None  # n_epochs="auto"'s minimum updates on rows; None: budget.MIN_UPDATES
 
     def _set_run_state(self, n_features):
         """``image_shape_``, ``seed_`` and ``device_``: what the networks are built from."""
@@ -85,7 +86,8 @@ class TorchDetector(BaseDetector):
         return training_epochs(self.n_epochs if n_epochs is None else n_epochs,
                                paper_epochs=self.paper_epochs if paper_epochs is None else paper_epochs,
                                n_rows=n_rows, batch_size=distributed.global_batch_size(self.batch_size),
-                               updates_per_batch=self._updates_per_batch())
+                               updates_per_batch=self._updates_per_batch(),
+                               min_updates=self.min_updates if self.image_shape_ is None else None)
 
     def _updates_per_batch(self):
         """Updates of the fitted model per minibatch (a GAN's generator: 1 / n_critic)."""

@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ...nets.blocks import linear_stack
+from ...training.budget import LONG_MIN_UPDATES
 from ...utils.params import Hyperparameter, declare, one_of, override, pick
 from ..hyperparameters import SHARED_HYPERPARAMETERS, epochs_doc
 from .deep import BASELINE_HYPERPARAMETERS, DeepBaseline
@@ -35,7 +36,7 @@ SVDD_HYPERPARAMETERS = {
                             "support rule is off."},
         conv_width={"doc": "Channels of phi's first convolution, the second having half as many (``image_shape`` "
                            "only)."},
-        n_epochs={"default": "auto", "doc": epochs_doc("Ruff et al.'s 150")},
+        n_epochs={"default": "auto", "doc": epochs_doc("Ruff et al.'s 150", LONG_MIN_UPDATES)},
         batch_size={"default": 200},
         learning_rate={"default": 1e-4},
         weight_decay={"default": 5e-7, "doc": "lambda, Adam's weight decay (an L2 penalty on the weights)."}),
@@ -114,6 +115,7 @@ class DeepSVDD(DeepBaseline):
 
     network_names = ("network_",)
     paper_epochs = 150
+    min_updates = LONG_MIN_UPDATES  # its validation AUROC rose up to 10,000 updates (ganad.training.budget)
     fitted_values = ("radius_",)
     fitted_tensors = ("center_",)
 

@@ -16,7 +16,9 @@ from torch import nn
 
 from ...nets.blocks import conv_encoder, linear_stack
 from ...nets.dcgan import DCGANConfig
+from ...training.budget import LONG_MIN_UPDATES
 from ...utils.params import Hyperparameter, declare, one_of, override
+from ..hyperparameters import epochs_doc
 from .deep import BASELINE_HYPERPARAMETERS, DeepBaseline
 from ...explanation import exact
 from .losses import dsebm_energy, score_matching_error
@@ -28,6 +30,7 @@ DSEBM_HYPERPARAMETERS = {
         hidden={"doc": "Widths of h's fully connected layers (softplus between them); for images, ``hidden[-1]`` is "
                        "the number of features h gives after its convolutions."},
         latent_dim={"doc": "Not used by DSEBM (it has no code); kept so the deep baselines share one signature."},
+        n_epochs={"doc": epochs_doc("50", 2 * LONG_MIN_UPDATES)},
         image_shape={"doc": "Rows are flattened images of this shape, square with a side that halves to 4x4 or "
                             "more (28x28, 32x32, ...): h is DCGAN's stride-2 convolutions (no batch norm) then a "
                             "linear layer, pixels are expected in [-1, 1], and the support rule is off."}),
@@ -120,6 +123,7 @@ class DSEBM(DeepBaseline):
     """
 
     network_names = ("energy_",)
+    min_updates = 2 * LONG_MIN_UPDATES  # its validation AUROC still rose at 20,000 updates (ganad.training.budget)
 
     def _make_networks(self):
         if self.image_shape_ is None:

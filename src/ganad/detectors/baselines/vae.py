@@ -23,7 +23,9 @@ from numbers import Integral
 import torch
 from sklearn.utils._param_validation import Interval
 
-from ...utils.params import Hyperparameter, declare
+from ...training.budget import LONG_MIN_UPDATES
+from ...utils.params import Hyperparameter, declare, override
+from ..hyperparameters import epochs_doc
 from .deep import (BASELINE_HYPERPARAMETERS, DeepBaseline, conv_decoder, conv_encoder,
                    mlp_decoder, mlp_encoder)
 from .losses import gaussian_kl, gaussian_nll_terms, negative_elbo
@@ -32,7 +34,7 @@ MIN_LOG_VARIANCE = 2 * math.log(0.01)  # the decoder's sigma >= 0.01 (rows)
 
 
 @declare({
-    **BASELINE_HYPERPARAMETERS,
+    **override(BASELINE_HYPERPARAMETERS, n_epochs={"doc": epochs_doc("50", LONG_MIN_UPDATES)}),
     "n_score_samples": Hyperparameter(
         0, [Interval(Integral, 0, None, closed="left")], "int",
         "The number of Monte-Carlo draws of z used to estimate the ELBO at scoring. 0 evaluates it at "
@@ -72,6 +74,7 @@ class VAE(DeepBaseline):
     """
 
     network_names = ("encoder_", "decoder_")
+    min_updates = LONG_MIN_UPDATES  # its validation AUROC rose up to 10,000 updates (ganad.training.budget)
 
     def _make_networks(self):
         # The encoder outputs mu and log sigma^2 side by side: (B, 2 * latent_dim); on rows the
