@@ -13,8 +13,10 @@ must not be chosen from it. This script carves a validation split from each cell
   lab values);
 * the metric is the AUROC of ``anomaly_score`` on those 2 x 20 % rows.
 
-No test row and no label is read. One line per (cell, setting) goes to stdout; ``--csv``
-appends the rows to a file.
+No test row and no label is read. One line per (cell, setting) goes to stdout (the AUROC, then
+the mean anomaly score of the held-out rows: a held-out loss where the score is one, as the
+VAE's negative ELBO); ``--csv`` appends the rows to a file. ``--min-updates N`` sets the
+``n_epochs="auto"`` budget's minimum (``ganad.training.budget.MIN_UPDATES``) for the run.
 
     PYTHONPATH=src python benchmarks/defaults_validation.py dsebm \\
         --variants '{"score_type": "energy"}' '{"score_type": "reconstruction"}' \\
@@ -48,10 +50,13 @@ def validation_split(X_train, seed):
 
 
 def validation_auroc(method, params, X_train, image_shape, seed):
+    """``(AUROC, mean anomaly score of the held-out rows)``; the latter is a held-out loss where the score is
+    one (VAE: the negative ELBO)."""
     X_fit, X_normal, X_permuted = validation_split(X_train, seed)
     detector = build(method, seed, image_shape, params).fit(X_fit)
     labels = np.r_[np.zeros(len(X_normal)), np.ones(len(X_permuted))]
-    return auroc(labels, np.r_[detector.anomaly_score(X_normal), detector.anomaly_score(X_permuted)])
+    normal_scores = detector.anomaly_score(X_normal)
+    return auroc(labels, np.r_[normal_scores, detector.anomaly_score(X_permuted)]), float(np.mean(normal_scores))
 
 
 def main(argv=None):
@@ -77,11 +82,12 @@ def main(argv=None):
             print(f"{cell}: data missing ({error})", file=sys.stderr)
             continue
         for params in variants:
-            value = validation_auroc(args.method, params, X_train, image_shape, args.seed)
+            value, held_out_score = validation_auroc(args.method, params, X_train, image_shape, args.seed)
             rows.append({"method": args.method, "cell": cell, "params": json.dumps(params, sort_keys=True),
-                         "min_updates": args.min_updates, "seed": args.seed, "validation_auroc": round(value, 4)})
-            print(f"{args.method:<12} {cell:<12} {rows[-1]['params']:<40} {args.min_updates:>6} {value:.3f}",
-                  flush=True)
+                         "min_updates": args.min_updates, "seed": args.seed, "validation_auroc": round(value, 4),
+                         "held_out_score": held_out_score})
+            print(f"{args.method:<12} {cell:<12} {rows[-1]['params']:<40} {args.min_updates:>6} {value:.3f} "
+                  f"{held_out_score:.4g}", flush=True)
     if args.csv:
         with open(args.csv, "a", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
