@@ -151,7 +151,7 @@ def build(method, seed, image_shape, params=None):
         init["scaling"] = "standard"
     elif "image_shape" in cls().get_params():
         init["image_shape"] = image_shape
-    return cls(**init, **(params or {}))
+    return cls(**{**init, **(params or {})})
 
 
 def run_job(method, cell, seed, data, params=None, time_limit=None):
