@@ -185,3 +185,17 @@ def test_dsebm_reconstruction_score_is_the_energy_gradient(cloud, fitted):
     (grad,) = torch.autograd.grad(model.energy_(x).sum(), x)
     np.testing.assert_allclose(model.anomaly_score(X), grad.pow(2).sum(dim=1).numpy(), rtol=1e-5)
     assert auroc(cloud[2], model.anomaly_score(cloud[1])) >= 0.9
+
+
+def test_vae_anneals_the_kl_term_over_its_warm_up_then_trains_the_elbo():
+    """kl_warmup = 0.5 of 4 epochs: the KL weight is 1/2 in epoch 0, then 1 (Bowman et al. 2016's annealing)."""
+    from ganad.detectors.baselines import VAE
+
+    rows = np.random.default_rng(0).normal(size=(64, 3))
+    model = VAE(hidden=(8,), latent_dim=2, batch_size=32, n_epochs=4, kl_warmup=0.5, random_state=0).fit(rows)
+    annealed, elbo, kl = (np.asarray(model.history_[key]) for key in ("annealed_negative_elbo", "negative_elbo", "kl"))
+    np.testing.assert_allclose(annealed[:2], elbo[:2] - 0.5 * kl[:2], rtol=1e-5)
+    np.testing.assert_allclose(annealed[2:], elbo[2:], rtol=1e-5)
+    assert not hasattr(model, "_kl_weight")
+    plain = VAE(hidden=(8,), latent_dim=2, batch_size=32, n_epochs=1, kl_warmup=0.0, random_state=0).fit(rows)
+    np.testing.assert_allclose(plain.history_["annealed_negative_elbo"], plain.history_["negative_elbo"], rtol=1e-5)
