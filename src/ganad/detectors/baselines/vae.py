@@ -25,7 +25,9 @@ warm-up 0 / 0.1 / 0.5 of the epochs: ring 2.84 / 0.37 / 0.36, loop 1.96 / 1.01 /
 2.06 / 1.03 / 1.11, four_dots -0.47 / -0.19 / -0.50, Thyroid 2.86 / 2.54 / 2.41, Arrhythmia
 4.4e5 / 8.7e5 / 3.1e5, KDDCUP99 -356 / -345 / -370, Musk -15.8 / 13.1 / -1.6: 0.5 is best
 or near on all but Musk (``benchmarks/defaults_validation.py vae --variants '{"kl_warmup": 0}'
-'{"kl_warmup": 0.1}' '{}'``, whose second column is that held-out mean).
+'{"kl_warmup": 0.1}' '{}'``, whose second column is that held-out mean). On images it is
+neutral (MNIST digits 0 / 1, 400 training images, validation anomalies other digits' training
+images: 770.6 / 737.6 nats without, 771.8 / 736.6 with), so one rule serves both.
 """
 
 import math
