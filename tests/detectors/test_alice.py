@@ -232,6 +232,15 @@ def test_auto_learning_rate_trains_rows_at_1e_4(name, blobs):
     assert resolved_learning_rate("auto", image_shape=(1, 28, 28)) == 1e-5  # the reference code's, for images
 
 
+@pytest.mark.parametrize(("name", "rate"), [("bigan", 1e-4), ("alad", 1e-4), ("rcgan", 1e-5)])
+def test_auto_learning_rate_on_images_is_each_detectors_own(name, rate):
+    """BiGAN and ALAD train images at 1e-4, RCGAN at the reference codes' 1e-5 (each chosen on validation images)."""
+    images = np.random.default_rng(0).uniform(-1, 1, size=(4, 16 * 16)).astype(np.float32)
+    model = DETECTORS[name](image_shape=(1, 16, 16), latent_dim=2, conv_width=4, batch_size=4, n_epochs=1,
+                            ema_decay=0.0, random_state=0).fit(images)
+    assert model.learning_rate_ == rate
+
+
 def test_scores_use_the_weight_averages(blobs):
     """One batch, one epoch: the averages are ``d * initial + (1 - d) * trained`` with the first update's
     decay d = min(ema_decay, 1 / 10) (TensorFlow's num_updates warm-up, ``ganad.training.ema``)."""

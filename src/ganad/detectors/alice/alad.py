@@ -19,7 +19,8 @@ import dataclasses
 
 from ...utils.params import Hyperparameter, declare, override
 from ...utils.validation import WIDTHS
-from .common import ALICE_HYPERPARAMETERS, CYCLE_HYPERPARAMETERS, CYCLE_SCORE_HYPERPARAMETERS, CycleDetector
+from .common import (ALICE_HYPERPARAMETERS, CYCLE_HYPERPARAMETERS, CYCLE_SCORE_HYPERPARAMETERS, ROWS_LEARNING_RATE,
+                     CycleDetector)
 
 
 @declare({
@@ -73,6 +74,7 @@ class ALAD(CycleDetector):
     (5,)
     """
 
+    image_learning_rate = ROWS_LEARNING_RATE  # 1e-4 on images too: its validation there (resolved_learning_rate)
     discriminators = ("xz", "xx", "zz")
     network_names = ("generator_", "encoder_", "discriminator_xz_", "discriminator_xx_", "discriminator_zz_")
 

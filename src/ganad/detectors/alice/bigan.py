@@ -20,7 +20,8 @@ from sklearn.utils._param_validation import Interval
 
 from ...explanation import norm_shares
 from ...utils.params import Hyperparameter, Renamed, declare, override, pick
-from .common import ALICE_HYPERPARAMETERS, CYCLE_SCORE_HYPERPARAMETERS, ALICEDetector, feature_distance
+from .common import (ALICE_HYPERPARAMETERS, CYCLE_SCORE_HYPERPARAMETERS, ROWS_LEARNING_RATE, ALICEDetector,
+                     feature_distance)
 
 
 @declare({
@@ -75,6 +76,7 @@ class BiGAN(ALICEDetector):
     (5,)
     """
 
+    image_learning_rate = ROWS_LEARNING_RATE  # 1e-4 on images too: its validation there (resolved_learning_rate)
     discriminators = ("xz",)
     network_names = ("generator_", "encoder_", "discriminator_xz_")
 
