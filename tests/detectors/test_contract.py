@@ -169,11 +169,14 @@ def test_an_invalid_parameter_is_a_value_error_naming_it(name, param, value, row
 
 @pytest.mark.parametrize("name", RESUMABLE)
 def test_resumed_training_equals_uninterrupted(name, rows, tmp_path):
-    straight = make(name, n_epochs=3).fit(rows)
+    # the VAE's KL annealing spans a share of n_epochs, so only a run without it may be extended
+    # (tests/reliability/test_resume.py::test_a_kl_annealed_vae_resumes_only_a_run_of_the_same_length)
+    plain = {"kl_warmup": 0.0} if name == "vae" else {}
+    straight = make(name, n_epochs=3, **plain).fit(rows)
     checkpoint = tmp_path / "run.ckpt"
-    make(name, n_epochs=2, checkpoint_path=checkpoint).fit(rows)
+    make(name, n_epochs=2, checkpoint_path=checkpoint, **plain).fit(rows)
     assert checkpoint.exists() and not list(tmp_path.glob("*.tmp"))
-    resumed = make(name, n_epochs=3, checkpoint_path=checkpoint, resume=True).fit(rows)
+    resumed = make(name, n_epochs=3, checkpoint_path=checkpoint, resume=True, **plain).fit(rows)
     expected, got = fitted_tensors(straight), fitted_tensors(resumed)
     assert got.keys() == expected.keys()
     for key, tensor in expected.items():

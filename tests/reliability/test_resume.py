@@ -101,6 +101,19 @@ def trainer():
                          critic_optimizer=critic_optimizer, n_critic=1, batch_size=16, rng=torch.Generator())
 
 
+def test_a_kl_annealed_vae_resumes_only_a_run_of_the_same_length(data, checkpoint):
+    """The VAE's KL schedule is a share of ``n_epochs``: extending the run would anneal over other epochs."""
+    def vae(**params):
+        return DETECTORS["vae"](**{**QUICK_PARAMS["vae"], "batch_size": 16, "random_state": 0,
+                                   "checkpoint_path": checkpoint, **params})
+
+    vae(n_epochs=2).fit(data)
+    with pytest.raises(ValueError, match=r"n_epochs=2\b.*this fit asks .*n_epochs=3\b"):
+        vae(n_epochs=3, resume=True).fit(data)
+    vae(n_epochs=3, kl_warmup=0.0).fit(data)
+    assert vae(n_epochs=4, kl_warmup=0.0, resume=True).fit(data).n_epochs_ == 4  # without annealing it may extend
+
+
 def test_fingerprint_is_deterministic():
     data = torch.randn(64, 2)
     assert trainer().fingerprint(data) == trainer().fingerprint(data.clone())

@@ -26,20 +26,24 @@ def negative_elbo(x, x_hat, mu, logvar, log_variance=None):
     return gaussian_nll_terms(x, x_hat, log_variance).sum(dim=1) + gaussian_kl(mu, logvar)
 
 
+MAX_LOG_VARIANCE = 80.0  # gaussian_nll_terms: exp(log sigma^2) stays finite in float32 (it overflows above 88.7)
+
+
 def gaussian_nll_terms(x, x_hat, log_variance=None):
     """``-log N(x_j; x_hat_j, sigma_j^2) = (x_j - x_hat_j)^2 / (2 sigma_j^2) + log(2 pi sigma_j^2) / 2``.
 
     Per feature, (B, ...) -> (B, d): the terms of ``negative_elbo``'s reconstruction part
-    (``VAE.explain``). ``log_variance`` None means sigma_j = 1. The squared error is multiplied
-    by ``exp(-log sigma^2)`` rather than divided by ``exp(log sigma^2)``: above log sigma^2 =
-    88.7 the latter overflows float32 and its gradient is inf / inf = NaN (a VAE on Arrhythmia's
-    sparse features reached 104), where the former underflows to a zero gradient.
+    (``VAE.explain``). ``log_variance`` None means sigma_j = 1. In the squared error's divisor
+    ``exp(log sigma^2)`` the log variance is capped at ``MAX_LOG_VARIANCE`` = 80: above 88.7
+    exp overflows float32 and the gradient becomes 0 * inf = NaN (a VAE on Arrhythmia's sparse
+    features reached 104); below the cap the value is unchanged, and above it the term is 0
+    to float32 precision either way.
     """
     squared = (x - x_hat).pow(2).flatten(1)
     if log_variance is None:
         return 0.5 * squared + 0.5 * math.log(2 * math.pi)
     log_variance = log_variance.flatten(1)
-    return 0.5 * (squared * (-log_variance).exp() + log_variance + math.log(2 * math.pi))
+    return 0.5 * (squared / log_variance.clamp_max(MAX_LOG_VARIANCE).exp() + log_variance + math.log(2 * math.pi))
 
 
 def squared_distance(features, center):

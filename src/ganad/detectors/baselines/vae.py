@@ -136,6 +136,14 @@ class VAE(DeepBaseline):
         z = mu + (0.5 * logvar).exp() * eps  # reparameterisation, Eq. 10's L = 1 sample
         return (*self.decode(z), mu, logvar)
 
+    def _fit_settings(self):
+        """With KL annealing the schedule is a share of the run, so a checkpoint resumes only a run of the
+        same ``n_epochs`` (a longer one anneals over more epochs)."""
+        settings = super()._fit_settings()
+        if self.kl_warmup:
+            settings["n_epochs"] = self.n_epochs
+        return settings
+
     def _run_epoch(self, X, optimizer, rng, epoch):
         self._kl_weight = kl_weight(epoch, self.n_epochs_, self.kl_warmup)
         try:
