@@ -125,7 +125,6 @@ CYCLE_SCORE_HYPERPARAMETERS = {
 }
 
 
-@declare(ALICE_HYPERPARAMETERS)
 def resolved_learning_rate(learning_rate, *, image_shape, image_rate=REFERENCE_LEARNING_RATE):
     """Adam's learning rate that ``learning_rate`` means: a number as it is; "auto" (issue 13)
     ``ROWS_LEARNING_RATE`` = 1e-4 for rows, ``image_rate`` for images (the detector's
@@ -151,6 +150,7 @@ def resolved_learning_rate(learning_rate, *, image_shape, image_rate=REFERENCE_L
     return image_rate if image_shape is not None else ROWS_LEARNING_RATE
 
 
+@declare(ALICE_HYPERPARAMETERS)
 class ALICEDetector(TorchDetector):
     """E and G trained against joint discriminators; subclasses pick them and the score.
 
