@@ -225,7 +225,9 @@ class GANDetector(TorchDetector):
         fixed = sorted(set(params) & set(REUSED_GAN))
         if fixed:
             raise ValueError(f"from_gan sets {', '.join(REUSED_GAN)} itself; got {fixed}")
-        source = {**fitted.get_params(), **({"gp_weight": fitted.gp_weight_} if hasattr(fitted, "gp_weight_") else {})}
+        source = fitted.get_params()
+        if hasattr(fitted, "gp_weight_"):
+            source["gp_weight"] = fitted.gp_weight_
         return cls(**{**{name: source[name] for name in GAN_PHASE}, **params,
                       "generator": fitted.generator_, "critic": fitted.critic_, "n_epochs": 0})
 

@@ -27,13 +27,12 @@ def epochs_doc(paper, min_updates=None):
     """The meaning of ``n_epochs`` for a method whose ``"auto"`` trains at least ``paper`` epochs and, on a
     small data set, at least ``min_updates`` updates on rows (None: ``MIN_UPDATES``)."""
     if min_updates is None:
-        return (f'Passes over the training rows. "auto": {paper}, raised on a small data set until the model '
-                f"has made {MIN_UPDATES:,} updates (a GAN: {CRITIC_STEPS_PER_UPDATE * MIN_UPDATES:,} critic steps, "
-                f"{MIN_UPDATES:,} generator steps of a WGAN; ``ganad.training.budget``); an "
-                "integer is taken as it is.")
+        minimum = (f"{MIN_UPDATES:,} updates (a GAN: {CRITIC_STEPS_PER_UPDATE * MIN_UPDATES:,} critic steps, "
+                   f"{MIN_UPDATES:,} generator steps of a WGAN")
+    else:
+        minimum = f"{min_updates:,} updates on rows ({MIN_UPDATES:,} on images"
     return (f'Passes over the training rows. "auto": {paper}, raised on a small data set until the model '
-            f"has made {min_updates:,} updates on rows ({MIN_UPDATES:,} on images; ``ganad.training.budget``); an "
-            "integer is taken as it is.")
+            f"has made {minimum}; ``ganad.training.budget``); an integer is taken as it is.")
 
 
 SHARED_HYPERPARAMETERS = {

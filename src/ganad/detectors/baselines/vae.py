@@ -153,10 +153,9 @@ class VAE(DeepBaseline):
 
     def _training_losses(self, X, rng):
         x_hat, log_variance, mu, logvar = self._elbo_terms(X, rng)
-        kl = gaussian_kl(mu, logvar)
-        loss = gaussian_nll_terms(X, x_hat, log_variance).sum(dim=1) + self._kl_weight * kl
-        return {"annealed_negative_elbo": loss.mean(),
-                "negative_elbo": negative_elbo(X, x_hat, mu, logvar, log_variance).mean().detach(),
+        nll, kl = gaussian_nll_terms(X, x_hat, log_variance).sum(dim=1), gaussian_kl(mu, logvar)
+        return {"annealed_negative_elbo": (nll + self._kl_weight * kl).mean(),
+                "negative_elbo": (nll + kl).mean().detach(),  # negative_elbo's terms, computed once
                 "kl": kl.mean().detach()}
 
     def _anomaly_score(self, X):
