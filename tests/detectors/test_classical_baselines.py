@@ -129,3 +129,23 @@ def test_kde_paper_bandwidth_searches_the_papers_grid_only():
     X = make_ring(300, random_state=0)
     kde = KDE(random_state=0, scaling="standard", n_folds=2, bandwidth="paper").fit(X)
     assert set(kde.cv_log_likelihood_) == set(BANDWIDTH_GRID) and kde.bandwidth_ == BANDWIDTH_GRID[0]
+
+
+
+def test_kde_full_density_flags_rows_off_the_projection(data):
+    """Training rows moved far off the PCA subspace (they project where they did) are normal to the
+    paper's projection-only density and anomalous to the default full-space one (the support rule,
+    which would flag them too, is off)."""
+    X_train = data[0]
+    kdes = {density: KDE(n_components=5, bandwidth=1.0, density=density, support_rule=False,
+                         random_state=0).fit(X_train)
+            for density in ("full", "projection")}
+    components = kdes["full"].pca_.components_  # (5, 100), the same fit for both
+    noise = np.random.default_rng(1).normal(size=(20, N_FEATURES))
+    off_subspace = X_train[:20] + 3.0 * (noise - noise @ components.T @ components)
+    for density, kde in kdes.items():
+        moved, training = kde.anomaly_score(off_subspace), kde.anomaly_score(X_train)
+        if density == "full":
+            assert moved.min() > training.max()
+        else:
+            np.testing.assert_allclose(moved, training[:20], rtol=1e-6)

@@ -5,7 +5,8 @@ Each wraps scikit-learn objects behind the ganad detector contract (``base_detec
 
 * ``KDE``: PCA, then a Gaussian ``KernelDensity``; the bandwidth by 10-fold
   cross-validated log-likelihood over h in {2^0, 2^0.5, ..., 2^4}, extended down to 2^-4
-  when 2^0 wins; score = -log density.
+  when 2^0 wins; score = -log density, with the discarded directions' isotropic Gaussian
+  (``density="full"``, the default) or of the projection alone (the paper's, ``"projection"``).
 * ``OCSVM``: PCA, then an rbf ``OneClassSVM``; gamma in {2^-3, ..., 2^3} / (d Var(Z)) on a
   holdout of 1000 training rows; score = -decision_function.
 * ``IForest``: ``IsolationForest``; score = -score_samples.
@@ -59,6 +60,7 @@ BANDWIDTH_GRID = tuple(2.0 ** (k / 2) for k in range(9))  # 2^0, 2^0.5, ..., 2^4
 SMALL_BANDWIDTHS = tuple(2.0 ** (k / 2) for k in range(-8, 0))  # 2^-4, ..., 2^-0.5: searched when 2^0 wins
 GAMMA_FACTORS = tuple(2.0 ** k for k in range(-3, 4))  # times scikit-learn's "scale" gamma 1 / (d Var(Z))
 MIXTURE_GRID = tuple(range(2, 21))  # 2, 3, ..., 20
+DENSITIES = ("full", "projection")  # KDE's scored density: with the discarded directions (default), or the paper's
 HOLDOUT_SIZE = 1000
 
 POSITIVE_INT = Interval(Integral, 1, None, closed="left")
@@ -172,6 +174,11 @@ def _residual_log_density(pca, X):
     return -0.5 * (n_discarded * np.log(2 * np.pi * variance) + squared / variance)
 
 
+def _full_log_density(pca, kde, X):
+    """Log-density in the full feature space: ``kde`` on the projection times the discarded directions'."""
+    return kde.score_samples(pca.transform(X)) + _residual_log_density(pca, X)
+
+
 @declare({
     **CLASSICAL_HYPERPARAMETERS,
     **pick(PCA_HYPERPARAMETERS, "n_components"),
@@ -182,6 +189,11 @@ def _residual_log_density(pca, X):
         "when 2^0 wins (issue 13); a float fixes it."),
     "n_folds": Hyperparameter(
         10, [Interval(Integral, 2, None, closed="left")], "int", "The folds of the bandwidth search."),
+    "density": Hyperparameter(
+        "full", [StrOptions(set(DENSITIES))], '"full" or "projection"',
+        "The density scored: \"full\", the KDE on the projection times an isotropic Gaussian on the discarded "
+        "directions (the model whose held-out likelihood chooses the dimension; issue 13); \"projection\", "
+        "the KDE on the projection alone (§4.2 (i.), the paper's)."),
     **pick(PCA_HYPERPARAMETERS, "holdout_size"),
 })
 class KDE(ClassicalDetector):
@@ -189,7 +201,11 @@ class KDE(ClassicalDetector):
 
     scikit-learn's ``PCA`` then ``KernelDensity(kernel="gaussian")``; the search grids and
     the unsupervised selection rules are given in the docstring of the module
-    ``ganad.detectors.baselines.classical`` and in its README.
+    ``ganad.detectors.baselines.classical`` and in its README. With ``density="full"`` (the
+    default) the score adds the log-density of the discarded directions (probabilistic PCA's
+    isotropic Gaussian, Tipping & Bishop 1999), so that a row far off the projection's
+    subspace scores as anomalous; the paper scores the projection alone
+    (``density="projection"``).
 
     Attributes
     ----------
@@ -233,8 +249,7 @@ class KDE(ClassicalDetector):
             fit_rows, holdout_rows = _holdout_split(len(X), self.holdout_size, self.seed_)
             for d in candidates:
                 pca, kde = self._fit_pipeline(X[fit_rows], d)
-                holdout = X[holdout_rows]
-                log_density = kde.score_samples(pca.transform(holdout)) + _residual_log_density(pca, holdout)
+                log_density = _full_log_density(pca, kde, X[holdout_rows])
                 self.holdout_log_likelihood_[pca.n_components_] = float(log_density.mean())
             best = max(self.holdout_log_likelihood_, key=self.holdout_log_likelihood_.get)
         else:
@@ -259,6 +274,8 @@ class KDE(ClassicalDetector):
         return pca, KernelDensity(kernel="gaussian", bandwidth=bandwidth).fit(Z)
 
     def _anomaly_numpy(self, X):
+        if self.density == "full":
+            return -_full_log_density(self.pca_, self.kde_, X)
         return -self.kde_.score_samples(self.pca_.transform(X))
 
 
