@@ -187,6 +187,18 @@ def test_dsebm_reconstruction_score_is_the_energy_gradient(cloud, fitted):
     assert auroc(cloud[2], model.anomaly_score(cloud[1])) >= 0.9
 
 
+def test_dsebm_auto_noise_is_small_on_rows_and_alads_on_images(fitted):
+    from ganad.detectors.baselines.dsebm import resolved_noise_std
+
+    assert resolved_noise_std("auto", image_shape=None) == 0.1
+    assert resolved_noise_std("auto", image_shape=(1, 28, 28)) == 1.0
+    assert resolved_noise_std(0.3, image_shape=(1, 28, 28)) == 0.3
+    assert fitted["dsebm"].noise_std_ == 0.1
+    images = np.random.default_rng(0).uniform(-1, 1, size=(8, 64)).astype(np.float32)
+    model = DSEBM(image_shape=(1, 8, 8), conv_width=4, hidden=(4,), n_epochs=1, random_state=0).fit(images)
+    assert model.noise_std_ == 1.0
+
+
 def test_vae_anneals_the_kl_term_over_its_warm_up_then_trains_the_elbo():
     """kl_warmup = 0.5 of 4 epochs: the KL weight is 1/2 in epoch 0, then 1 (Bowman et al. 2016's annealing)."""
     from ganad.detectors.baselines import VAE
