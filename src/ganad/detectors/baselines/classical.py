@@ -300,7 +300,7 @@ class OCSVM(ClassicalDetector):
     scikit-learn's ``PCA`` then ``OneClassSVM(kernel="rbf")``. With "auto", the (dimension,
     gamma) pair minimising ``|holdout outlier fraction - nu| + uniform accepted fraction``
     (Tax & Duin's volume criterion: the tightest boundary that still keeps ``1 - nu`` of the
-    held-out normal rows; ties: the larger gamma, then the smaller dimension) is kept, then
+    held-out normal rows; ties: the larger gamma, then the larger dimension) is kept, then
     refitted on all rows; the grids are given in the docstring of the module
     ``ganad.detectors.baselines.classical`` and in its README.
 
@@ -362,7 +362,8 @@ class OCSVM(ClassicalDetector):
         the least of the uniform distribution over the training box (of the projection)
         encloses the data most tightly. Where the box is far larger than the data (high
         dimensions) every candidate accepts nothing and the rule is the holdout's alone.
-        Ties: the larger gamma (the tighter boundary), then the smaller dimension. A float
+        Ties: the larger gamma (the tighter boundary), then the larger dimension (a projection
+        that keeps more directions leaves fewer of them unbounded; issue 13). A float
         ``gamma`` is the only gamma candidate (stored as the factor None).
         """
         fit_rows, holdout_rows = _holdout_split(len(X), self.holdout_size, self.seed_)
@@ -380,7 +381,7 @@ class OCSVM(ClassicalDetector):
                 self.uniform_accepted_fraction_[key] = float((svm.predict(uniform) == 1).mean())
                 criterion[key] = (abs(self.holdout_outlier_fraction_[key] - self.nu)
                                   + self.uniform_accepted_fraction_[key])
-        return min(criterion, key=lambda key: (criterion[key], -(key[1] or 0.0), key[0]))
+        return min(criterion, key=lambda key: (criterion[key], -(key[1] or 0.0), -key[0]))
 
     def _anomaly_numpy(self, X):
         return -self.svm_.decision_function(self.pca_.transform(X))
