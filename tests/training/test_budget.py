@@ -65,12 +65,14 @@ def test_history_ad_measures_eq_13_time_in_fifths_of_an_auto_run(monkeypatch):
 
 
 def test_a_detector_may_ask_for_more_updates_on_rows_only(monkeypatch):
-    """VAE and Deep SVDD train LONG_MIN_UPDATES on rows, DSEBM twice as many (their validation curves rose up
-    to them), DCAE MIN_UPDATES; on images every detector keeps MIN_UPDATES."""
+    """VAE, Deep SVDD and GANomaly train LONG_MIN_UPDATES on rows, DSEBM twice as many (their validation curves
+    rose up to them), DCAE MIN_UPDATES; on images every detector keeps MIN_UPDATES."""
+    from ganad import GANomaly
     from ganad.detectors.baselines import DSEBM, VAE, DeepSVDD
 
-    assert (VAE.min_updates, DSEBM.min_updates, DeepSVDD.min_updates, DCAE.min_updates) == (
-        budget.LONG_MIN_UPDATES, 2 * budget.LONG_MIN_UPDATES, budget.LONG_MIN_UPDATES, None)
+    assert (VAE.min_updates, DSEBM.min_updates, DeepSVDD.min_updates, GANomaly.min_updates, DCAE.min_updates) == (
+        budget.LONG_MIN_UPDATES, 2 * budget.LONG_MIN_UPDATES, budget.LONG_MIN_UPDATES, budget.LONG_MIN_UPDATES,
+        None)
     monkeypatch.setattr(budget, "MIN_UPDATES", 20)
     monkeypatch.setattr(VAE, "min_updates", 60)
     rows = np.random.default_rng(0).normal(size=(64, 2))

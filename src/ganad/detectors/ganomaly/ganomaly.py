@@ -23,6 +23,7 @@ from ...base import TorchDetector
 from ...base_detector import BASE_HYPERPARAMETERS
 from ...nets.ganomaly import ganomaly_networks, initialize
 from ...training.fitting import train_adversarially
+from ...training.budget import LONG_MIN_UPDATES
 from ...training.checkpoint import CHECKPOINT_HYPERPARAMETERS
 from ...utils.params import Hyperparameter, declare, pick
 from ...utils.rng import seeded_init
@@ -40,7 +41,7 @@ GANOMALY_HYPERPARAMETERS = {
                    "doc": "Widths of the fully connected encoders and discriminator (rows); the decoder mirrors "
                           "them."},
            conv_width={"default": 64},
-           n_epochs={"default": "auto", "doc": epochs_doc("the paper's 15")},
+           n_epochs={"default": "auto", "doc": epochs_doc("the paper's 15", LONG_MIN_UPDATES)},
            batch_size={"default": 64},
            learning_rate={"default": 2e-4, "doc": "Adam's learning rate for both networks (betas (0.5, 0.999))."}),
     "w_adv": Hyperparameter(
@@ -100,6 +101,7 @@ class GANomaly(TorchDetector):
 
     network_names = ("generator_", "discriminator_")
     paper_epochs = 15
+    min_updates = LONG_MIN_UPDATES  # its validation AUROC rose up to 10,000 updates (ganad.training.budget)
 
     def _net_config(self):
         return net_config(self)
