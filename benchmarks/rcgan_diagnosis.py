@@ -141,14 +141,16 @@ def recording_trainer(detector, rows, every, curve):
         curve.append(entry)
 
     class RecordingTrainer(common.JointTrainer):
-        def fit(self, data, n_epochs, **kwargs):
+        def fit(self, data, n_epochs, on_epoch_end=None, **kwargs):
             record(0, self)
 
-            def on_epoch_end(epoch, trainer):
+            def recording(epoch, trainer):
                 if epoch % every == 0 or epoch == n_epochs:
                     record(epoch, trainer)
+                if on_epoch_end is not None:
+                    on_epoch_end(epoch, trainer)
 
-            return super().fit(data, n_epochs, on_epoch_end=on_epoch_end, **kwargs)
+            return super().fit(data, n_epochs, on_epoch_end=recording, **kwargs)
 
     return RecordingTrainer
 
