@@ -158,8 +158,9 @@ def _cv_log_likelihood(Z, bandwidths, folds):
     return dict(zip(bandwidths, search.cv_results_["mean_test_score"].tolist()))
 
 
-def _residual_log_density(pca, X):
-    """Log-density of the part of ``X`` that ``pca`` discards, as an isotropic Gaussian.
+def _residual_log_density(pca, X, Z):
+    """Log-density of the part of ``X`` that ``pca`` discards, as an isotropic Gaussian; ``Z`` is
+    ``pca.transform(X)``.
 
     The variance is the mean variance of the discarded directions (probabilistic PCA's
     noise variance, Tipping & Bishop 1999), floored so a rank-deficient fit stays finite.
@@ -170,13 +171,14 @@ def _residual_log_density(pca, X):
     total = pca.explained_variance_.sum() / pca.explained_variance_ratio_.sum()
     variance = max((total - pca.explained_variance_.sum()) / n_discarded, 1e-12 * total, 1e-300)
     centred = X - pca.mean_
-    squared = np.maximum((centred ** 2).sum(1) - (pca.transform(X) ** 2).sum(1), 0.0)
+    squared = np.maximum((centred ** 2).sum(1) - (Z ** 2).sum(1), 0.0)
     return -0.5 * (n_discarded * np.log(2 * np.pi * variance) + squared / variance)
 
 
 def _full_log_density(pca, kde, X):
     """Log-density in the full feature space: ``kde`` on the projection times the discarded directions'."""
-    return kde.score_samples(pca.transform(X)) + _residual_log_density(pca, X)
+    Z = pca.transform(X)
+    return kde.score_samples(Z) + _residual_log_density(pca, X, Z)
 
 
 @declare({
