@@ -25,12 +25,13 @@ SIZE_PARAMETER_WORDS = ("hidden", "width", "latent_dim")
 def network_shapes(detector):
     """``{tensor name: shape}`` of the networks ``detector._build_networks()`` makes, allocating nothing.
 
-    The networks are built on torch's ``meta`` device (shapes without storage) and
-    removed again; ``n_features_in_``, ``image_shape_`` and ``seed_`` must be set.
+    The networks are built on torch's ``meta`` device (shapes without storage), then the
+    detector's attributes are restored as they were (a fitted detector keeps its trained
+    networks); ``n_features_in_``, ``image_shape_`` and ``seed_`` must be set.
     """
     if not _network_names(detector):
         return {}
-    device = detector.device_
+    state = dict(vars(detector))
     detector.device_ = torch.device("meta")
     try:
         with torch.device("meta"):
@@ -38,9 +39,8 @@ def network_shapes(detector):
         return {f"{name}{key}": tuple(value.shape)
                 for name in detector.network_names for key, value in getattr(detector, name).state_dict().items()}
     finally:
-        detector.device_ = device
-        for name in detector.network_names:
-            detector.__dict__.pop(name, None)
+        vars(detector).clear()
+        vars(detector).update(state)
 
 
 def check_network_size(detector):

@@ -11,7 +11,7 @@ import pytest
 import torch
 from sklearn.exceptions import NotFittedError
 
-from ganad.fitted_state import fitted_tensors
+from ganad.fitted_state import check_network_size, fitted_tensors
 from ganad.registry import DETECTORS
 from ganad.training import TrainingDivergedError
 
@@ -135,3 +135,14 @@ def test_a_rows_score_does_not_depend_on_its_batch(name, fitted, rows):
 def test_networks_beyond_the_memory_bound_are_refused_before_allocation(name, rows):
     with pytest.raises(ValueError, match="sized by hidden=\\(200000, 200000\\)"):
         make(name, hidden=(200000, 200000)).fit(rows)
+
+
+@pytest.mark.parametrize("name", WITH_TENSORS)
+def test_measuring_the_networks_leaves_a_fitted_detector_as_it_was(name, fitted, rows):
+    detector = fitted[name]
+    before = {key: value for key, value in vars(detector).items()}
+    scores = detector.anomaly_score(rows)
+    check_network_size(detector)  # builds the networks on the meta device
+    assert vars(detector).keys() == before.keys()
+    assert all(vars(detector)[key] is value for key, value in before.items())
+    np.testing.assert_array_equal(detector.anomaly_score(rows), scores)
