@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+import defaults_quality
 from defaults_quality import IMAGE_SETS, _load, build, expand_cells, make_cell
 from ganad.metrics import auroc
 from ganad.training import budget
@@ -85,9 +86,12 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--min-updates", type=int, default=budget.MIN_UPDATES,
                         help="the \"auto\" budget's minimum updates (ganad.training.budget.MIN_UPDATES) for this run")
+    parser.add_argument("--image-train", type=int, default=defaults_quality.IMAGE_TRAIN,
+                        help="training images kept by an image cell (adgan-t2's cpu budget: 3000)")
     parser.add_argument("--csv")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
+    defaults_quality.IMAGE_TRAIN = args.image_train
     budget.MIN_UPDATES = args.min_updates
     variants = [json.loads(text) for text in args.variants]
     rows = []
