@@ -28,7 +28,6 @@ VAE's negative ELBO); ``--csv`` appends the rows to a file. ``--min-updates N`` 
 
 import argparse
 import csv
-import functools
 import json
 import sys
 from pathlib import Path
@@ -64,12 +63,19 @@ def other_class_images(cell, n, seed, data_dir):
     return np.asarray(train.X)[np.sort(rows)]
 
 
-def validation_auroc(method, params, X_train, image_shape, seed, anomalies=None):
+def validation_anomalies(cell, X_normal, X_permuted, seed, data_dir):
+    """The validation anomalies of ``cell``: as many training images of the other classes as the held-out
+    ``X_normal`` on an image cell, the held-out rows with their features permuted (``X_permuted``) otherwise."""
+    if cell.partition(":")[0] in IMAGE_SETS:
+        return other_class_images(cell, len(X_normal), seed=seed, data_dir=data_dir)
+    return X_permuted
+
+
+def validation_auroc(method, params, X_train, image_shape, seed, cell, data_dir):
     """``(AUROC, mean anomaly score of the held-out rows)``; the latter is a held-out loss where the score is
-    one (VAE: the negative ELBO). ``anomalies``: a function of the held-out count giving the validation
-    anomalies (None: the held-out rows with their features permuted)."""
+    one (VAE: the negative ELBO). The anomalies are ``validation_anomalies``."""
     X_fit, X_normal, X_permuted = validation_split(X_train, seed)
-    X_anomalous = X_permuted if anomalies is None else anomalies(len(X_normal))
+    X_anomalous = validation_anomalies(cell, X_normal, X_permuted, seed, data_dir)
     detector = build(method, seed, image_shape, params).fit(X_fit)
     labels = np.r_[np.zeros(len(X_normal)), np.ones(len(X_anomalous))]
     normal_scores = detector.anomaly_score(X_normal)
@@ -102,11 +108,8 @@ def main(argv=None):
             print(f"{cell}: data missing ({error})", file=sys.stderr)
             continue
         for params in variants:
-            anomalies = None
-            if cell.partition(":")[0] in IMAGE_SETS:
-                anomalies = functools.partial(other_class_images, cell, seed=args.seed, data_dir=args.data_dir)
-            value, held_out_score = validation_auroc(args.method, params, X_train, image_shape, args.seed,
-                                                     anomalies)
+            value, held_out_score = validation_auroc(args.method, params, X_train, image_shape, args.seed, cell,
+                                                     args.data_dir)
             rows.append({"method": args.method, "cell": cell, "params": json.dumps(params, sort_keys=True),
                          "min_updates": args.min_updates, "seed": args.seed, "validation_auroc": round(value, 4),
                          "held_out_score": held_out_score})

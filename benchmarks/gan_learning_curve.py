@@ -34,8 +34,8 @@ import numpy as np
 import torch
 
 import defaults_quality
-from defaults_quality import IMAGE_SETS, build, make_cell
-from defaults_validation import other_class_images, validation_split
+from defaults_quality import build, make_cell
+from defaults_validation import validation_anomalies, validation_split
 from ganad.metrics import auroc
 from ganad.training import TRAINERS
 from ganad.utils.scaling import apply_scaler
@@ -46,13 +46,6 @@ def mmd2(A, B, bandwidth):
     def kernel(P, Q):
         return torch.exp(-torch.cdist(P, Q).pow(2) / (2 * bandwidth ** 2)).mean()
     return float(kernel(A, A) + kernel(B, B) - 2 * kernel(A, B))
-
-
-def validation_anomalies(cell, X_held, X_permuted, seed, data_dir):
-    """The validation anomalies: other-class training images on an image cell, permuted rows otherwise."""
-    if cell.partition(":")[0] in IMAGE_SETS:
-        return other_class_images(cell, len(X_held), seed=seed, data_dir=data_dir)
-    return X_permuted
 
 
 def curve(method, cell, *, steps, every, n_samples, seed, params=None, data_dir=None, with_auroc=False):
@@ -102,7 +95,7 @@ def validation_auroc(detector, state, X_fit, X_held, X_anomalous, cell):
     for name, (module, weights) in state.items():
         module.load_state_dict(weights)
         setattr(detector, name, module)
-    with detector._scoring_threads():  # _fit_threads() rebuilds the networks on the meta device
+    with detector._fit_threads():
         detector._fit_scorer(detector._model_input(apply_scaler(X_fit, detector.scaler_)))
     labels = np.r_[np.zeros(len(X_held)), np.ones(len(X_anomalous))]
     value = auroc(labels, np.r_[detector.anomaly_score(X_held), detector.anomaly_score(X_anomalous)])

@@ -140,7 +140,7 @@ def test_networks_beyond_the_memory_bound_are_refused_before_allocation(name, ro
 @pytest.mark.parametrize("name", WITH_TENSORS)
 def test_measuring_the_networks_leaves_a_fitted_detector_as_it_was(name, fitted, rows):
     detector = fitted[name]
-    before = {key: value for key, value in vars(detector).items()}
+    before = dict(vars(detector))
     scores = detector.anomaly_score(rows)
     check_network_size(detector)  # builds the networks on the meta device
     assert vars(detector).keys() == before.keys()
