@@ -1,6 +1,7 @@
 """Specs parse and name real loaders/protocols; the runner's grid, statuses, resume and outputs."""
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -160,6 +161,18 @@ def test_methods_sharing_a_trained_gan_score_as_if_each_trained_its_own(tiny_spe
     assert {row["method"]: row.get("gan_from") for row in shared} == {"anogan": "adgan", "adgan-1seed": "adgan",
                                                                        "adgan": None}
     assert [row["auroc"] for row in shared] == [row["auroc"] for row in rows]
+    assert (tmp_path / "shared" / "gans" / "tiny-0_adgan_0" / "config.json").exists()
+
+
+def test_a_resumed_run_trains_the_shared_gan_once_when_its_source_is_done(tiny_spec, tmp_path):
+    own, _ = run_spec(_shared_gan_spec(share=False), "smoke", tmp_path / "own")
+    run_spec(_shared_gan_spec(share=True), "smoke", tmp_path / "shared", methods=["adgan"])
+    for model in (tmp_path / "shared" / "gans").iterdir():  # a new session: the source's GAN is gone
+        shutil.rmtree(model)
+    shared, _ = run_spec(_shared_gan_spec(share=True), "smoke", tmp_path / "shared")
+    assert {row["method"]: row.get("gan_from") for row in shared} == {"anogan": None, "adgan-1seed": "adgan",
+                                                                       "adgan": None}
+    assert [row["auroc"] for row in shared] == [row["auroc"] for row in own]
     assert (tmp_path / "shared" / "gans" / "tiny-0_adgan_0" / "config.json").exists()
 
 

@@ -153,7 +153,8 @@ def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
     """Fit and score one job; always returns a row (status ``failed`` on an exception).
 
     With ``gan_dir``, a job whose method has ``gan_from`` scores with that method's trained
-    GAN when it is there, and ``keep`` saves this job's fitted detector for such jobs.
+    GAN when it is there, and ``keep`` saves this job's fitted detector for such jobs; a job
+    that finds no such GAN trains one and saves it in its source's place.
     """
     row = base_row(job)
     start = time.perf_counter()
@@ -169,6 +170,7 @@ def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
         if gan_dir is not None and job.gan_from is not None:
             shared = reuse_gan(detector, gan_dir, job)
             row["gan_from"] = None if shared is None else job.gan_from
+            keep = shared is None
             detector = detector if shared is None else shared
         fit_start = time.perf_counter()
         detector.fit(X_train)

@@ -8,7 +8,9 @@ detector is rebuilt on its generator and critic with ``GANDetector.from_gan`` (u
 modules, ``n_epochs = 0``), so that only the scoring phase runs again. Scores are then the
 same as with a GAN trained again (a test checks it); the row's ``gan_from`` names the
 source and its ``fit_s`` leaves out the GAN training. Where the source's model is absent
-(it failed, or the budget leaves it out), the job trains its own GAN.
+(it failed, the budget leaves it out, or a resumed run finds its row already done), the job
+trains its own GAN and saves it in the source's place, so that the next job reusing it does not
+train it again.
 """
 
 from pathlib import Path
@@ -23,8 +25,10 @@ def gan_path(gan_dir, job, method):
 
 
 def keep_gan(detector, gan_dir, job):
-    """Save a fitted source detector for the jobs that reuse its GAN."""
-    save_model(detector, gan_path(gan_dir, job, job.method))
+    """Save a fitted detector for the jobs that reuse its GAN: a source under its own name, a
+    job that found no source model (the source's row was already in the log) in the source's
+    place, since its GAN phase is the source's computation."""
+    save_model(detector, gan_path(gan_dir, job, job.gan_from or job.method))
 
 
 def reuse_gan(detector, gan_dir, job):
