@@ -54,11 +54,12 @@ def validation_split(X_train, seed):
 
 
 def other_class_images(cell, n, seed, data_dir):
-    """``n`` training images of the classes other than the cell's (a seeded sample): the validation
-    anomalies of an image cell."""
+    """``n`` training images of the classes other than the cell's normal ones (a seeded sample): the
+    validation anomalies of an image cell (of ``name:-c``, whose normal classes are all but c: class c's)."""
     name, _, cls = cell.partition(":")
     train, _ = _load(name, data_dir)
-    others = np.flatnonzero(np.asarray(train.y) != int(cls))
+    labels = np.asarray(train.y)
+    others = np.flatnonzero(labels == int(cls[1:]) if cls.startswith("-") else labels != int(cls))
     rows = np.random.default_rng(seed).choice(others, n, replace=False)
     return np.asarray(train.X)[np.sort(rows)]
 

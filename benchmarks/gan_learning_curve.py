@@ -16,6 +16,9 @@ encoder) is redone on it, and the held-out 20 % are scored against the validatio
 of ``defaults_validation`` (on an image cell, as many training images of the other classes;
 on rows, the held-out rows with their features permuted). ``--image-train`` sets how many
 training images an image cell keeps (``defaults_quality.IMAGE_TRAIN``), e.g. adgan-t2's 3,000.
+An image cell ``mnist:c`` has class c normal (adgan-t2's protocol); ``mnist:-c`` every class
+but c (haloui-t1's and history-fig7's), class c's training images then being the validation
+anomalies.
 
     PYTHONPATH=src python benchmarks/gan_learning_curve.py --cells ring thyroid --steps 10000
     PYTHONPATH=src:benchmarks python benchmarks/gan_learning_curve.py --method adgan --cells mnist:8 \

@@ -4,6 +4,7 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -78,3 +79,23 @@ def test_defaults_quality_machinery(tmp_path, capsys):
         "best GAN detector alad: mean AUROC 0.850 < iforest's 0.900"]
     assert dq.acceptance(good + [row("rcgan", "a", None, "failed")]) == ["rcgan on a (seed 0) failed: E: boom"]
     assert dq.acceptance(good + [row("rcgan", "b", None, "data missing")]) == []
+
+
+def test_a_leave_one_class_out_image_cell_holds_out_its_class(tmp_path):
+    """``mnist:-c`` (learning curves of the leave-one-digit-out tables): every class but c trains, and
+    class c's training images are the validation anomalies."""
+    from defaults_validation import other_class_images
+
+    from ganad.data import load_mnist
+    from tests.fake_data import write_fake_data
+
+    write_fake_data(tmp_path)
+    train, test = load_mnist("train", data_dir=tmp_path), load_mnist("test", data_dir=tmp_path)
+    X_train, X_test, y_test, image_shape = dq.make_cell("mnist:-3", 0, tmp_path)
+    labels_of = {row.tobytes(): label for row, label in zip(np.asarray(train.X), np.asarray(train.y))}
+    test_labels = {row.tobytes(): label for row, label in zip(np.asarray(test.X), np.asarray(test.y))}
+    assert image_shape == (1, 28, 28) and len(X_train) > 0
+    assert {labels_of[row.tobytes()] for row in X_train} == set(range(10)) - {3}
+    assert [test_labels[row.tobytes()] == 3 for row in X_test] == list(y_test == 1)
+    anomalies = other_class_images("mnist:-3", 5, seed=0, data_dir=tmp_path)
+    assert {labels_of[row.tobytes()] for row in anomalies} == {3}
