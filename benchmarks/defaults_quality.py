@@ -82,9 +82,10 @@ def expand_cells(names, classes=DEFAULT_CLASSES):
             dataset, _, cls = item.partition(":")
             if dataset in IMAGE_SETS:
                 chosen = [cls] if cls else [str(c) for c in classes]
-                if not all(c.isdigit() and 0 <= int(c) <= 9 for c in chosen):
-                    raise ValueError(f"image classes must be 0..9, got {item!r} / {classes!r}")
-                cells += [f"{dataset}:{int(c)}" for c in chosen]
+                if not all(c.lstrip("-").isdigit() and 0 <= abs(int(c)) <= 9 for c in chosen):
+                    raise ValueError(f"image classes must be 0..9 (or -0..-9: all but that one), got "
+                                     f"{item!r} / {classes!r}")
+                cells += [f"{dataset}:{'-' * c.startswith('-')}{abs(int(c))}" for c in chosen]
             elif dataset in TABULAR or dataset in SYNTHETIC_SETS and not cls:
                 cells.append(dataset)
             else:

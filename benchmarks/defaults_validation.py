@@ -13,7 +13,9 @@ must not be chosen from it. This script carves a validation split from each cell
   lab values);
 * on image cells (``mnist:c``, ``fashion_mnist:c``) the validation anomalies are instead as
   many *training* images of the other classes (a seeded sample of the training split), the
-  validation split of issue 14: permuted pixels are noise, which any detector flags;
+  validation split of issue 14: permuted pixels are noise, which any detector flags; on
+  ``mnist:-c`` (every class but c normal, the leave-one-digit-out tables) they are class c's
+  training images;
 * the metric is the AUROC of ``anomaly_score`` on those 2 x 20 % rows.
 
 No test row and no label is read. One line per (cell, setting) goes to stdout (the AUROC, then

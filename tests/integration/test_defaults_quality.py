@@ -91,6 +91,7 @@ def test_a_leave_one_class_out_image_cell_holds_out_its_class(tmp_path):
 
     write_fake_data(tmp_path)
     train, test = load_mnist("train", data_dir=tmp_path), load_mnist("test", data_dir=tmp_path)
+    assert dq.expand_cells(["mnist:-3", "mnist:-0", "mnist:03"]) == ["mnist:-3", "mnist:-0", "mnist:3"]
     X_train, X_test, y_test, image_shape = dq.make_cell("mnist:-3", 0, tmp_path)
     labels_of = {row.tobytes(): label for row, label in zip(np.asarray(train.X), np.asarray(train.y))}
     test_labels = {row.tobytes(): label for row, label in zip(np.asarray(test.X), np.asarray(test.y))}
