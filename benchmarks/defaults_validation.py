@@ -21,7 +21,8 @@ must not be chosen from it. This script carves a validation split from each cell
 No test row and no label is read. One line per (cell, setting) goes to stdout (the AUROC, then
 the mean anomaly score of the held-out rows: a held-out loss where the score is one, as the
 VAE's negative ELBO); ``--csv`` appends the rows to a file. ``--min-updates N`` sets the
-``n_epochs="auto"`` budget's minimum (``ganad.training.budget.MIN_UPDATES``) for the run.
+``n_epochs="auto"`` budget's minimum (``ganad.training.budget.MIN_UPDATES``) for the run,
+``--tv-min-updates N`` HistoryAD's D_TV minimum.
 
     PYTHONPATH=src python benchmarks/defaults_validation.py dsebm \\
         --variants '{"score_type": "energy"}' '{"score_type": "reconstruction"}' \\
@@ -39,6 +40,7 @@ import torch
 
 import defaults_quality
 from defaults_quality import IMAGE_SETS, _load, build, expand_cells, make_cell
+from ganad import HistoryAD
 from ganad.metrics import auroc
 from ganad.training import budget
 
@@ -95,6 +97,9 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--min-updates", type=int, default=budget.MIN_UPDATES,
                         help="the \"auto\" budget's minimum updates (ganad.training.budget.MIN_UPDATES) for this run")
+    parser.add_argument("--tv-min-updates", type=int, default=HistoryAD.tv_min_updates,
+                        help="HistoryAD's D_TV \"auto\" minimum (ganad.detectors.history.history_ad.TV_MIN_UPDATES) "
+                             "for this run")
     parser.add_argument("--image-train", type=int, default=defaults_quality.IMAGE_TRAIN,
                         help="training images kept by an image cell (adgan-t2's cpu budget: 3000)")
     parser.add_argument("--csv")
@@ -102,6 +107,7 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     defaults_quality.IMAGE_TRAIN = args.image_train
     budget.MIN_UPDATES = args.min_updates
+    HistoryAD.tv_min_updates = args.tv_min_updates
     variants = [json.loads(text) for text in args.variants]
     rows = []
     for cell in expand_cells(args.cells):

@@ -83,3 +83,17 @@ def test_a_detector_may_ask_for_more_updates_on_rows_only(monkeypatch):
     images = np.random.default_rng(0).uniform(-1, 1, size=(8, 16 * 16)).astype(np.float32)
     assert VAE(image_shape=(1, 16, 16), latent_dim=2, conv_width=4, batch_size=8,
                random_state=0).fit(images).n_epochs_ == 50
+
+
+def test_history_ad_trains_d_tv_for_its_own_minimum_of_updates(monkeypatch):
+    """D_TV's "auto" epochs reach ``TV_MIN_UPDATES`` (6,000: its validation curve rose to it), apart from the GAN's."""
+    from ganad import HistoryAD
+    from ganad.detectors.history.history_ad import TV_MIN_UPDATES
+
+    assert HistoryAD.tv_min_updates == TV_MIN_UPDATES == 6000
+    monkeypatch.setattr(HistoryAD, "tv_min_updates", 8)
+    rows = np.random.default_rng(0).normal(size=(64, 2))
+    model = HistoryAD(hidden=(8,), batch_size=32, saves_per_epoch=4, n_epochs=5, random_state=0).fit(rows)
+    assert len(model.history_["tv_loss"]) == 8  # 4 epochs of 2 updates
+    model = HistoryAD(hidden=(8,), batch_size=32, saves_per_epoch=4, n_epochs=5, tv_epochs=1, random_state=0).fit(rows)
+    assert len(model.history_["tv_loss"]) == 2
