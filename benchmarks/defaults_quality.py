@@ -118,7 +118,7 @@ def make_cell(cell, seed, data_dir=None):
             n_test_anomalies=SYNTHETIC_TEST_ANOMALIES, random_state=seed)
         return X_train, X_test, y_test, None
     if name in IMAGE_SETS and cls.startswith("-"):
-        return _leave_one_class_out_images(name, int(cls[1:]), rng, data_dir)
+        return _leave_one_class_out_images(name, cls, rng, data_dir)
     if name in IMAGE_SETS:
         train, test = _load(name, data_dir)
         split = one_class_split(train.X, train.y, test.X, test.y, int(cls), n_test="all", random_state=seed)
@@ -134,13 +134,20 @@ def make_cell(cell, seed, data_dir=None):
     return X_train, X_test, y_test, None
 
 
-def _leave_one_class_out_images(name, anomalous, rng, data_dir):
+def is_normal(labels, cls):
+    """Which ``labels`` are normal in an image cell whose class part is ``cls``: class c for "c",
+    every class but c for "-c"."""
+    labels = np.asarray(labels)
+    return labels != int(cls[1:]) if cls.startswith("-") else labels == int(cls)
+
+
+def _leave_one_class_out_images(name, cls, rng, data_dir):
     """The cell ``name:-c`` (learning curves only, not a table cell): every class but c normal, as in
     haloui-t1 and history-fig7, drawn from the default splits (IMAGE_TRAIN training images; test: the
     test split's other classes against class c)."""
     train, test = _load(name, data_dir)
-    X_normal = np.asarray(train.X)[np.asarray(train.y) != anomalous]
-    X_test, y_test = _stratified(np.asarray(test.X), (np.asarray(test.y) == anomalous).astype(int),
+    X_normal = np.asarray(train.X)[is_normal(train.y, cls)]
+    X_test, y_test = _stratified(np.asarray(test.X), (~is_normal(test.y, cls)).astype(int),
                                  IMAGE_TEST_NORMAL, IMAGE_TEST_ANOMALIES, rng)
     return _sample(X_normal, IMAGE_TRAIN, rng), X_test, y_test, tuple(train.image_shape)
 

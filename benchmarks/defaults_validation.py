@@ -39,7 +39,7 @@ import numpy as np
 import torch
 
 import defaults_quality
-from defaults_quality import IMAGE_SETS, _load, build, expand_cells, make_cell
+from defaults_quality import IMAGE_SETS, _load, build, expand_cells, is_normal, make_cell
 from ganad import HistoryAD
 from ganad.metrics import auroc
 from ganad.training import budget
@@ -62,8 +62,7 @@ def other_class_images(cell, n, seed, data_dir):
     validation anomalies of an image cell (of ``name:-c``, whose normal classes are all but c: class c's)."""
     name, _, cls = cell.partition(":")
     train, _ = _load(name, data_dir)
-    labels = np.asarray(train.y)
-    others = np.flatnonzero(labels == int(cls[1:]) if cls.startswith("-") else labels != int(cls))
+    others = np.flatnonzero(~is_normal(train.y, cls))
     rows = np.random.default_rng(seed).choice(others, n, replace=False)
     return np.asarray(train.X)[np.sort(rows)]
 
