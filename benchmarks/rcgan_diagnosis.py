@@ -14,7 +14,9 @@ records, with the weight averages that score (``ema``) and with the last weights
   ``discriminator_xx_loss``, ``generator_xz_loss`` (E and G on D_xz) and ``cycle_x_loss``
   (E and G on D_xx);
 * D_xx's mean output (a probability) on the normal validation pairs (x, x) (``dxx_xx``),
-  on (x, t) with t a draw of the penalty distribution t(x) = N(0, I) (``dxx_xt``), on the
+  on (x, t) with t a draw of N(0, I) in the split's coordinates (the penalty distribution
+  t(x) when the detector does not rescale: every probe row goes through the detector's
+  ``scaler_`` first, as its networks see rows) (``dxx_xt``), on the
   feature-shuffled rows s as (s, s) (``dxx_ss``), and on the scored pairs (a, G(E(a))) for a
   = x, s, t, o (``dxx_rec_x``, ``_s``, ``_t``, ``_o``);
 * validation AUROCs of the held-out normals against three anomaly sets: the feature-shuffled
@@ -61,6 +63,7 @@ from ganad.nets import eval_mode
 from ganad.detectors.alice.rcgan import RCGAN, PenaltyDistribution
 from ganad.metrics import auroc
 from ganad.scoring import range_score, training_range
+from ganad.utils.scaling import apply_scaler
 
 LOSSES = ("discriminator_xz_loss", "discriminator_xx_loss", "generator_xz_loss", "cycle_x_loss")
 ANOMALIES = ("shuffled", "penalty", "outside")  # the validation anomaly sets
@@ -79,7 +82,13 @@ def spec_job(spec, budget, dataset, seed):
 
 @torch.no_grad()
 def probe(detector, rows):
-    """D_xx's outputs and the validation AUROCs of the detector's current networks (eval mode)."""
+    """D_xx's outputs and the validation AUROCs of the detector's current networks (eval mode).
+
+    ``rows`` are in the coordinates the detector is given; they are scaled as its networks see
+    them (its ``scaler_``, fitted before training starts) first.
+    """
+    rows = {name: torch.as_tensor(apply_scaler(values.double().numpy(), detector.scaler_), dtype=torch.float32)
+            for name, values in rows.items()}
     G, E = detector.generator_, detector.encoder_
     d_xx, d_xz = detector.discriminator_xx_, detector.discriminator_xz_
     fit = rows["fit"]

@@ -9,7 +9,7 @@ from torch import nn
 
 import ganad
 from ganad.data import make_four_dots, make_four_dots_anomaly_set
-from ganad.detectors.alice import PenaltyDistribution
+from ganad.detectors.alice import PenaltyDistribution, unit_cube_frame
 from ganad.detectors.alice.common import resolved_learning_rate
 from ganad.detectors.alice.losses import joint_discriminator_loss, joint_generator_loss
 from ganad.detectors.alice.trainer import JointTrainer
@@ -137,6 +137,17 @@ def test_penalty_distributions_of_table_4():
     assert uniform.abs().max().item() <= 1.0 and uniform.var().item() == pytest.approx(1 / 3, rel=0.03)
     with pytest.raises(ValueError, match="penalty"):
         PenaltyDistribution("cauchy")
+
+
+def test_penalty_in_the_unit_cube_frame_is_the_papers_t_on_min_max_scaled_rows():
+    rows = torch.tensor([[-3.0, 10.0, 5.0], [1.0, 30.0, 5.0]])  # the last feature is constant
+    low, width = unit_cube_frame(rows)
+    torch.testing.assert_close(low, torch.tensor([-3.0, 10.0, 5.0]))
+    torch.testing.assert_close(width, torch.tensor([4.0, 20.0, 1.0]))
+    like, rng = torch.zeros(20_000, 3), torch.Generator().manual_seed(0)
+    draws = PenaltyDistribution("uniform", frame=(low, width))(like, rng)
+    unit = (draws - low) / width  # back in the min-max coordinates, U(-1, 1) as in Table 4
+    assert unit.abs().max().item() <= 1.0 and unit.var(dim=0).numpy() == pytest.approx([1 / 3] * 3, rel=0.05)
 
 
 # -- scores, against plain formulas on the fitted networks ------------------------------------

@@ -2,6 +2,6 @@
 
 from .alad import ALAD
 from .bigan import BiGAN
-from .rcgan import RCGAN, PenaltyDistribution
+from .rcgan import RCGAN, PenaltyDistribution, unit_cube_frame
 
-__all__ = ["ALAD", "RCGAN", "BiGAN", "PenaltyDistribution"]
+__all__ = ["ALAD", "RCGAN", "BiGAN", "PenaltyDistribution", "unit_cube_frame"]

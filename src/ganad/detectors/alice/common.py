@@ -195,14 +195,15 @@ class ALICEDetector(TorchDetector):
         self.history_ = train_adversarially(JointTrainer, pair, discriminators, X, self.n_epochs_,
                                             params={**self.get_params(), "learning_rate": self.learning_rate_},
                                             rng=self._seeded_generator(), prior=self.prior_,
-                                            penalty=self._penalty(), ema_decay=self.ema_decay, **stopping)
+                                            penalty=self._penalty(X), ema_decay=self.ema_decay, **stopping)
 
     def _early_stopping_split(self, X):
         """``(training rows, JointTrainer's early-stopping arguments)``; only ALAD and RCGAN stop early."""
         return X, {}
 
-    def _penalty(self):
-        """RCGAN's penalty distribution t(x) as ``penalty(x, rng)``; None without one."""
+    def _penalty(self, X):
+        """RCGAN's penalty distribution t(x) as ``penalty(x, rng)`` for the training rows ``X``; None
+        without one."""
         return None
 
     def reconstruct(self, X):

@@ -33,22 +33,42 @@ from ...utils.params import Hyperparameter, declare, one_of, override
 from .common import ALICE_HYPERPARAMETERS, CYCLE_HYPERPARAMETERS, CYCLE_SCORE_HYPERPARAMETERS, CycleDetector
 
 PENALTIES = ("normal", "uniform")
+PENALTY_FRAMES = ("input", "unit-cube")
 
 
 class PenaltyDistribution:
-    """t(x) of Eq. 4 over the data space: N(0, scale * I) or U(-scale, scale) per coordinate."""
+    """t(x) of Eq. 4 over the data space: N(0, scale * I) or U(-scale, scale) per coordinate.
 
-    def __init__(self, kind, scale=1.0):
+    ``frame``, when given, is ``(low, width)``, tensors shaped like one row: t is drawn in the
+    coordinates where each feature of the training rows spans [0, 1] and mapped back,
+    ``low + width * t`` (``penalty_frame="unit-cube"``); None draws t in the networks' own
+    input coordinates.
+    """
+
+    def __init__(self, kind, scale=1.0, frame=None):
         if kind not in PENALTIES:
             raise ValueError(f"penalty must be one of {PENALTIES}, got {kind!r}")
         self.kind = kind
         self.scale = scale
+        self.frame = frame
 
     def __call__(self, like, rng):
         """A batch shaped like the tensor ``like``, drawn from ``rng``."""
         if self.kind == "normal":
-            return math.sqrt(self.scale) * torch.randn(like.shape, generator=rng, device=like.device)
-        return self.scale * (2 * torch.rand(like.shape, generator=rng, device=like.device) - 1)
+            t = math.sqrt(self.scale) * torch.randn(like.shape, generator=rng, device=like.device)
+        else:
+            t = self.scale * (2 * torch.rand(like.shape, generator=rng, device=like.device) - 1)
+        if self.frame is None:
+            return t
+        low, width = self.frame
+        return low.to(like.device) + width.to(like.device) * t
+
+
+def unit_cube_frame(X):
+    """``(low, width)`` of the rows ``X`` (a tensor) per feature; width 1 where a feature is constant."""
+    low = X.amin(dim=0)
+    width = X.amax(dim=0) - low
+    return low, torch.where(width > 0, width, torch.ones_like(width))
 
 
 @declare({
@@ -61,6 +81,11 @@ class PenaltyDistribution:
     "penalty_scale": Hyperparameter(
         1.0, [Interval(Real, 0, None, closed="neither")], "float > 0",
         "s (Table 4: N(0, I), N(0, 2I), U(-1, 1))."),
+    "penalty_frame": Hyperparameter(
+        "input", [StrOptions(set(PENALTY_FRAMES))], one_of(PENALTY_FRAMES),
+        'The coordinates t(x) is drawn in: "input", those the networks see (after ``scaling``); '
+        '"unit-cube", those where each feature of the training rows spans [0, 1], the paper\'s '
+        "normalised data (§4.1), mapped back to the networks' coordinates."),
     **override(CYCLE_SCORE_HYPERPARAMETERS,
                score_type={"default": "features"},
                score_norm={"default": 2, "doc": "p, the feature score's norm (2 in Eq. 12)."}),
@@ -111,7 +136,8 @@ class RCGAN(CycleDetector):
     discriminators = ("xz", "xx")
     network_names = ("generator_", "encoder_", "discriminator_xz_", "discriminator_xx_")
 
-    def _penalty(self):
+    def _penalty(self, X):
         if self.penalty in (None, "none"):
             return None
-        return PenaltyDistribution(self.penalty, self.penalty_scale)
+        frame = unit_cube_frame(X) if self.penalty_frame == "unit-cube" else None
+        return PenaltyDistribution(self.penalty, self.penalty_scale, frame)
