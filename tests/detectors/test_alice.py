@@ -182,16 +182,27 @@ def test_rcgan_scores_are_eq_11_and_12(untrained, blobs_module):
     model, x = untrained["rcgan"], blobs_module
     x_rec = numpy_of(model.generator_, numpy_of(model.encoder_, x))
     features = lambda a, b: numpy_of(model.discriminator_xx_.features, a, b)  # noqa: E731
-    eq_12 = np.sqrt(((features(x, x) - features(x, x_rec)) ** 2).sum(axis=1))
-    # Eq. 12 by default (issue 15: Eq. 11 swings with the seed, see the README's diagnosis).
-    assert model.score_type == ganad.RCGAN().score_type == "features" and model.score_norm == 2
-    np.testing.assert_allclose(model.anomaly_score(x), eq_12, rtol=1e-5)
     logits = numpy_of(model.discriminator_xx_, x, x_rec)
-    model.set_params(score_type="discriminator")
+    # "auto" by default: on rows Eq. 11, the paper's tabular score (§5.3), within D_xx's training
+    # range, where it is Eq. 11 exactly (these are the training rows)
+    assert model.score_type == ganad.RCGAN().score_type == "auto" and model.score_norm == 2
+    np.testing.assert_allclose(model.anomaly_score(x), 1 - 1 / (1 + np.exp(-logits)), rtol=1e-5)
+    model.set_params(score_type="features")
     try:
-        np.testing.assert_allclose(model.anomaly_score(x), 1 - 1 / (1 + np.exp(-logits)), rtol=1e-5)  # Eq. 11
+        eq_12 = np.sqrt(((features(x, x) - features(x, x_rec)) ** 2).sum(axis=1))
+        np.testing.assert_allclose(model.anomaly_score(x), eq_12, rtol=1e-5)
     finally:
-        model.set_params(score_type="features")
+        model.set_params(score_type="auto")
+
+
+def test_rcgan_scores_images_with_eq_12_by_default():
+    """§5.4 scores CIFAR-10 with Eq. 12: "auto" is the feature distance with ``image_shape``."""
+    images = np.random.default_rng(0).uniform(-1, 1, size=(4, 16 * 16)).astype(np.float32)
+    model = tiny("rcgan", image_shape=(1, 16, 16), latent_dim=2, conv_width=4, batch_size=4, n_epochs=1,
+                 ema_decay=0.0).fit(images)
+    by_default = model.anomaly_score(images)
+    np.testing.assert_array_equal(by_default, model.set_params(score_type="features").anomaly_score(images))
+    assert not np.allclose(by_default, model.set_params(score_type="discriminator").anomaly_score(images))
 
 
 def test_alad_score_is_l1_feature_matching_on_d_xx(untrained, blobs_module):

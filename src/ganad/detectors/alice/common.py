@@ -48,6 +48,12 @@ from .trainer import JointTrainer
 # ``image_learning_rate``: 1e-4 for BiGAN and ALAD, the reference codes' 1e-5 for RCGAN
 ROWS_LEARNING_RATE, REFERENCE_LEARNING_RATE = 1e-4, 1e-5
 
+def alice_epochs_doc(min_updates=None):
+    """``n_epochs``'s meaning for the family: the paper's 100 epochs, or more on small data."""
+    return (epochs_doc("100 (neither reference code fixes it)", min_updates)
+            + " With ``early_stopping``, the maximum.")
+
+
 ALICE_HYPERPARAMETERS = {
     **pick(SHARED_HYPERPARAMETERS, "latent_dim", latent_dim={"default": 32}),
     "encoder_hidden": Hyperparameter(
@@ -69,9 +75,7 @@ ALICE_HYPERPARAMETERS = {
         "but their last; \"auto\": on with ``image_shape`` (as ALAD on its images), off for rows."),
     **pick(SHARED_HYPERPARAMETERS, "prior", "n_epochs", "batch_size", "learning_rate",
            prior={"default": "normal"},
-           n_epochs={"default": "auto",
-                     "doc": epochs_doc("100 (neither reference code fixes it)") + " With ``early_stopping``, the "
-                            "maximum."},
+           n_epochs={"default": "auto", "doc": alice_epochs_doc()},
            batch_size={"default": 50},
            learning_rate={"default": "auto",
                           "constraints": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
@@ -256,14 +260,23 @@ class CycleDetector(ALICEDetector):
         """D_xx(x, G(E(x))) as a probability for each row of ``X`` (RCGAN Fig. 3, right panels)."""
         return self._map_rows(lambda x: torch.sigmoid(self.discriminator_xx_(x, self.reconstruct(x))), X)
 
+    def _score_type(self):
+        """``score_type`` resolved: "auto" (RCGAN's default) is Eq. 11 on rows, Eq. 12 on images, as
+        the paper scores its tabular sets (§5.3) and CIFAR-10 (§5.4)."""
+        if self.score_type != "auto":
+            return self.score_type
+        return "features" if self.image_shape_ is not None else "discriminator"
+
     def _anomaly_score(self, X):
-        if self.score_type == "features":
+        if self._score_type() == "features":
             return self._matching_distance(X)
         return torch.sigmoid(range_score(self._pair_logit(X), self.xx_logit_range_).double())
 
     def _why_not_explained(self):
-        kind = ("a distance in D_xx's hidden features" if self.score_type == "features"
-                else "D_xx's output on the pair (x, G(E(x)))")
+        kind = {"features": "a distance in D_xx's hidden features",
+                "discriminator": "D_xx's output on the pair (x, G(E(x)))",
+                "auto": "D_xx's output on the pair (x, G(E(x))) on rows, a distance in its hidden features on "
+                        "images"}[self.score_type]
         return (f"its score (score_type={self.score_type!r}) is {kind}, not a residual per input feature; "
                 "reconstruction(X) gives G(E(x)) for a residual map")
 
