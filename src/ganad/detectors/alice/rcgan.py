@@ -16,9 +16,9 @@ Eq. 11 needs a trained D_xx: at ALAD's settings (Adam 1e-5, about 10,000 steps) 
 near chance (its loss near 2 log 2) and Eq. 11 read a near-initial network whose ranking of
 rows unlike the data swung with the seed (issue 15; README "Diagnosis: seed instability").
 So ``n_epochs="auto"`` trains rows for at least 20,000 steps (``ROW_MIN_UPDATES``), where
-D_xx has learned: on rcgan-t3's training splits Eq. 11's validation AUROC then agreed
-across seeds within 0.01-0.03, while Eq. 12, the default before, fell on Arrhythmia as D_xx
-learned (README "Training length").
+D_xx has learned: on rcgan-t3's training splits Eq. 11's validation AUROC then varied
+with the seed by a standard deviation of about 0.03, while Eq. 12, the default before, fell
+on Arrhythmia as D_xx learned (README "Training length").
 Networks, optimiser, weight averaging (``ema_decay=0.999``) and early stopping are ALAD's
 (``common.py``); early stopping monitors the Eq. 12 distance with ``score_norm``
 whatever ``score_type`` is, as ALAD monitors its feature-matching score.
