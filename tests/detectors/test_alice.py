@@ -183,16 +183,28 @@ def test_rcgan_scores_are_eq_11_and_12(untrained, blobs_module):
     x_rec = numpy_of(model.generator_, numpy_of(model.encoder_, x))
     features = lambda a, b: numpy_of(model.discriminator_xx_.features, a, b)  # noqa: E731
     logits = numpy_of(model.discriminator_xx_, x, x_rec)
-    # "auto" by default: on rows Eq. 11, the paper's tabular score (§5.3), within D_xx's training
-    # range, where it is Eq. 11 exactly (these are the training rows)
+    # "auto" by default: on rows Eq. 11, the paper's tabular score (§5.3), as -log D_xx (which ranks
+    # as 1 - D_xx), within D_xx's training range (these are the training rows)
     assert model.score_type == ganad.RCGAN().score_type == "auto" and model.score_norm == 2
-    np.testing.assert_allclose(model.anomaly_score(x), 1 - 1 / (1 + np.exp(-logits)), rtol=1e-5)
+    np.testing.assert_allclose(model.anomaly_score(x), np.log1p(np.exp(-logits)), rtol=1e-5)
+    assert (np.argsort(model.anomaly_score(x)) == np.argsort(1 - 1 / (1 + np.exp(-logits)))).all()
     model.set_params(score_type="features")
     try:
         eq_12 = np.sqrt(((features(x, x) - features(x, x_rec)) ** 2).sum(axis=1))
         np.testing.assert_allclose(model.anomaly_score(x), eq_12, rtol=1e-5)
     finally:
         model.set_params(score_type="auto")
+
+
+def test_eq_11_keeps_confident_d_xx_outputs_apart(untrained, monkeypatch):
+    """1 - D_xx rounds to 1 for logits below about -37; the score -log D_xx keeps their order."""
+    model = untrained["rcgan"]
+    logits = torch.tensor([-40.0, -50.0, -60.0, 20.0])
+    monkeypatch.setattr(model, "_pair_logit", lambda X: logits)
+    monkeypatch.setattr(model, "xx_logit_range_", (-100.0, 30.0))
+    scores = model._anomaly_score(torch.zeros(4, 2)).numpy()
+    np.testing.assert_allclose(scores[:3], [40.0, 50.0, 60.0])
+    assert 0 < scores[3] < 1e-8
 
 
 def test_rcgan_scores_images_with_eq_12_by_default():

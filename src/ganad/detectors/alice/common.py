@@ -120,9 +120,9 @@ CYCLE_SCORE_HYPERPARAMETERS = {
     "score_type": Hyperparameter(
         "features", [StrOptions({"features", "discriminator"})], '{"features", "discriminator"}',
         "\"features\": ``||f_xx(x, x) - f_xx(x, G(E(x)))||_p`` with ``p = score_norm`` (RCGAN Eq. 12, ALAD's "
-        "\"fm\" score); \"discriminator\": ``1 - D_xx(x, G(E(x)))`` (RCGAN Eq. 11; it ranks as ALAD's "
-        "cross-entropy score ``-log D_xx(x, G(E(x)))``), its logit taken within its training range, which swings "
-        "with the seed (RCGAN's module docstring)."),
+        "\"fm\" score); \"discriminator\": RCGAN Eq. 11, ``1 - D_xx(x, G(E(x)))``, scored as ALAD's "
+        "cross-entropy score ``-log D_xx(x, G(E(x)))``, which ranks the same and does not saturate, its logit "
+        "taken within its training range; it needs a trained D_xx (RCGAN's module docstring)."),
     "score_norm": Hyperparameter(
         1, [Interval(Integral, 1, 2, closed="both")], "{1, 2}",
         "p, the feature score's norm (the reference code's ``--d 1``; RCGAN Eq. 12 uses 2)."),
@@ -224,13 +224,16 @@ class CycleDetector(ALICEDetector):
     """ALICE with D_xx; scores on D_xx (ALAD and RCGAN); optional early stopping.
 
     ``score_type="features"``: ``||l_xx(x, x) - l_xx(x, G(E(x)))||_p`` with ``p = score_norm``
-    (RCGAN Eq. 12, ALAD's score). ``score_type="discriminator"``: ``1 - D_xx(x, G(E(x)))``
-    (RCGAN Eq. 11), computed as ``sigmoid(-logit)`` so it does not round to 0 in float32,
-    with the logit taken within its range on the training rows (Haloui et al.'s §5.1 rule,
+    (RCGAN Eq. 12, ALAD's score). ``score_type="discriminator"``: RCGAN Eq. 11, ``1 -
+    D_xx(x, G(E(x)))``, scored as ``-log D_xx(x, G(E(x))) = log(1 + exp(-logit))`` in float64
+    (ALAD's cross-entropy score), an increasing function of Eq. 11 that ranks rows the same:
+    1 - D_xx itself rounds to 1 (float64) once the logit is below about -37, and a trained
+    D_xx put every Arrhythmia test row there, all tied. The logit is taken within its range
+    on the training rows (Haloui et al.'s §5.1 rule,
     ``ganad.scoring.critic_range``): D_xx only ever saw normal pairs, and far from the data
     its logit can exceed every training value, which ranked far rows as the most normal. A
     logit above the range is folded back below it, so such rows score above every training
-    row; in the range the score is Eq. 11's exactly.
+    row; in the range the score is ``-log D_xx`` exactly.
     """
 
     fitted_values = ("xx_logit_range_",)
@@ -270,7 +273,8 @@ class CycleDetector(ALICEDetector):
     def _anomaly_score(self, X):
         if self._score_type() == "features":
             return self._matching_distance(X)
-        return torch.sigmoid(range_score(self._pair_logit(X), self.xx_logit_range_).double())
+        return torch.logaddexp(range_score(self._pair_logit(X), self.xx_logit_range_).double(),
+                               torch.zeros((), dtype=torch.float64, device=X.device))
 
     def _why_not_explained(self):
         kind = {"features": "a distance in D_xx's hidden features",
