@@ -15,6 +15,7 @@ rows per rank), the ranks end with identical fitted state, and ``save`` writes o
 only (``ganad.training.distributed``).
 """
 
+import functools
 import math
 import warnings
 
@@ -137,13 +138,13 @@ class TorchDetector(BaseDetector):
 
         The results fill one preallocated tensor (see ``_method_scores``).
         """
+        blocked = functools.partial(in_row_blocks, function)
         with torch.no_grad():
-            first = in_row_blocks(function, X[:self.score_batch_size])
+            first = blocked(X[:self.score_batch_size])
             out = first.new_empty((len(X), *first.shape[1:]))
             out[:len(first)] = first
             for start in range(len(first), len(X), self.score_batch_size):
-                out[start:start + self.score_batch_size] = in_row_blocks(function,
-                                                                         X[start:start + self.score_batch_size])
+                out[start:start + self.score_batch_size] = blocked(X[start:start + self.score_batch_size])
             return out
 
     def _map_rows(self, network, X):

@@ -48,6 +48,7 @@ from .trainer import JointTrainer
 # ``image_learning_rate``: 1e-4 for BiGAN and ALAD, the reference codes' 1e-5 for RCGAN
 ROWS_LEARNING_RATE, REFERENCE_LEARNING_RATE = 1e-4, 1e-5
 
+
 def alice_epochs_doc(min_updates=None):
     """``n_epochs``'s meaning for the family: the paper's 100 epochs, or more on small data."""
     return (epochs_doc("100 (neither reference code fixes it)", min_updates)

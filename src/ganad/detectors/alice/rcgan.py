@@ -45,10 +45,10 @@ ROW_MIN_UPDATES = 2 * LONG_MIN_UPDATES
 class PenaltyDistribution:
     """t(x) of Eq. 4 over the data space: N(0, scale * I) or U(-scale, scale) per coordinate.
 
-    ``frame``, when given, is ``(low, width)``, tensors shaped like one row: t is drawn in the
-    coordinates where each feature of the training rows spans [0, 1] and mapped back,
-    ``low + width * t`` (``penalty_frame="unit-cube"``); None draws t in the networks' own
-    input coordinates.
+    ``frame``, when given, is ``(low, width)``, tensors shaped like one row, on the rows'
+    device: t is drawn in the coordinates where each feature of the training rows spans [0, 1]
+    and mapped back, ``low + width * t`` (``penalty_frame="unit-cube"``); None draws t in the
+    networks' own input coordinates.
     """
 
     def __init__(self, kind, scale=1.0, frame=None):
@@ -67,7 +67,7 @@ class PenaltyDistribution:
         if self.frame is None:
             return t
         low, width = self.frame
-        return low.to(like.device) + width.to(like.device) * t
+        return low + width * t
 
 
 def unit_cube_frame(X):
