@@ -135,6 +135,19 @@ def test_kde_paper_bandwidth_searches_the_papers_grid_only():
 
 
 
+def test_kde_bandwidth_grid_is_searched_as_given_and_scales_with_the_pixels(data):
+    """A sequence is the grid searched; the paper's grid times 2 on X is the paper's grid on X / 2 (pixels in
+    [0, 1] instead of [-1, 1]): half the bandwidth, the same ranking."""
+    X_train, X_test, _ = data
+    doubled = tuple(2 * h for h in BANDWIDTH_GRID)
+    wide = KDE(n_components=5, bandwidth=list(doubled), density="projection", support_rule=False, n_folds=3,
+               random_state=0).fit(X_train)
+    half = KDE(n_components=5, bandwidth="paper", density="projection", support_rule=False, n_folds=3,
+               random_state=0).fit(X_train / 2)
+    assert set(wide.cv_log_likelihood_) == set(doubled) and wide.bandwidth_ == 2 * half.bandwidth_
+    np.testing.assert_array_equal(np.argsort(wide.anomaly_score(X_test)), np.argsort(half.anomaly_score(X_test / 2)))
+
+
 def test_kde_full_density_flags_rows_off_the_projection(data):
     """Training rows moved far off the PCA subspace (they project where they did) are normal to the
     paper's projection-only density and anomalous to the default full-space one (the support rule,

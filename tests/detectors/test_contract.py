@@ -45,7 +45,7 @@ INVALID = {
     "wgan-critic": [("n_critic", 0)],
     "wgan-inversion": [("n_seeds", 0)],
     "wgan-encoder": [("encoder_epochs", -1)],
-    "kde": [("n_folds", 1), ("bandwidth", -1.0)],
+    "kde": [("n_folds", 1), ("bandwidth", -1.0), ("bandwidth", [1.0, -1.0])],
     "ocsvm": [("nu", 0.0)],
     "iforest": [("n_estimators", 0)],
     "gmm": [("covariance_type", "round")],

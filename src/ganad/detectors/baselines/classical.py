@@ -158,6 +158,17 @@ def _cv_log_likelihood(Z, bandwidths, folds):
     return dict(zip(bandwidths, search.cv_results_["mean_test_score"].tolist()))
 
 
+def _bandwidth_grid(bandwidth):
+    """The bandwidths a KDE's likelihood search tries first: the paper's, or the sequence given."""
+    if isinstance(bandwidth, str):
+        return BANDWIDTH_GRID
+    grid = tuple(float(h) for h in np.ravel(np.asarray(bandwidth, dtype=float)))
+    if not grid or not all(np.isfinite(h) and h > 0 for h in grid):
+        raise ValueError("The 'bandwidth' parameter of KDE, as a sequence, must hold one or more finite positive "
+                         f"floats; got {list(np.ravel(bandwidth))!r}.")
+    return grid
+
+
 def _residual_log_density(pca, X, Z):
     """Log-density of the part of ``X`` that ``pca`` discards, as an isotropic Gaussian; ``Z`` is
     ``pca.transform(X)``.
@@ -185,10 +196,12 @@ def _full_log_density(pca, kde, X):
     **CLASSICAL_HYPERPARAMETERS,
     **pick(PCA_HYPERPARAMETERS, "n_components"),
     "bandwidth": Hyperparameter(
-        "auto", [Interval(Real, 0, None, closed="neither"), StrOptions({"auto", "paper"})], 'float, "auto" or "paper"',
+        "auto", [Interval(Real, 0, None, closed="neither"), StrOptions({"auto", "paper"}), "array-like"],
+        'float, "auto", "paper" or a sequence of floats',
         "The kernel's bandwidth h, by ``n_folds``-fold cross-validated log-likelihood (§4.2 (i.)): \"paper\" "
         "searches the paper's grid {2^0, 2^0.5, ..., 2^4} only; \"auto\" too, and the eight half-powers below it "
-        "when 2^0 wins (issue 13); a float fixes it."),
+        "when 2^0 wins (issue 13); a sequence of positive floats is the grid searched instead (e.g. the paper's "
+        "grid times 2, its values for pixels in [0, 1] on pixels in [-1, 1]); a float fixes it."),
     "n_folds": Hyperparameter(
         10, [Interval(Integral, 2, None, closed="left")], "int", "The folds of the bandwidth search."),
     "density": Hyperparameter(
@@ -222,8 +235,8 @@ class KDE(ClassicalDetector):
     holdout_log_likelihood_ : dict
         PCA dimension -> mean holdout log-likelihood; empty when there was one candidate.
     cv_log_likelihood_ : dict
-        Bandwidth -> mean cross-validated log-likelihood of the final fit
-        (``bandwidth="auto"`` or ``"paper"`` only).
+        Bandwidth -> mean cross-validated log-likelihood of the final fit (unless
+        ``bandwidth`` is a float).
 
     References
     ----------
@@ -264,13 +277,13 @@ class KDE(ClassicalDetector):
     def _fit_pipeline(self, X, n_components):
         pca = _fit_pca(X, n_components, self.seed_)
         Z = pca.transform(X)  # (N, d)
-        if self.bandwidth not in ("auto", "paper"):
+        if isinstance(self.bandwidth, Real):
             return pca, KernelDensity(kernel="gaussian", bandwidth=self.bandwidth).fit(Z)
         folds = KFold(n_splits=min(self.n_folds, len(Z)), shuffle=True, random_state=self.seed_)
         # KernelDensity.score is the held-out fold's total log-likelihood: a maximum-likelihood search.
-        self.cv_log_likelihood_ = _cv_log_likelihood(Z, BANDWIDTH_GRID, folds)
+        self.cv_log_likelihood_ = _cv_log_likelihood(Z, _bandwidth_grid(self.bandwidth), folds)
         best = max(self.cv_log_likelihood_, key=self.cv_log_likelihood_.get)
-        if self.bandwidth == "auto" and best == BANDWIDTH_GRID[0]:
+        if isinstance(self.bandwidth, str) and self.bandwidth == "auto" and best == BANDWIDTH_GRID[0]:
             self.cv_log_likelihood_.update(_cv_log_likelihood(Z, SMALL_BANDWIDTHS, folds))
         bandwidth = max(self.cv_log_likelihood_, key=self.cv_log_likelihood_.get)
         return pca, KernelDensity(kernel="gaussian", bandwidth=bandwidth).fit(Z)
