@@ -86,7 +86,7 @@ def curve(method, cell, *, steps, every, n_samples, seed, params=None, data_dir=
     detector.fit(X_fit)
     if not with_auroc:
         return [(*row, None) for row in rows]
-    X_anomalous = validation_anomalies(cell, X_held, X_permuted, seed, data_dir)
+    (X_anomalous,) = validation_anomalies(cell, X_fit, X_held, X_permuted, seed, data_dir).values()
     return [(*row, validation_auroc(detector, state, X_fit, X_held, X_anomalous, cell))
             for row, state in zip(rows, weights)]
 

@@ -49,7 +49,7 @@ def test_selection_needs_the_one_class_protocol_and_a_grid(tiny3):
 
 def test_bundled_holdout_grids_name_parameters_of_their_detectors():
     jobs = [job for job in expand(load_spec("adgan-t1"), "cpu") if job.selection is not None]
-    assert {job.method for job in jobs} == {"kde-holdout", "ocsvm-holdout"}
+    assert {job.method for job in jobs} == {"kde-holdout", "kde-holdout-01", "ocsvm-holdout"}
     for job in jobs:
         assert set(job.selection["grid"]) <= set(DETECTORS[job.detector]().get_params())
         assert job.selection["size"] == 1000

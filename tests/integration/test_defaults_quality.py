@@ -100,3 +100,17 @@ def test_a_leave_one_class_out_image_cell_holds_out_its_class(tmp_path):
     assert [test_labels[row.tobytes()] == 3 for row in X_test] == list(y_test == 1)
     anomalies = other_class_images("mnist:-3", 5, seed=0, data_dir=tmp_path)
     assert {labels_of[row.tobytes()] for row in anomalies} == {3}
+
+
+def test_dilated_validation_anomalies_push_every_feature_outward_from_the_median():
+    """The "dilated" validation rows: m + 2 (x - m) with m the fitted rows' median, so each feature of a held-out
+    row moves away from the median (a row at the median stays), and both kinds come from one split."""
+    from defaults_validation import dilated, validation_anomalies, validation_split
+
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    X_fit, X_normal, X_permuted = validation_split(X, seed=0)
+    anomalies = validation_anomalies("ring", X_fit, X_normal, X_permuted, 0, None, ("permuted", "dilated"))
+    median = np.median(X_fit, axis=0)
+    assert anomalies["permuted"] is X_permuted and anomalies["dilated"].shape == X_normal.shape
+    np.testing.assert_allclose(np.abs(anomalies["dilated"] - median), 2 * np.abs(X_normal - median))
+    np.testing.assert_allclose(dilated(X_fit, median[None]), median[None])
