@@ -65,12 +65,13 @@ def validation_split(X_train, seed):
 
 
 def other_class_images(cell, n, seed, data_dir):
-    """``n`` training images of the classes other than the cell's normal ones (a seeded sample): the
-    validation anomalies of an image cell (of ``name:-c``, whose normal classes are all but c: class c's)."""
+    """``n`` training images of the classes other than the cell's normal ones (a seeded sample; all of them when
+    fewer exist): the validation anomalies of an image cell (of ``name:-c``, whose normal classes are all but c:
+    class c's)."""
     name, _, cls = cell.partition(":")
     train, _ = _load(name, data_dir)
     others = np.flatnonzero(~is_normal(train.y, cls))
-    rows = np.random.default_rng(seed).choice(others, n, replace=False)
+    rows = np.random.default_rng(seed).choice(others, min(n, len(others)), replace=False)
     return np.asarray(train.X)[np.sort(rows)]
 
 
