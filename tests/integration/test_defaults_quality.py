@@ -100,6 +100,8 @@ def test_a_leave_one_class_out_image_cell_holds_out_its_class(tmp_path):
     assert [test_labels[row.tobytes()] == 3 for row in X_test] == list(y_test == 1)
     anomalies = other_class_images("mnist:-3", 5, seed=0, data_dir=tmp_path)
     assert {labels_of[row.tobytes()] for row in anomalies} == {3}
+    n_threes = int(np.sum(np.asarray(train.y) == 3))
+    assert len(other_class_images("mnist:-3", n_threes + 10, seed=0, data_dir=tmp_path)) == n_threes
 
 
 def test_dilated_validation_anomalies_push_every_feature_outward_from_the_median():
@@ -114,3 +116,26 @@ def test_dilated_validation_anomalies_push_every_feature_outward_from_the_median
     assert anomalies["permuted"] is X_permuted and anomalies["dilated"].shape == X_normal.shape
     np.testing.assert_allclose(np.abs(anomalies["dilated"] - median), 2 * np.abs(X_normal - median))
     np.testing.assert_allclose(dilated(X_fit, median[None]), median[None])
+
+
+def test_proxy_agreement_counts_hits_misses_and_false_alarms_on_informative_cells(tmp_path, capsys):
+    """A validation proxy flags a pair by issue 13's own rule; a cell where IForest's proxy AUROC is below the
+    floor says nothing and is left out of that proxy's counts."""
+    import json
+
+    import proxy_agreement as pa
+
+    test = {("iforest", "a"): 0.95, ("gan", "a"): 0.60, ("iforest", "b"): 0.90, ("gan", "b"): 0.85,
+            ("iforest", "c"): 0.99, ("gan", "c"): 0.95}
+    validation = {("iforest", "a"): 0.90, ("gan", "a"): 0.65, ("iforest", "b"): 0.90, ("gan", "b"): 0.75,
+                  ("iforest", "c"): 0.50, ("gan", "c"): 0.50}
+    assert pa.failures(test) == {("gan", "a")}
+    assert pa.failures(validation) == {("gan", "a"), ("gan", "b"), ("iforest", "c"), ("gan", "c")}
+    assert [pa.informative(validation, cell) for cell in "abc"] == [True, True, False]
+    csv_path, jsonl_path = tmp_path / "validation.csv", tmp_path / "results.jsonl"
+    csv_path.write_text("method,cell,params,validation_auroc,anomalies\n" + "".join(
+        f"{method},{cell},{{}},{value},dilated\n" for (method, cell), value in validation.items()))
+    jsonl_path.write_text("".join(json.dumps({"method": method, "cell": cell, "seed": 0, "params": {}, "status": "ok",
+                                              "auroc": value}) + "\n" for (method, cell), value in test.items()))
+    pa.main([str(csv_path), str(jsonl_path)])
+    assert "| dilated | 4 | 1 | 1 | 0 | 1 |" in capsys.readouterr().out
