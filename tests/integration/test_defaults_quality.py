@@ -139,3 +139,18 @@ def test_proxy_agreement_counts_hits_misses_and_false_alarms_on_informative_cell
                                               "auroc": value}) + "\n" for (method, cell), value in test.items()))
     pa.main([str(csv_path), str(jsonl_path)])
     assert "| dilated | 4 | 1 | 1 | 0 | 1 |" in capsys.readouterr().out
+
+
+def test_top_recall_is_the_share_of_anomalies_above_the_normals_top_two_percent(tmp_path):
+    """``top_recall``: anomalies above the held-out normals' 98th percentile; a CSV with other columns is refused."""
+    from defaults_validation import append_rows, top_recall
+
+    normal = np.arange(100.0)
+    assert top_recall(normal, np.array([99.5, 150.0, 50.0, 10.0])) == 0.5
+    assert top_recall(normal, np.array([1.0, 2.0])) == 0.0
+    path = tmp_path / "rows.csv"
+    append_rows(path, [{"a": 1, "b": 2}])
+    append_rows(path, [{"a": 3, "b": 4}])
+    assert path.read_text().splitlines() == ["a,b", "1,2", "3,4"]
+    with pytest.raises(ValueError, match="columns"):
+        append_rows(path, [{"a": 1, "c": 2}])
