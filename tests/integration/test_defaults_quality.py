@@ -154,3 +154,16 @@ def test_top_recall_is_the_share_of_anomalies_above_the_normals_top_two_percent(
     assert path.read_text().splitlines() == ["a,b", "1,2", "3,4"]
     with pytest.raises(ValueError, match="columns"):
         append_rows(path, [{"a": 1, "c": 2}])
+
+
+def test_rcgan_top_rows_counts_the_normal_rows_at_the_top(capsys):
+    """``rcgan_top_rows.describe``: the top k % of a ranking, its normal rows and their largest |z| feature."""
+    from rcgan_top_rows import describe
+
+    X_train = np.random.default_rng(0).normal(size=(200, 2))
+    X_test = np.array([[0.0, 0.0], [0.0, 9.0], [5.0, 0.0], [0.1, 0.1]] + [[0.0, 0.0]] * 96)
+    y_test = np.r_[0, 1, 0, 0, np.zeros(96)].astype(int)
+    describe("toy", np.r_[0.0, 2.0, 3.0, 0.5, np.zeros(96)], X_test, y_test, X_train, 2.0)
+    out = capsys.readouterr().out
+    assert "top 2 rows, 1 normal, precision 0.500" in out
+    assert "rows per feature of largest |z| [1, 0]" in out.splitlines()[1]
