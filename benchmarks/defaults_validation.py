@@ -19,8 +19,8 @@ must not be chosen from it. This script carves a validation split from each cell
 * ``--anomalies dilated`` (or both, ``permuted dilated``, from one fit) takes instead the held-out rows
   moved away from the fitted rows' per-feature median, m + DILATION (x - m): every feature
   pushed outward at once, the "jointly extreme" rows that a feature permutation cannot make
-  (Thyroid's hyperfunction rows are high in several hormones together; a row near the median
-  stays near it, so the set holds hard rows as well as easy ones);
+  (a row near the median stays near it, so the set holds hard rows as well as easy ones; Thyroid's
+  test anomalies turned out to be extreme in one feature, not several: alice README);
 * the metrics are the AUROC of ``anomaly_score`` on those 2 x 20 % rows and ``top_recall``, the share of
   the anomalies scored above the top ``TOP_FALSE_ALARM_RATE`` (2 %) of the held-out normals: the top of the
   ranking, which an F1 at a small anomaly share depends on.
