@@ -297,6 +297,17 @@ def cell_means(rows):
     return {method: float(np.mean(v)) for method, v in per_method.items()}
 
 
+def cell_violations(values, *, floor=AUROC_FLOOR, margin=IFOREST_MARGIN):
+    """``(method, cell, problem)`` for each per-cell criterion that ``values`` (``{(method, cell): AUROC}``)
+    breaks: the AUROC below ``floor``, or below IForest's on the same cell minus ``margin``."""
+    for (method, cell), value in values.items():
+        if value < floor:
+            yield method, cell, f"{method} on {cell}: AUROC {value:.3f} < {floor:.2f}"
+        reference = values.get(("iforest", cell))
+        if reference is not None and value < reference - margin:
+            yield method, cell, f"{method} on {cell}: AUROC {value:.3f} < IForest's {reference:.3f} - {margin:.2f}"
+
+
 def acceptance(rows, *, floor=AUROC_FLOOR, margin=IFOREST_MARGIN):
     """Issue 13's criteria on ``rows``; returns one line per violation ([] when all hold).
 
@@ -309,12 +320,7 @@ def acceptance(rows, *, floor=AUROC_FLOOR, margin=IFOREST_MARGIN):
     for row in rows:
         if row["status"] == FAILED:
             problems.append(f"{row['method']} on {row['cell']} (seed {row['seed']}) failed: {row.get('error', '')}")
-    for (method, cell), value in values.items():
-        if value < floor:
-            problems.append(f"{method} on {cell}: AUROC {value:.3f} < {floor:.2f}")
-        reference = values.get(("iforest", cell))
-        if reference is not None and value < reference - margin:
-            problems.append(f"{method} on {cell}: AUROC {value:.3f} < IForest's {reference:.3f} - {margin:.2f}")
+    problems += [problem for _, _, problem in cell_violations(values, floor=floor, margin=margin)]
     means = cell_means(rows)
     gans = [m for m in means if is_gan(m)]
     references = {m: means[m] for m in ("iforest", "kde") if m in means}

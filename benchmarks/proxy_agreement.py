@@ -18,9 +18,8 @@ could have seen the failures from training data.
 
 import argparse
 import csv
-import json
 
-from defaults_quality import AUROC_FLOOR, IFOREST_MARGIN
+from defaults_quality import AUROC_FLOOR, IFOREST_MARGIN, auroc_table, cell_violations, read_rows
 
 BASELINE = "iforest"
 
@@ -36,20 +35,13 @@ def read_validation(path):
 
 
 def read_test(path):
-    """``{(method, cell): AUROC}`` of the ``ok`` seed-0 rows of a defaults-quality JSONL (the last row of a key wins)."""
-    values = {}
-    with open(path) as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row["status"] == "ok" and row["seed"] == 0 and not row["params"]:
-                values[row["method"], row["cell"]] = row["auroc"]
-    return values
+    """``{(method, cell): AUROC}`` of a defaults-quality JSONL as its table shows it (the last row of a key)."""
+    return auroc_table(list({row["key"]: row for row in read_rows(path)}.values()))
 
 
 def failures(values):
-    """The (method, cell) pairs failing issue 13's rule: below the floor, or below IForest's minus the margin."""
-    return {(method, cell) for (method, cell), value in values.items()
-            if value < AUROC_FLOOR or value < values.get((BASELINE, cell), 0.0) - IFOREST_MARGIN}
+    """The (method, cell) pairs failing issue 13's per-cell rule (``defaults_quality.cell_violations``)."""
+    return {(method, cell) for method, cell, _ in cell_violations(values)}
 
 
 def informative(values, cell):

@@ -43,7 +43,8 @@ def describe(name, scores, X_test, y_test, X_train, k_percent):
 
 
 def with_support_rule(detector, X_train):
-    """``detector`` with ganad's support rule fitted on its training rows after the fit (as ``fit`` does)."""
+    """``detector`` with ganad's support rule fitted on its training rows after the fit: ``fit``'s own step, which
+    takes the score level from all training rows while they number at most ``offset_sample_size`` (Thyroid's do)."""
     X_scaled = apply_scaler(X_train, detector.scaler_)
     detector.support_rule = True
     detector.support_ = {**fit_support(X_scaled), "score": float(detector._method_scores(X_scaled).max())}

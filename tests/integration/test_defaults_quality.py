@@ -135,8 +135,8 @@ def test_proxy_agreement_counts_hits_misses_and_false_alarms_on_informative_cell
     csv_path, jsonl_path = tmp_path / "validation.csv", tmp_path / "results.jsonl"
     csv_path.write_text("method,cell,params,validation_auroc,anomalies\n" + "".join(
         f"{method},{cell},{{}},{value},dilated\n" for (method, cell), value in validation.items()))
-    jsonl_path.write_text("".join(json.dumps({"method": method, "cell": cell, "seed": 0, "params": {}, "status": "ok",
-                                              "auroc": value}) + "\n" for (method, cell), value in test.items()))
+    jsonl_path.write_text("".join(json.dumps({"key": f"{method}|{cell}|0", "method": method, "cell": cell, "seed": 0,
+                                              "params": {}, "status": "ok", "auroc": value}) + "\n" for (method, cell), value in test.items()))
     pa.main([str(csv_path), str(jsonl_path)])
     assert "| dilated | 4 | 1 | 1 | 0 | 1 |" in capsys.readouterr().out
 
