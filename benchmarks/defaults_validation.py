@@ -30,7 +30,8 @@ the top recall, then the mean anomaly score of the held-out rows: a held-out los
 is one, as the VAE's negative ELBO); ``--csv`` appends the rows to a file (a new file, or one with
 the same columns). ``--min-updates N`` sets the
 ``n_epochs="auto"`` budget's minimum (``ganad.training.budget.MIN_UPDATES``) for the run,
-``--tv-min-updates N`` HistoryAD's D_TV minimum.
+``--tv-min-updates N`` HistoryAD's D_TV minimum. ``--score-variants`` sets parameters that only change scoring (a
+latent search's step size or length) on each fitted detector in turn: several settings from one fit.
 
     PYTHONPATH=src python benchmarks/defaults_validation.py dsebm \\
         --variants '{"score_type": "energy"}' '{"score_type": "reconstruction"}' \\
@@ -100,12 +101,20 @@ def top_recall(normal_scores, anomaly_scores, false_alarm_rate=TOP_FALSE_ALARM_R
     return float(np.mean(anomaly_scores > np.quantile(normal_scores, 1.0 - false_alarm_rate)))
 
 
-def validation_auroc(method, params, X_train, image_shape, seed, cell, data_dir, kinds=ROW_ANOMALIES[:1]):
-    """``({kind: (AUROC, top_recall)}, mean anomaly score of the held-out rows)`` from one fit; the latter is a
-    held-out loss where the score is one (VAE: the negative ELBO). The anomalies are ``validation_anomalies``."""
+def validation_auroc(method, params, X_train, image_shape, seed, cell, data_dir, kinds=ROW_ANOMALIES[:1],
+                     score_variants=({},)):
+    """``[(score_params, {kind: (AUROC, top_recall)}, mean anomaly score of the held-out rows)]``, one entry per dict
+    of ``score_variants`` (set on the fitted detector before scoring), from one fit; the held-out mean is a held-out
+    loss where the score is one (VAE: the negative ELBO). The anomalies are ``validation_anomalies``."""
     X_fit, X_normal, X_permuted = validation_split(X_train, seed)
     anomalies = validation_anomalies(cell, X_fit, X_normal, X_permuted, seed, data_dir, kinds)
     detector = build(method, seed, image_shape, params).fit(X_fit)
+    return [(score_params, *_validation_scores(detector.set_params(**score_params), X_normal, anomalies))
+            for score_params in score_variants]
+
+
+def _validation_scores(detector, X_normal, anomalies):
+    """``({kind: (AUROC, top_recall)}, mean held-out score)`` of a fitted detector."""
     normal_scores = detector.anomaly_score(X_normal)
     values = {}
     for kind, X_anomalous in anomalies.items():
@@ -119,6 +128,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("method")
     parser.add_argument("--variants", nargs="+", default=["{}"], help="JSON dicts of constructor overrides")
+    parser.add_argument("--score-variants", nargs="+", default=["{}"],
+                        help="JSON dicts of parameters that only change scoring (e.g. a search's step size), set on "
+                             "each fitted variant in turn: one fit, several scorings")
     parser.add_argument("--cells", nargs="+", default=["tabular", "synthetic"])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
@@ -139,6 +151,7 @@ def main(argv=None):
     budget.MIN_UPDATES = args.min_updates
     HistoryAD.tv_min_updates = args.tv_min_updates
     variants = [json.loads(text) for text in args.variants]
+    score_variants = [json.loads(text) for text in args.score_variants]
     rows = []
     for cell in expand_cells(args.cells):
         try:
@@ -147,16 +160,24 @@ def main(argv=None):
             print(f"{cell}: data missing ({error})", file=sys.stderr)
             continue
         for params in variants:
-            values, held_out_score = validation_auroc(args.method, params, X_train, image_shape, args.seed, cell,
-                                                      args.data_dir, args.anomalies)
-            for kind, (value, recall) in values.items():
-                rows.append({"method": args.method, "cell": cell, "params": json.dumps(params, sort_keys=True),
-                             "min_updates": args.min_updates, "seed": args.seed, "validation_auroc": round(value, 4),
-                             "held_out_score": held_out_score, "anomalies": kind, "top_recall": round(recall, 4)})
-                print(f"{args.method:<12} {cell:<12} {rows[-1]['params']:<40} {args.min_updates:>6} {kind:<9} "
-                      f"{value:.3f} {recall:.3f} {held_out_score:.4g}", flush=True)
+            scored = validation_auroc(args.method, params, X_train, image_shape, args.seed, cell, args.data_dir,
+                                      args.anomalies, score_variants)
+            for score_params, values, held_out_score in scored:
+                rows += _report(args, cell, {**params, **score_params}, values, held_out_score)
     if args.csv:
         append_rows(args.csv, rows)
+
+
+def _report(args, cell, params, values, held_out_score):
+    """The CSV rows of one (cell, setting), printed as they come."""
+    rows = []
+    for kind, (value, recall) in values.items():
+        rows.append({"method": args.method, "cell": cell, "params": json.dumps(params, sort_keys=True),
+                     "min_updates": args.min_updates, "seed": args.seed, "validation_auroc": round(value, 4),
+                     "held_out_score": held_out_score, "anomalies": kind, "top_recall": round(recall, 4)})
+        print(f"{args.method:<12} {cell:<12} {rows[-1]['params']:<40} {args.min_updates:>6} {kind:<9} "
+              f"{value:.3f} {recall:.3f} {held_out_score:.4g}", flush=True)
+    return rows
 
 
 def append_rows(path, rows):
