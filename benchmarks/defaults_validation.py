@@ -109,7 +109,9 @@ def validation_auroc(method, params, X_train, image_shape, seed, cell, data_dir,
     X_fit, X_normal, X_permuted = validation_split(X_train, seed)
     anomalies = validation_anomalies(cell, X_fit, X_normal, X_permuted, seed, data_dir, kinds)
     detector = build(method, seed, image_shape, params).fit(X_fit)
-    return [(score_params, *_validation_scores(detector.set_params(**score_params), X_normal, anomalies))
+    fitted = detector.get_params()
+    fitted = {name: fitted[name] for variant in score_variants for name in variant}  # restored before each variant
+    return [(score_params, *_validation_scores(detector.set_params(**{**fitted, **score_params}), X_normal, anomalies))
             for score_params in score_variants]
 
 

@@ -179,7 +179,10 @@ def test_score_variants_score_one_fitted_detector_with_each_setting():
     X = make_ring(200, random_state=0)
     params = {"n_epochs": 1, "hidden": (8, 8), "latent_dim": 2, "batch_size": 64}
     scored = validation_auroc("anogan", params, X, None, 0, "ring", None,
-                              score_variants=({"search_steps": 1}, {"search_steps": 30}))
-    assert [score_params for score_params, _, _ in scored] == [{"search_steps": 1}, {"search_steps": 30}]
+                              score_variants=({"search_steps": 1}, {"search_steps": 30}, {}))
+    assert [score_params for score_params, _, _ in scored] == [{"search_steps": 1}, {"search_steps": 30}, {}]
     assert all(set(values) == {"permuted"} for _, values, _ in scored)
     assert scored[1][2] < scored[0][2]
+    # {} scores with the fitted settings (the default 500 steps), not with the previous variant's 30
+    default = validation_auroc("anogan", params, X, None, 0, "ring", None)
+    assert scored[2][1:] == default[0][1:] and scored[2][2] != scored[1][2]
