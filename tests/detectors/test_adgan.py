@@ -175,6 +175,15 @@ def test_save_load_keeps_anogans_batch_normalised_discriminator(tmp_path, images
                                   model.anomaly_score(images))
 
 
+def test_anogans_generator_maximises_log_d_unless_saturating(blobs):
+    """The DCGAN generator loss -log D(G(z)) (positive) by default; Eq. 1 as written, log(1 - D(G(z)))
+    (negative), with ``saturating=True``: the form whose gradient vanished when the discriminator won on
+    500 MNIST zeros (adgan README, "AnoGAN on 500 images")."""
+    non_saturating = tiny(AnoGAN).fit(blobs).history_["generator_loss"]
+    saturating = tiny(AnoGAN, saturating=True).fit(blobs).history_["generator_loss"]
+    assert min(non_saturating) > 0 > max(saturating)
+
+
 def test_anogan_needs_a_critic_with_features(blobs):
     critic = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1), torch.nn.Flatten(0))
     with pytest.raises(ValueError, match="features"):

@@ -222,6 +222,8 @@ def test_the_gp_weight_trained_with_is_recorded(blobs):
 def test_an_option_the_objective_ignores_is_warned(blobs):
     with pytest.warns(UserWarning, match=r"gp_weight set but ignored: gan='wgan-clip'"):
         tiny("wgan-critic", gan="wgan-clip", gp_weight=1.0).fit(blobs)
+    with pytest.warns(UserWarning, match=r"saturating set but ignored: gan='wgan-gp'"):
+        tiny("wgan-critic", saturating=True).fit(blobs)
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*set but ignored")
         tiny("wgan-critic", gan="wgan-clip", clip_value=0.05).fit(blobs)

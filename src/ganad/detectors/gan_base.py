@@ -69,6 +69,13 @@ GAN_HYPERPARAMETERS = {
     "clip_value": Hyperparameter(
         0.01, [Interval(Real, 0, None, closed="neither")], "float",
         'Weight clipping bound c ("wgan-clip"; setting it with another ``gan`` warns).'),
+    "saturating": Hyperparameter(
+        False, ["boolean"], "bool",
+        'The generator side of Eq. 1 ("vanilla"; setting it with another ``gan`` warns). False: the generator '
+        "maximises log D(G(z)), the form Goodfellow et al. (2014, §3) recommend because log(1 - D(G(z))) "
+        "saturates once the discriminator wins, and the one DCGAN (Radford et al. 2015), which AnoGAN is paired "
+        "with, trains with; True: it minimises log(1 - D(G(z))) as Eq. 1 and Algorithm 1 are written. See "
+        "``training.losses.generator_loss``."),
     "generator": Hyperparameter(
         None, [torch.nn.Module, None], "torch.nn.Module or None",
         "A generator of your own, z (B, latent_dim) -> rows (or images), instead of the default network; it is "
@@ -87,7 +94,7 @@ DEFAULT_NETWORKS = {  # fitted attribute -> (fully connected, convolutional)
     "encoder_": (MLPEncoder, DCGANEncoder),
 }
 
-TRAINER_OPTIONS = {"wgan-gp": ("gp_weight",), "wgan-clip": ("clip_value",), "vanilla": ()}
+TRAINER_OPTIONS = {"wgan-gp": ("gp_weight",), "wgan-clip": ("clip_value",), "vanilla": ("saturating",)}
 
 # The parameters that decide what the GAN phase computes (and the space it works in: scaling,
 # imputation, seed, device): all of GAN_HYPERPARAMETERS but the user's networks, checkpointing,

@@ -13,7 +13,10 @@ The anomaly score is the loss at the last iterate, A(x) = L(z_Gamma) (Eq. 7).
 
 Defaults: lambda = 0.1 and Gamma = 500 (the original's), a DCGAN-style GAN trained with the
 original objective (``gan="vanilla"``, Eq. 1; the DCGAN discriminator then has batch
-normalisation as in Radford et al.) and a 100-dimensional N(0, I) latent. ``gan`` can be any
+normalisation as in Radford et al.) with the non-saturating generator loss, maximising
+log D(G(z)) as DCGAN trains (``saturating=False``; True: log(1 - D(G(z))) as Eq. 1 is
+written, which stalls once the discriminator wins, see the README), and a 100-dimensional
+N(0, I) latent. ``gan`` can be any
 trainer, e.g. ``"wgan-clip"`` as in ADGAN's Table 2 comparison. Neither the survey nor
 ADGAN names the optimiser of the search or its step size: we use Adam with learning
 rate 0.01 and betas (0.9, 0.999), and one starting latent drawn from the prior at fit time
@@ -54,7 +57,8 @@ class AnoGAN(LatentSearchDetector):
 
     Schlegl et al. (2017): a search on z minimising Eq. 4-6; the score is the loss at the last
     iterate (Eq. 7). AnoGAN changes two of the GAN phase's defaults: ``gan="vanilla"`` (the
-    original objective, Eq. 1) and ``latent_dim=100``.
+    original objective, Eq. 1, with the non-saturating generator loss unless
+    ``saturating=True``) and ``latent_dim=100``.
 
     Attributes
     ----------
