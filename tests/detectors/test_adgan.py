@@ -175,13 +175,15 @@ def test_save_load_keeps_anogans_batch_normalised_discriminator(tmp_path, images
                                   model.anomaly_score(images))
 
 
-def test_anogans_generator_maximises_log_d_unless_saturating(blobs):
-    """The DCGAN generator loss -log D(G(z)) (positive) by default; Eq. 1 as written, log(1 - D(G(z)))
-    (negative), with ``saturating=True``: the form whose gradient vanished when the discriminator won on
-    500 MNIST zeros (adgan README, "AnoGAN on 500 images")."""
-    non_saturating = tiny(AnoGAN).fit(blobs).history_["generator_loss"]
-    saturating = tiny(AnoGAN, saturating=True).fit(blobs).history_["generator_loss"]
-    assert min(non_saturating) > 0 > max(saturating)
+def test_anogans_generator_loss_is_non_saturating_on_images_and_eq_1_on_rows(blobs, images):
+    """saturating="auto": the DCGAN generator loss -log D(G(z)) (positive) on images, the form whose gradient
+    does not vanish when the discriminator wins (it did, with log(1 - D(G(z))), on 500 MNIST zeros: adgan
+    README, "AnoGAN on 500 images"); Eq. 1 as written, log(1 - D(G(z))) (negative), on rows; a bool forces it."""
+    on_images = tiny(AnoGAN, **IMAGE_PARAMS).fit(images)
+    on_rows = tiny(AnoGAN).fit(blobs)
+    assert (on_images.saturating_, on_rows.saturating_) == (False, True)
+    assert min(on_images.history_["generator_loss"]) > 0 > max(on_rows.history_["generator_loss"])
+    assert min(tiny(AnoGAN, saturating=False).fit(blobs).history_["generator_loss"]) > 0
 
 
 def test_anogan_needs_a_critic_with_features(blobs):
