@@ -12,15 +12,14 @@ layer of the fully connected critic, the flattened last convolution of the DCGAN
 The anomaly score is the loss at the last iterate, A(x) = L(z_Gamma) (Eq. 7).
 
 Defaults: lambda = 0.1 and Gamma = 500 (the original's), a DCGAN-style GAN trained with the
-original objective (``gan="vanilla"``, Eq. 1; the DCGAN discriminator then has batch
-normalisation as in Radford et al.) with the non-saturating generator loss, maximising
-log D(G(z)) as DCGAN trains (``saturating=False``; True: log(1 - D(G(z))) as Eq. 1 is
-written, which stalls once the discriminator wins, see the README), and a 100-dimensional
-N(0, I) latent. ``gan`` can be any
-trainer, e.g. ``"wgan-clip"`` as in ADGAN's Table 2 comparison. Neither the survey nor
-ADGAN names the optimiser of the search or its step size: we use Adam with learning
-rate 0.01 and betas (0.9, 0.999), and one starting latent drawn from the prior at fit time
-and shared by every query (``search.py``).
+original objective (``gan="vanilla"``, Eq. 1; on images the DCGAN discriminator then has
+batch normalisation as in Radford et al. and the generator maximises log D(G(z)) as DCGAN
+trains, ``saturating="auto"``, where log(1 - D(G(z))) as Eq. 1 is written stalled once the
+discriminator won, see the README; on rows it is Eq. 1 as written) and a 100-dimensional
+N(0, I) latent. ``gan`` can be any trainer, e.g. ``"wgan-clip"`` as in ADGAN's Table 2
+comparison. Neither the survey nor ADGAN names the optimiser of the search or its step
+size: we use Adam with learning rate 0.01 and betas (0.9, 0.999), and one starting latent
+drawn from the prior at fit time and shared by every query (``search.py``).
 """
 
 import dataclasses
@@ -57,8 +56,8 @@ class AnoGAN(LatentSearchDetector):
 
     Schlegl et al. (2017): a search on z minimising Eq. 4-6; the score is the loss at the last
     iterate (Eq. 7). AnoGAN changes two of the GAN phase's defaults: ``gan="vanilla"`` (the
-    original objective, Eq. 1, with the non-saturating generator loss unless
-    ``saturating=True``) and ``latent_dim=100``.
+    original objective, Eq. 1, with the non-saturating generator loss on images:
+    ``saturating="auto"``) and ``latent_dim=100``.
 
     Attributes
     ----------
