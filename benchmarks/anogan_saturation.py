@@ -4,8 +4,7 @@ Fits AnoGAN with its defaults (``defaults_quality.build``) on exactly the traini
 one defaults-quality job (``defaults_quality.make_cell``: the cell's seed-0 draw), with
 ``--saturating`` overriding the generator loss, and scores a validation split carved from the
 *training* split: ``--n-validation`` training images of the normal class that the fit did not
-see against as many training images of the other classes. No test
-image is read. Prints one JSON record (validation AUROC; the correlation of the score with
+see against as many training images of the other classes. No test image is read. Prints one JSON record (validation AUROC; the correlation of the score with
 the images' ink, the sum of their pixels, a score that ranks by ink alone being what an
 untrained generator leaves; the mean discriminator and generator losses over the first and
 last 500 steps) and writes the loss curves and 64 generated images beside ``--out``.
@@ -75,7 +74,8 @@ def main(argv=None):
     ink = X_valid.reshape(len(X_valid), -1).sum(axis=1)
     record = {"cell": args.cell, "seed": args.seed, "saturating": args.saturating,
               "saturating_": detector.saturating_, "n_fit": len(X_fit),
-              "validation_auroc": auroc(y_valid, scores), "score_ink_correlation": float(np.corrcoef(scores, ink)[0, 1]),
+              "validation_auroc": auroc(y_valid, scores),
+              "score_ink_correlation": float(np.corrcoef(scores, ink)[0, 1]),
               **loss_summary(detector.history_)}
     out = Path(args.out)
     out.write_text(json.dumps(record) + "\n")

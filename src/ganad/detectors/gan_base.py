@@ -215,8 +215,8 @@ class GANDetector(TorchDetector):
         GAN-phase parameters (``GAN_PHASE``: network shapes, prior, objective, scaling,
         imputation, seed, device...) are ``fitted``'s, so that its networks and the space its
         rows are scaled into match the trained ones (``gp_weight`` and ``saturating``: the
-        values ``fitted`` trained with, ``gp_weight_`` and ``saturating_``); ``params`` sets the others and may
-        override these. Fit it on the rows ``fitted`` was fitted on. Like every detector built
+        values ``fitted`` trained with, ``gp_weight_`` and ``saturating_``); ``params`` sets
+        the others and may override these. Fit it on the rows ``fitted`` was fitted on. Like every detector built
         on networks of your own, it cannot be saved (save ``fitted`` instead).
 
         Parameters
