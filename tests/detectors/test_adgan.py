@@ -116,15 +116,20 @@ def test_adapted_parameters(images, blobs):
 
 
 def anogan_sequential(model, x):
-    """One query at a time: Adam on z from the fitted start, the original ports' loop."""
+    """One query at a time: its start is the candidate of lowest Eq. 6 loss, then Adam on z, the original ports' loop."""
+    def loss_of(target, features, z):
+        x_hat = model.generator_(z)
+        return 0.9 * (target - x_hat).abs().flatten(1).sum(1) + 0.1 * (features - model.critic_.features(x_hat)).abs().sum(1)
+
     losses = []
     for b in range(len(x)):
-        z = model.latent_starts_.clone().requires_grad_(True)
-        optimizer = torch.optim.Adam([z], lr=model.search_learning_rate, betas=model.search_betas)
         target, features = x[b:b + 1], model.critic_.features(x[b:b + 1]).detach()
+        with torch.no_grad():
+            start = loss_of(target, features, model.latent_starts_).argmin()
+        z = model.latent_starts_[start:start + 1].clone().requires_grad_(True)
+        optimizer = torch.optim.Adam([z], lr=model.search_learning_rate, betas=model.search_betas)
         for step in range(model.search_steps + 1):
-            x_hat = model.generator_(z)
-            loss = 0.9 * (target - x_hat).abs().sum() + 0.1 * (features - model.critic_.features(x_hat)).abs().sum()
+            loss = loss_of(target, features, z).sum()
             if step < model.search_steps:
                 optimizer.zero_grad()
                 loss.backward()
@@ -137,6 +142,21 @@ def test_anogan_equals_a_per_sample_search(blobs):
     model = tiny(AnoGAN, search_steps=20).fit(blobs)
     expected = anogan_sequential(model, torch.as_tensor(blobs[:6], dtype=torch.float32))
     np.testing.assert_allclose(model.anomaly_score(blobs[:6]), expected, rtol=1e-5)
+
+
+def test_anogans_start_is_its_candidate_of_lowest_mapping_loss(blobs):
+    """With no search step the score is the mapping loss at the start: the minimum of Eq. 6 over the
+    candidates (adgan README, "The search's start"), each query choosing its own."""
+    x = torch.as_tensor(blobs[:8], dtype=torch.float32)
+    chosen = tiny(AnoGAN, search_steps=0, start_candidates=64).fit(blobs)
+    assert chosen.latent_starts_.shape == (64, chosen.latent_dim)
+    features = chosen.critic_.features(x).detach()
+    with torch.no_grad():
+        every = torch.stack([anogan_loss(x, chosen.generator_(z.expand(len(x), -1)), features,
+                                         chosen.critic_.features(chosen.generator_(z.expand(len(x), -1))), weight=0.1)
+                             for z in chosen.latent_starts_[:, None]])  # (N, B)
+    np.testing.assert_allclose(chosen.anomaly_score(blobs[:8]), every.min(0).values.numpy(), rtol=1e-5)
+    assert len(set(every.argmin(0).tolist())) > 1
 
 
 @pytest.mark.parametrize("cls, params", [

@@ -45,6 +45,15 @@ def adam(*, lr, betas, device):
     return partial(torch.optim.Adam, lr=lr, betas=betas, fused=fused or None)
 
 
+def nearest_starts(start_losses, candidates):
+    """Each query's own start: the candidate latent of lowest loss, as (1, B, d) starts for :func:`latent_search`.
+
+    ``start_losses`` (B, N) is the search's loss between every query and ``G`` of every
+    candidate in ``candidates`` (N, d), before any step.
+    """
+    return candidates[start_losses.argmin(dim=1)].unsqueeze(0)
+
+
 def latent_search(generator, targets, starts, loss_fn, *, n_steps, optimizer, adapt=(), adapt_learning_rate=None,
                   chunk_size=None, memory_budget=None):
     """Minimise ``loss_fn(target, G(z), z)`` over z (and theta) for every start and query.

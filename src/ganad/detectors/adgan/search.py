@@ -39,7 +39,8 @@ class LatentSearchDetector(GANDetector):
 
     Subclasses set ``_n_starts()`` and call ``_search(targets, loss_fn, **options)``,
     which runs ``search_steps`` Adam steps (``search_learning_rate``, ``search_betas``) from every
-    start for every query and returns the final losses (R, B) and latents (R, B, d).
+    start (``latent_starts_``, or the ``starts`` given) for every query and returns the final
+    losses (R, B) and latents (R, B, d).
     """
 
     fitted_tensors = ("latent_starts_",)
@@ -55,7 +56,9 @@ class LatentSearchDetector(GANDetector):
         self.latent_starts_ = self.prior_.sample(self._n_starts(), generator=self._seeded_generator(1),
                                                  device=self.device_)  # (R, d)
 
-    def _search(self, targets, loss_fn, **options):
+    def _search(self, targets, loss_fn, *, starts=None, **options):
+        """The search from ``starts`` ((R, d) shared or (R, B, d) per query; default ``latent_starts_``)."""
         optimizer = adam(lr=self.search_learning_rate, betas=tuple(self.search_betas), device=self.device_)
-        return latent_search(self.generator_, targets, self.latent_starts_, loss_fn,
+        starts = self.latent_starts_ if starts is None else starts
+        return latent_search(self.generator_, targets, starts, loss_fn,
                              n_steps=self.search_steps, optimizer=optimizer, **options)
