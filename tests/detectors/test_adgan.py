@@ -116,10 +116,12 @@ def test_adapted_parameters(images, blobs):
 
 
 def anogan_sequential(model, x):
-    """One query at a time: its start is the candidate of lowest Eq. 6 loss, then Adam on z, the original ports' loop."""
+    """One query at a time: its start is the candidate of lowest Eq. 6 loss, then Adam on z (the original
+    ports' loop)."""
     def loss_of(target, features, z):
         x_hat = model.generator_(z)
-        return 0.9 * (target - x_hat).abs().flatten(1).sum(1) + 0.1 * (features - model.critic_.features(x_hat)).abs().sum(1)
+        residual = (target - x_hat).abs().flatten(1).sum(1)
+        return 0.9 * residual + 0.1 * (features - model.critic_.features(x_hat)).abs().sum(1)
 
     losses = []
     for b in range(len(x)):

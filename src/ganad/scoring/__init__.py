@@ -6,4 +6,5 @@ from .critic_range import interval_score, range_score, training_range
 from .latent_search import adam, latent_search, nearest_starts
 from .reconstruction import reconstruction_error
 
-__all__ = ["adam", "frozen", "interval_score", "latent_search", "nearest_starts", "range_score", "reconstruction_error", "training_range"]
+__all__ = ["adam", "frozen", "interval_score", "latent_search", "nearest_starts", "range_score",
+           "reconstruction_error", "training_range"]

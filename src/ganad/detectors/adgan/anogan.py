@@ -134,7 +134,8 @@ class AnoGAN(LatentSearchDetector):
         x, features_x = targets
         with torch.no_grad():
             x_hat = self.generator_(self.latent_starts_)
-            losses = pairwise_anogan_loss(x, x_hat, features_x, self.critic_.features(x_hat), weight=self.feature_weight)
+            losses = pairwise_anogan_loss(x, x_hat, features_x, self.critic_.features(x_hat),
+                                          weight=self.feature_weight)
         return nearest_starts(losses, self.latent_starts_)
 
     def _anomaly_score(self, X):
