@@ -4,10 +4,11 @@ Fits AnoGAN with its defaults (``defaults_quality.build``) on exactly the traini
 one defaults-quality job (``defaults_quality.make_cell``: the cell's seed-0 draw), with
 ``--saturating`` overriding the generator loss, and scores a validation split carved from the
 *training* split: ``--n-validation`` training images of the normal class that the fit did not
-see against as many training images of the other classes. No test image is read. Prints one JSON record (validation AUROC; the correlation of the score with
-the images' ink, the sum of their pixels, a score that ranks by ink alone being what an
-untrained generator leaves; the mean discriminator and generator losses over the first and
-last 500 steps) and writes the loss curves and 64 generated images beside ``--out``.
+see against as many training images of the other classes. No test image is read. Prints one
+JSON record (validation AUROC; the correlation of the score with the images' ink, the sum of
+their pixels, a score that ranks by ink alone being what an untrained generator leaves; the
+mean discriminator and generator losses over the first and last 500 steps) and writes the
+loss curves and 64 generated images beside ``--out``.
 
     PYTHONPATH=src:benchmarks python benchmarks/anogan_saturation.py --saturating true \
         --out results/adgan-diagnosis/cpu/anogan_saturating_true_mnist0.json

@@ -154,9 +154,9 @@ def test_anogans_start_is_its_candidate_of_lowest_mapping_loss(blobs):
     assert chosen.latent_starts_.shape == (64, chosen.latent_dim)
     features = chosen.critic_.features(x).detach()
     with torch.no_grad():
-        every = torch.stack([anogan_loss(x, chosen.generator_(z.expand(len(x), -1)), features,
-                                         chosen.critic_.features(chosen.generator_(z.expand(len(x), -1))), weight=0.1)
-                             for z in chosen.latent_starts_[:, None]])  # (N, B)
+        generated = [chosen.generator_(z.expand(len(x), -1)) for z in chosen.latent_starts_[:, None]]
+        every = torch.stack([anogan_loss(x, x_hat, features, chosen.critic_.features(x_hat), weight=0.1)
+                             for x_hat in generated])  # (N, B)
     np.testing.assert_allclose(chosen.anomaly_score(blobs[:8]), every.min(0).values.numpy(), rtol=1e-5)
     assert len(set(every.argmin(0).tolist())) > 1
 

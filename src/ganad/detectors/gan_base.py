@@ -216,8 +216,9 @@ class GANDetector(TorchDetector):
         imputation, seed, device...) are ``fitted``'s, so that its networks and the space its
         rows are scaled into match the trained ones (``gp_weight`` and ``saturating``: the
         values ``fitted`` trained with, ``gp_weight_`` and ``saturating_``); ``params`` sets
-        the others and may override these. Fit it on the rows ``fitted`` was fitted on. Like every detector built
-        on networks of your own, it cannot be saved (save ``fitted`` instead).
+        the others and may override these. Fit it on the rows ``fitted`` was fitted on. Like
+        every detector built on networks of your own, it cannot be saved (save ``fitted``
+        instead).
 
         Parameters
         ----------

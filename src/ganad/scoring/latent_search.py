@@ -46,7 +46,7 @@ def adam(*, lr, betas, device):
 
 
 def nearest_starts(start_losses, candidates):
-    """Each query's own start: the candidate latent of lowest loss, as (1, B, d) starts for :func:`latent_search`.
+    """Each query's own start: the candidate of lowest loss, as (1, B, d) starts for :func:`latent_search`.
 
     ``start_losses`` (B, N) is the search's loss between every query and ``G`` of every
     candidate in ``candidates`` (N, d), before any step.

@@ -33,14 +33,13 @@ import dataclasses
 from numbers import Integral, Real
 
 import torch
-
 from sklearn.utils._param_validation import Interval
 
 from ...nets import DCGANConfig
 from ...nets.freeze import frozen
+from ...scoring import nearest_starts
 from ...utils.params import Hyperparameter, declare, override
 from ..gan_base import GAN_HYPERPARAMETERS
-from ...scoring import nearest_starts
 from .losses import anogan_loss, discrimination_loss, pairwise_anogan_loss
 from .search import SEARCH_HYPERPARAMETERS, SEARCH_RENAMED, LatentSearchDetector
 
