@@ -6,11 +6,18 @@ import torch
 from ganad.scoring import interval_score, range_score
 
 
-def test_interval_score_measures_each_side_in_its_half_range():
-    # training outputs in [-1, 3] with median 0: half-ranges 1 below and 3 above
+def test_interval_score_measures_both_sides_in_the_longer_half_range():
+    # training outputs in [-1, 3] with median 0: the longer half-range is 3 (above)
     values = torch.tensor([-2.0, -1.0, -0.5, 0.0, 1.5, 3.0, 6.0])
     scores = interval_score(values, (-1.0, 3.0), 0.0)
-    assert scores.tolist() == pytest.approx([2.0, 1.0, 0.5, 0.0, 0.5, 1.0, 2.0])
+    assert scores.tolist() == pytest.approx([1 + 1 / 3, 1 / 3, 0.5 / 3, 0.0, 0.5, 1.0, 2.0])
+
+
+def test_interval_score_is_above_one_exactly_outside_the_training_range():
+    value_range, median = (-1.0, 3.0), 0.0
+    values = torch.linspace(-3.0, 5.0, 81)
+    outside = (values < value_range[0]) | (values > value_range[1])
+    assert torch.equal(interval_score(values, value_range, median) > 1, outside)
 
 
 def test_interval_score_flags_both_ends_unlike_the_one_sided_fold():

@@ -17,11 +17,12 @@ So a row outside the interval always scores above every training row, rows outsi
 how far outside they are, and ``offset_ = -low`` flags exactly §5.1's two-sided rule.
 
 ``interval_score`` applies the rule at both ends *inside* the interval too, for a critic
-whose value carries no direction (WGANCritic): the anomaly score is the distance from the
-median m of the training outputs, in units of that side's half-range, ``(f - m) / (high -
-m)`` above m and ``(m - f) / (m - low)`` below it. Every training row scores in [0, 1],
-§5.1's interval is exactly the rows scoring at most 1, and a narrower central interval
-(rows scoring at most q) is the same rule at a stricter level.
+whose value carries no direction (WGANCritic): inside [low, high] the anomaly score is the
+distance from the median m of the training outputs in units of the longer half-range,
+``|f - m| / S`` with ``S = max(high - m, m - low)``; outside, ``1 + (distance beyond the
+interval) / S``. Every training row scores in [0, 1], §5.1's interval is exactly the rows
+scoring at most 1, and inside it rows rank by ``|f - m|`` on both sides alike (one scale, so
+the most extreme training row on one side does not shrink that side's scores).
 """
 
 import numpy as np
@@ -45,13 +46,13 @@ def training_range(values):
 def interval_score(values, value_range, centre):
     """Two-sided anomaly score (higher = more anomalous) of critic outputs under §5.1's interval.
 
-    ``value_range`` is (low, high) and ``centre`` the median of the training outputs; 1 at
-    either end of the interval, above 1 outside it.
+    ``value_range`` is (low, high) and ``centre`` the median of the training outputs: ``|f - centre| / S``
+    inside the interval, ``1 + (distance beyond it) / S`` outside, with S the longer half-range.
     """
     low, high = value_range
-    upper = max(high - centre, with_slack(high))
-    lower = max(centre - low, with_slack(low))
-    return torch.where(values >= centre, (values - centre) / upper, (centre - values) / lower)
+    scale = max(high - centre, centre - low, with_slack(high), with_slack(low))
+    beyond = torch.clamp(low - values, min=0) + torch.clamp(values - high, min=0)
+    return torch.where(beyond > 0, 1 + beyond / scale, (values - centre).abs() / scale)
 
 
 def range_score(values, value_range):

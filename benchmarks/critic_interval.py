@@ -1,0 +1,124 @@
+"""How a critic's output becomes a score, checked on training data only (issue 13).
+
+WGANCritic scores with Haloui et al.'s §5.1 interval of the critic's training outputs,
+HistoryAD with D_TV folded at its training range (``ganad.scoring.critic_range``). This script
+fits each detector once per cell with its defaults (``defaults_quality.build``) and scores
+the same critic outputs several ways:
+
+* ``half_ranges``: |f - m| over that side's half-range, ``(f - m) / (max - m)`` above the
+  training median m, ``(m - f) / (m - min)`` below (WGANCritic's score before this check);
+* ``interval``: ``ganad.scoring.interval_score``, |f - m| over the longer half-range inside
+  [min, max], above 1 outside it (WGANCritic's score since);
+* ``fold``: ``ganad.scoring.range_score`` (HistoryAD's score: -f inside, folded above the maximum);
+* ``minus_f``, ``plus_f``: the one-sided outputs (``-f``: a WGAN critic's "less real", D_TV).
+
+f is the network's output in the WGAN critic's sign (high = real): ``critic_`` for WGANCritic,
+``tv_critic_`` (= -D_TV) for HistoryAD. Cells: the tabular and synthetic cells of
+``defaults_validation.py`` (80 % of the training rows fitted, the held-out 20 % against the
+same rows feature-permuted and dilated), and ``mnist8:c``: MNIST's *training* split
+downsampled to 8x8 pixels (the 24x24 centre in 3x3 blocks, scaled to 0..16) and given as
+z-scored rows, a few hundred images of one digit as a detector meets a small image set
+without ``image_shape``: ``N_FIT`` images of digit c fitted, ``N_VALIDATION`` unseen ones
+against as many images of the other digits. Image cells (``mnist:c``): the defaults-quality
+job's training images fitted (with ``image_shape``), ``N_VALIDATION`` unseen training images of
+class c against as many of the other classes (``anogan_saturation.validation_images``). No
+test row is read. One CSV row per (method,
+cell, anomaly kind).
+
+    PYTHONPATH=src:benchmarks python benchmarks/critic_interval.py wgan-critic \\
+        --cells mnist8:2 mnist8:3 mnist8:8 thyroid arrhythmia kddcup99 musk ring loop arc \\
+        --csv results/haloui-diagnosis/cpu/critic_interval.csv
+"""
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+from anogan_saturation import validation_images
+from defaults_quality import IMAGE_SETS, build, make_cell
+from defaults_validation import append_rows, dilated, validation_split
+
+from ganad.data import load_mnist
+from ganad.metrics import auroc
+from ganad.scoring import interval_score, range_score
+
+N_FIT = 180
+N_VALIDATION = 180
+CRITICS = {"wgan-critic": "critic_", "history-ad": "tv_critic_"}
+
+
+def mnist8(data_dir):
+    """MNIST's training split at 8x8 (module docstring): rows of 64 values in 0..16, and the labels."""
+    train = load_mnist("train", data_dir=data_dir)
+    images = torch.as_tensor(np.asarray(train.X)).reshape(-1, 1, 28, 28)[:, :, 2:26, 2:26]
+    small = torch.nn.functional.avg_pool2d((images + 1) / 2, 3).reshape(len(images), 64)
+    return np.round(small.double().numpy() * 16), np.asarray(train.y)
+
+
+def validation_sets(cell, data_dir, seed=0):
+    """``(X_fit, X_normal, {kind: X_anomalous}, image_shape)`` of one cell (module docstring)."""
+    name, _, digit = cell.partition(":")
+    if name == "mnist8":
+        X, y = mnist8(data_dir)
+        rng = np.random.default_rng(seed)
+        normal = rng.permutation(np.flatnonzero(y == int(digit)))
+        others = rng.choice(np.flatnonzero(y != int(digit)), N_VALIDATION, replace=False)
+        return X[normal[:N_FIT]], X[normal[N_FIT:N_FIT + N_VALIDATION]], {"images": X[others]}, None
+    X_train, _, _, image_shape = make_cell(cell, seed, data_dir)
+    if name in IMAGE_SETS:
+        X, y = validation_images(cell, X_train, N_VALIDATION, data_dir)
+        return X_train, X[y == 0], {"images": X[y == 1]}, image_shape
+    X_fit, X_normal, X_permuted = validation_split(X_train, seed)
+    return X_fit, X_normal, {"permuted": X_permuted, "dilated": dilated(X_fit, X_normal)}, None
+
+
+def critic_output(detector, network, X):
+    """The network's output on ``X``, scaled and shaped as the detector's scoring path does."""
+    return torch.as_tensor(detector._map_rows(getattr(detector, network), X), dtype=torch.float64).ravel()
+
+
+def scores(values, train_values):
+    """``{name: anomaly scores}`` of critic outputs ``values`` (module docstring)."""
+    low, high = float(train_values.min()), float(train_values.max())
+    median = float(train_values.median())
+    half_ranges = torch.where(values >= median, (values - median) / (high - median), (median - values) / (median - low))
+    return {"half_ranges": half_ranges, "interval": interval_score(values, (low, high), median),
+            "fold": range_score(values, (low, high)), "minus_f": -values, "plus_f": values}
+
+
+def cell_rows(method, cell, data_dir):
+    X_fit, X_normal, anomalies, image_shape = validation_sets(cell, data_dir)
+    detector = build(method, 0, image_shape).fit(X_fit)
+    network = CRITICS[method]
+    train_values = critic_output(detector, network, X_fit)
+    normal = scores(critic_output(detector, network, X_normal), train_values)
+    rows = []
+    for kind, X_anomalous in anomalies.items():
+        anomalous = scores(critic_output(detector, network, X_anomalous), train_values)
+        labels = np.r_[np.zeros(len(X_normal)), np.ones(len(X_anomalous))]
+        rows.append({"method": method, "cell": cell, "anomalies": kind,
+                     **{name: round(auroc(labels, np.r_[normal[name], anomalous[name]]), 4) for name in normal}})
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("method", choices=sorted(CRITICS))
+    parser.add_argument("--cells", nargs="+", default=["mnist8:2", "mnist8:3", "mnist8:8", "thyroid", "arrhythmia",
+                                                       "kddcup99", "musk", "ring", "loop", "arc"])
+    parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--csv")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    for cell in args.cells:
+        rows = cell_rows(args.method, cell, args.data_dir)
+        for row in rows:
+            print(" ".join(f"{value}" for value in row.values()), flush=True)
+        if args.csv:
+            append_rows(args.csv, rows)
+
+
+if __name__ == "__main__":
+    main()
