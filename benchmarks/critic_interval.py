@@ -22,8 +22,7 @@ without ``image_shape``: ``N_FIT`` images of digit c fitted, ``N_VALIDATION`` un
 against as many images of the other digits. Image cells (``mnist:c``): the defaults-quality
 job's training images fitted (with ``image_shape``), ``N_VALIDATION`` unseen training images of
 class c against as many of the other classes (``anogan_saturation.validation_images``). No
-test row is read. One CSV row per (method,
-cell, anomaly kind).
+test row is read. One CSV row per (method, cell, anomaly kind).
 
     PYTHONPATH=src:benchmarks python benchmarks/critic_interval.py wgan-critic \\
         --cells mnist8:2 mnist8:3 mnist8:8 thyroid arrhythmia kddcup99 musk ring loop arc \\
@@ -31,6 +30,7 @@ cell, anomaly kind).
 """
 
 import argparse
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +48,7 @@ N_VALIDATION = 180
 CRITICS = {"wgan-critic": "critic_", "history-ad": "tv_critic_"}
 
 
+@functools.lru_cache(maxsize=1)  # read MNIST once for all the mnist8 cells of a run
 def mnist8(data_dir):
     """MNIST's training split at 8x8 (module docstring): rows of 64 values in 0..16, and the labels."""
     train = load_mnist("train", data_dir=data_dir)
