@@ -15,14 +15,11 @@ the same critic outputs several ways:
 f is the network's output in the WGAN critic's sign (high = real): ``critic_`` for WGANCritic,
 ``tv_critic_`` (= -D_TV) for HistoryAD. Cells: the tabular and synthetic cells of
 ``defaults_validation.py`` (80 % of the training rows fitted, the held-out 20 % against the
-same rows feature-permuted and dilated), and ``mnist8:c``: MNIST's *training* split
-downsampled to 8x8 pixels (the 24x24 centre in 3x3 blocks, scaled to 0..16) and given as
-z-scored rows, a few hundred images of one digit as a detector meets a small image set
-without ``image_shape``: ``N_FIT`` images of digit c fitted, ``N_VALIDATION`` unseen ones
-against as many images of the other digits. Image cells (``mnist:c``): the defaults-quality
-job's training images fitted (with ``image_shape``), ``N_VALIDATION`` unseen training images of
-class c against as many of the other classes (``anogan_saturation.validation_images``). No
-test row is read. One CSV row per (method, cell, anomaly kind).
+same rows feature-permuted and dilated), and ``mnist8:c`` (``defaults_validation.mnist8_split``: a
+few hundred MNIST training images of one digit at 8x8 given as z-scored rows, unseen ones against
+other digits). Image cells (``mnist:c``): the defaults-quality job's training images fitted (with
+``image_shape``), ``MNIST8_VALIDATION`` unseen training images of class c against as many of the
+other classes (``anogan_saturation.validation_images``). No test row is read. One CSV row per (method, cell, anomaly kind).
 
     PYTHONPATH=src:benchmarks python benchmarks/critic_interval.py wgan-critic \\
         --cells mnist8:2 mnist8:3 mnist8:8 thyroid arrhythmia kddcup99 musk ring loop arc \\
@@ -30,45 +27,29 @@ test row is read. One CSV row per (method, cell, anomaly kind).
 """
 
 import argparse
-import functools
 from pathlib import Path
 
 import numpy as np
 import torch
 from anogan_saturation import validation_images
 from defaults_quality import IMAGE_SETS, build, make_cell
-from defaults_validation import append_rows, dilated, validation_split
+from defaults_validation import MNIST8_VALIDATION, append_rows, dilated, mnist8_split, validation_split
 
-from ganad.data import load_mnist
 from ganad.metrics import auroc
 from ganad.scoring import interval_score, range_score
 
-N_FIT = 180
-N_VALIDATION = 180
 CRITICS = {"wgan-critic": "critic_", "history-ad": "tv_critic_"}
-
-
-@functools.lru_cache(maxsize=1)  # read MNIST once for all the mnist8 cells of a run
-def mnist8(data_dir):
-    """MNIST's training split at 8x8 (module docstring): rows of 64 values in 0..16, and the labels."""
-    train = load_mnist("train", data_dir=data_dir)
-    images = torch.as_tensor(np.asarray(train.X)).reshape(-1, 1, 28, 28)[:, :, 2:26, 2:26]
-    small = torch.nn.functional.avg_pool2d((images + 1) / 2, 3).reshape(len(images), 64)
-    return np.round(small.double().numpy() * 16), np.asarray(train.y)
 
 
 def validation_sets(cell, data_dir, seed=0):
     """``(X_fit, X_normal, {kind: X_anomalous}, image_shape)`` of one cell (module docstring)."""
-    name, _, digit = cell.partition(":")
+    name = cell.partition(":")[0]
     if name == "mnist8":
-        X, y = mnist8(data_dir)
-        rng = np.random.default_rng(seed)
-        normal = rng.permutation(np.flatnonzero(y == int(digit)))
-        others = rng.choice(np.flatnonzero(y != int(digit)), N_VALIDATION, replace=False)
-        return X[normal[:N_FIT]], X[normal[N_FIT:N_FIT + N_VALIDATION]], {"images": X[others]}, None
+        X_fit, X_normal, X_others = mnist8_split(cell, data_dir, seed)
+        return X_fit, X_normal, {"images": X_others}, None
     X_train, _, _, image_shape = make_cell(cell, seed, data_dir)
     if name in IMAGE_SETS:
-        X, y = validation_images(cell, X_train, N_VALIDATION, data_dir)
+        X, y = validation_images(cell, X_train, MNIST8_VALIDATION, data_dir)
         return X_train, X[y == 0], {"images": X[y == 1]}, image_shape
     X_fit, X_normal, X_permuted = validation_split(X_train, seed)
     return X_fit, X_normal, {"permuted": X_permuted, "dilated": dilated(X_fit, X_normal)}, None

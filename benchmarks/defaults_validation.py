@@ -16,6 +16,10 @@ must not be chosen from it. This script carves a validation split from each cell
   validation split of issue 14: permuted pixels are noise, which any detector flags; on
   ``mnist:-c`` (every class but c normal, the leave-one-digit-out tables) they are class c's
   training images;
+* ``mnist8:c`` stands for a small image set given to a detector as rows, without ``image_shape`` (digits
+  as z-scored rows): MNIST's *training* split downsampled to 8x8 pixels (the 24x24 centre in 3x3 blocks,
+  scaled to 0..16), ``MNIST8_FIT`` images of digit c fitted, ``MNIST8_VALIDATION`` unseen ones against as
+  many images of the other digits (kind "images");
 * ``--anomalies dilated`` (or both, ``permuted dilated``, from one fit) takes instead the held-out rows
   moved away from the fitted rows' per-feature median, m + DILATION (x - m): every feature
   pushed outward at once, the "jointly extreme" rows that a feature permutation cannot make
@@ -40,6 +44,7 @@ latent search's step size or length) on each fitted detector in turn: several se
 
 import argparse
 import csv
+import functools
 import json
 import sys
 from pathlib import Path
@@ -50,6 +55,7 @@ import torch
 import defaults_quality
 from defaults_quality import IMAGE_SETS, _load, build, expand_cells, is_normal, make_cell
 from ganad import HistoryAD
+from ganad.data import load_mnist
 from ganad.metrics import auroc
 from ganad.training import budget
 
@@ -57,6 +63,34 @@ VALIDATION_FRACTION = 0.2
 DILATION = 2.0
 ROW_ANOMALIES = ("permuted", "dilated")
 TOP_FALSE_ALARM_RATE = 0.02
+MNIST8_FIT = MNIST8_VALIDATION = 180
+
+
+@functools.lru_cache(maxsize=1)  # read MNIST once for all the mnist8 cells of a run
+def mnist8(data_dir):
+    """MNIST's training split at 8x8 (module docstring): rows of 64 values in 0..16, and the labels."""
+    train = load_mnist("train", data_dir=data_dir)
+    images = torch.as_tensor(np.asarray(train.X)).reshape(-1, 1, 28, 28)[:, :, 2:26, 2:26]
+    small = torch.nn.functional.avg_pool2d((images + 1) / 2, 3).reshape(len(images), 64)
+    return np.round(small.double().numpy() * 16), np.asarray(train.y)
+
+
+def mnist8_split(cell, data_dir, seed=0):
+    """``(X_fit, X_normal, X_other_digits)`` of the cell ``mnist8:c`` (module docstring)."""
+    X, y = mnist8(data_dir)
+    digit = int(cell.partition(":")[2])
+    rng = np.random.default_rng(seed)
+    normal = rng.permutation(np.flatnonzero(y == digit))
+    others = rng.choice(np.flatnonzero(y != digit), MNIST8_VALIDATION, replace=False)
+    return X[normal[:MNIST8_FIT]], X[normal[MNIST8_FIT:MNIST8_FIT + MNIST8_VALIDATION]], X[others]
+
+
+def validation_cells(names):
+    """The ``mnist8:c`` cells among ``names`` (c in 0..9), then ``expand_cells`` of the others."""
+    digits = [name for name in names if name.partition(":")[0] == "mnist8"]
+    if any(not name.partition(":")[2].isdigit() or int(name.partition(":")[2]) > 9 for name in digits):
+        raise ValueError(f"mnist8 cells are mnist8:0 .. mnist8:9, got {digits}")
+    return digits + expand_cells([name for name in names if name not in digits])
 
 
 def validation_split(X_train, seed):
@@ -106,8 +140,12 @@ def validation_auroc(method, params, X_train, image_shape, seed, cell, data_dir,
     """``[(score_params, {kind: (AUROC, top_recall)}, mean anomaly score of the held-out rows)]``, one entry per dict
     of ``score_variants`` (set on the fitted detector before scoring), from one fit; the held-out mean is a held-out
     loss where the score is one (VAE: the negative ELBO). The anomalies are ``validation_anomalies``."""
-    X_fit, X_normal, X_permuted = validation_split(X_train, seed)
-    anomalies = validation_anomalies(cell, X_fit, X_normal, X_permuted, seed, data_dir, kinds)
+    if cell.startswith("mnist8:"):
+        X_fit, X_normal, X_others = mnist8_split(cell, data_dir, seed)
+        anomalies = {"images": X_others}
+    else:
+        X_fit, X_normal, X_permuted = validation_split(X_train, seed)
+        anomalies = validation_anomalies(cell, X_fit, X_normal, X_permuted, seed, data_dir, kinds)
     detector = build(method, seed, image_shape, params).fit(X_fit)
     fitted = detector.get_params()
     fitted = {name: fitted[name] for variant in score_variants for name in variant}  # restored before each variant
@@ -155,9 +193,10 @@ def main(argv=None):
     variants = [json.loads(text) for text in args.variants]
     score_variants = [json.loads(text) for text in args.score_variants]
     rows = []
-    for cell in expand_cells(args.cells):
+    for cell in validation_cells(args.cells):
         try:
-            X_train, _, _, image_shape = make_cell(cell, args.seed, args.data_dir)
+            X_train, image_shape = (None, None) if cell.startswith("mnist8:") else \
+                make_cell(cell, args.seed, args.data_dir)[::3]
         except FileNotFoundError as error:
             print(f"{cell}: data missing ({error})", file=sys.stderr)
             continue

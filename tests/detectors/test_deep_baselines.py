@@ -57,14 +57,14 @@ def test_convolutional_networks_on_images(name):
     assert np.isfinite(model.anomaly_score(images)).all()
 
 
-def test_dagmm_code_is_the_papers_on_rows_and_32_on_images():
-    """latent_dim="auto": a code of 1 on rows (Zong et al. §4.3), 32 on images (validation, README "DAGMM")."""
+def test_dagmm_code_is_16_on_rows_and_32_on_images():
+    """latent_dim="auto": a code of 16 on rows, 32 on images (validation on training data, README "DAGMM")."""
     rows = np.random.default_rng(0).normal(size=(8, 3))
     images = np.random.default_rng(0).uniform(-1, 1, size=(6, 28 * 28))
     quick = {"n_epochs": 1, "batch_size": 4, "random_state": 0}
     on_rows = DAGMM(hidden=(4,), **quick).fit(rows)
     on_images = DAGMM(image_shape=(1, 28, 28), conv_width=4, **quick).fit(images)
-    assert on_rows.gmm_means_.shape == (4, 1 + 2)
+    assert on_rows.gmm_means_.shape == (4, 16 + 2)
     assert on_images.gmm_means_.shape == (4, 32 + 2)
     assert DAGMM(image_shape=(1, 28, 28), conv_width=4, latent_dim=2, **quick).fit(images).gmm_means_.shape == (4, 4)
 

@@ -104,6 +104,30 @@ def test_a_leave_one_class_out_image_cell_holds_out_its_class(tmp_path):
     assert len(other_class_images("mnist:-3", n_threes + 10, seed=0, data_dir=tmp_path)) == n_threes
 
 
+def test_mnist8_cells_fit_one_digit_and_hold_out_unseen_ones_against_other_digits(tmp_path, monkeypatch):
+    """``mnist8:c``: MNIST training images at 8x8 as rows of 0..16; the fitted and held-out images are disjoint
+    images of digit c, the anomalies other digits; ``validation_cells`` keeps the cells and refuses other digits."""
+    import defaults_validation as dv
+
+    from ganad.data import load_mnist
+    from tests.fake_data import write_fake_data
+
+    write_fake_data(tmp_path)
+    monkeypatch.setattr(dv, "MNIST8_FIT", 3)
+    monkeypatch.setattr(dv, "MNIST8_VALIDATION", 2)
+    X_fit, X_normal, X_others = dv.mnist8_split("mnist8:4", str(tmp_path), seed=0)
+    X, y = dv.mnist8(str(tmp_path))
+    assert X.shape == (len(load_mnist("train", data_dir=tmp_path).y), 64) and X.min() >= 0 and X.max() <= 16
+    label_of = {row.tobytes(): label for row, label in zip(X, y)}
+    assert [len(X_fit), len(X_normal), len(X_others)] == [3, 2, 2]
+    assert {label_of[row.tobytes()] for row in np.r_[X_fit, X_normal]} == {4}
+    assert 4 not in {label_of[row.tobytes()] for row in X_others}
+    assert not {row.tobytes() for row in X_fit} & {row.tobytes() for row in X_normal}
+    assert dv.validation_cells(["thyroid", "mnist8:4"]) == ["mnist8:4", "thyroid"]
+    with pytest.raises(ValueError, match="mnist8:0 .. mnist8:9"):
+        dv.validation_cells(["mnist8:12"])
+
+
 def test_dilated_validation_anomalies_push_every_feature_outward_from_the_median():
     """The "dilated" validation rows: m + 2 (x - m) with m the fitted rows' median, so each feature of a held-out
     row moves away from the median (a row at the median stays), and both kinds come from one split."""
