@@ -205,7 +205,7 @@ def main(argv=None):
                                       args.anomalies, score_variants)
             for score_params, values, held_out_score in scored:
                 rows += _report(args, cell, {**params, **score_params}, values, held_out_score)
-    if args.csv:
+    if args.csv and rows:
         append_rows(args.csv, rows)
 
 

@@ -3,6 +3,7 @@
 import os
 import warnings
 import pickle
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ import torch
 from sklearn.exceptions import NotFittedError
 
 import ganad
-from ganad.detectors.gan_base import resolved_gp_weight
+from ganad.detectors.gan_base import latent_size, resolved_gp_weight
 from ganad.metrics import auroc
 from ganad.registry import DETECTORS
 from ganad.training import TrainingDivergedError
@@ -126,6 +127,20 @@ def test_dcgan_networks_on_images():
     model = tiny("wgan-encoder", image_shape=(1, 28, 28), latent_dim=8, conv_width=4, batch_size=4).fit(images)
     assert model.generator_(torch.zeros(2, 8)).shape == (2, 1, 28, 28)
     assert np.isfinite(model.anomaly_score(images)).all()
+
+
+@pytest.mark.parametrize(("latent_dim", "image_shape", "expected"), [
+    ("auto", None, 2), ("auto", (1, 28, 28), 100), (8, None, 8), (8, (1, 28, 28), 8)])
+def test_auto_latent_dim_is_the_rings_two_on_rows_and_a_hundred_on_images(latent_dim, image_shape, expected):
+    assert latent_size(SimpleNamespace(latent_dim=latent_dim, image_shape_=image_shape)) == expected
+
+
+def test_the_encoder_sizes_its_latent_by_the_input(blobs):
+    assert ganad.WGANEncoder().latent_dim == "auto"
+    assert tiny("wgan-encoder").fit(blobs).prior_.latent_dim == 2
+    images = np.random.default_rng(0).uniform(-1, 1, size=(8, 28 * 28))
+    model = tiny("wgan-encoder", image_shape=(1, 28, 28), conv_width=4, batch_size=4).fit(images)
+    assert model.prior_.latent_dim == 100 and model.encoder_(torch.zeros(2, 1, 28, 28)).shape == (2, 100)
 
 
 def test_users_modules_are_trained_on_copies_and_not_saved(tmp_path, blobs):

@@ -37,6 +37,10 @@ from .hyperparameters import SHARED_HYPERPARAMETERS, epochs_doc
 # gp_weight="auto" (``resolved_gp_weight``): Algorithm 2's lambda, and Gulrajani et al.'s for 2-D toys
 PAPER_GP_WEIGHT, TOY_GP_WEIGHT, TOY_MAX_FEATURES = 10.0, 0.1, 2
 
+# latent_dim="auto" (``latent_size``, WGANEncoder's default): the ring's 2-D latent (§5.1) on rows; on images,
+# where the paper gives no size (only d' << d, §3.1, "defined empirically", §6), haloui-t1's 100 (wgan README)
+ROWS_LATENT_DIM, IMAGE_LATENT_DIM = 2, 100
+
 # The GAN phase's parameters (Haloui et al.'s ring settings), in the order of the signature
 GAN_HYPERPARAMETERS = {
     "gan": Hyperparameter(
@@ -45,7 +49,11 @@ GAN_HYPERPARAMETERS = {
         "(§3.3, Eq. 10, 25-27) or the original GAN value function (Eq. 1)."),
     **pick(SHARED_HYPERPARAMETERS, "latent_dim", "hidden", "prior", "output_activation", "image_shape", "conv_width",
            "n_epochs", "batch_size",
-           latent_dim={"default": 2},
+           latent_dim={"constraints": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+                       "type": 'int or "auto"',
+                       "doc": f"Size of the latent code z (the ring's 2 by default, §5.1); \"auto\": "
+                              f"{ROWS_LATENT_DIM} on rows, {IMAGE_LATENT_DIM} with ``image_shape`` (the paper gives "
+                              f"none for MNIST)."},
            hidden={"default": (128, 128),
                    "doc": "Hidden widths of the fully connected generator, critic and encoder (rows; unused with "
                           "``image_shape``)."},
@@ -160,16 +168,28 @@ def resolved_saturating(saturating, *, image_shape):
     return image_shape is None
 
 
+def latent_size(detector):
+    """The size of z: ``latent_dim``, or for ``"auto"`` ROWS_LATENT_DIM on rows and IMAGE_LATENT_DIM on images.
+
+    A 2-D code cannot hold a digit: WGANEncoder's validation AUROC (training images only; wgan README,
+    "Defaults") was 0.634 / 0.789 on MNIST 2 / Fashion-MNIST 0 with a latent of 2, 0.907 / 0.926 with 100.
+    """
+    if detector.latent_dim != "auto":
+        return detector.latent_dim
+    return ROWS_LATENT_DIM if detector.image_shape_ is None else IMAGE_LATENT_DIM
+
+
 def net_config(detector):
     """The network shapes of a detector being fitted: fully connected for rows, DCGAN for images.
 
-    Reads ``image_shape_`` and ``n_features_in_`` and the parameters ``latent_dim``,
+    Reads ``image_shape_`` and ``n_features_in_`` and the parameters ``latent_dim`` (``latent_size``),
     ``hidden``, ``output_activation`` and ``conv_width``.
     """
     if detector.image_shape_ is None:
-        return MLPConfig(n_features=detector.n_features_in_, latent_dim=detector.latent_dim,
+        return MLPConfig(n_features=detector.n_features_in_, latent_dim=latent_size(detector),
                          hidden=tuple(detector.hidden), output_activation=detector.output_activation)
-    return DCGANConfig(image_shape=detector.image_shape_, latent_dim=detector.latent_dim, width=detector.conv_width)
+    return DCGANConfig(image_shape=detector.image_shape_, latent_dim=latent_size(detector),
+                       width=detector.conv_width)
 
 
 @declare(GAN_HYPERPARAMETERS)
@@ -286,7 +306,7 @@ class GANDetector(TorchDetector):
                 module = copy.deepcopy(users_module) if users_module is not None \
                     else DEFAULT_NETWORKS[source][convolutional](config)
             setattr(self, name, module.to(self.device_).eval())
-        self.prior_ = LatentPrior(self.prior, self.latent_dim)
+        self.prior_ = LatentPrior(self.prior, config.latent_dim)
 
     def _warn_ignored_options(self):
         """Warn when an objective's option (``gp_weight``, ``clip_value``) is set but ``gan`` does not use it."""
