@@ -35,6 +35,7 @@ def test_from_gan_scores_as_the_networks_passed_with_no_epochs(cls, source, ring
     reused = cls.from_gan(source, **SCORING[cls]).fit(ring)
     params = {name: value for name, value in source.get_params().items() if name in GAN_PHASE}
     params["gp_weight"] = source.gp_weight_  # "auto" resolved: the lambda the reused GAN trained with
+    params["latent_dim"] = source.prior_.latent_dim  # "auto" resolved: the size of the reused GAN's z
     by_hand = cls(**{**params, "generator": source.generator_, "critic": source.critic_, "n_epochs": 0,
                      **SCORING[cls]}).fit(ring)
     assert reused.get_params() == by_hand.get_params()

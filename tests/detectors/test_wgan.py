@@ -141,6 +141,7 @@ def test_the_encoder_sizes_its_latent_by_the_input(blobs):
     images = np.random.default_rng(0).uniform(-1, 1, size=(8, 28 * 28))
     model = tiny("wgan-encoder", image_shape=(1, 28, 28), conv_width=4, batch_size=4).fit(images)
     assert model.prior_.latent_dim == 100 and model.encoder_(torch.zeros(2, 1, 28, 28)).shape == (2, 100)
+    assert ganad.WGANCritic.from_gan(model).fit(images).latent_dim == 100  # the size the reused GAN has
 
 
 def test_users_modules_are_trained_on_copies_and_not_saved(tmp_path, blobs):

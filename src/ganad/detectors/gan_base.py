@@ -40,6 +40,11 @@ PAPER_GP_WEIGHT, TOY_GP_WEIGHT, TOY_MAX_FEATURES = 10.0, 0.1, 2
 # latent_dim="auto" (``latent_size``, WGANEncoder's default): the ring's 2-D latent (§5.1) on rows; on images,
 # where the paper gives no size (only d' << d, §3.1, "defined empirically", §6), haloui-t1's 100 (wgan README)
 ROWS_LATENT_DIM, IMAGE_LATENT_DIM = 2, 100
+AUTO_LATENT_DIM = {
+    "default": "auto", "constraints": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "type": 'int or "auto"',
+    "doc": f'Size of the latent code z; "auto": {ROWS_LATENT_DIM} on rows (§5.1\'s ring), {IMAGE_LATENT_DIM} with '
+           f"``image_shape`` (the paper gives none for MNIST)."}
 
 # The GAN phase's parameters (Haloui et al.'s ring settings), in the order of the signature
 GAN_HYPERPARAMETERS = {
@@ -49,11 +54,7 @@ GAN_HYPERPARAMETERS = {
         "(§3.3, Eq. 10, 25-27) or the original GAN value function (Eq. 1)."),
     **pick(SHARED_HYPERPARAMETERS, "latent_dim", "hidden", "prior", "output_activation", "image_shape", "conv_width",
            "n_epochs", "batch_size",
-           latent_dim={"constraints": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-                       "type": 'int or "auto"',
-                       "doc": f"Size of the latent code z (the ring's 2 by default, §5.1); \"auto\": "
-                              f"{ROWS_LATENT_DIM} on rows, {IMAGE_LATENT_DIM} with ``image_shape`` (the paper gives "
-                              f"none for MNIST)."},
+           latent_dim={"default": 2},
            hidden={"default": (128, 128),
                    "doc": "Hidden widths of the fully connected generator, critic and encoder (rows; unused with "
                           "``image_shape``)."},
@@ -285,6 +286,7 @@ class GANDetector(TorchDetector):
         for resolved in ("gp_weight", "saturating"):  # "auto" as ``fitted`` resolved it
             if hasattr(fitted, resolved + "_"):
                 source[resolved] = getattr(fitted, resolved + "_")
+        source["latent_dim"] = fitted.prior_.latent_dim  # latent_dim="auto" as ``fitted`` resolved it
         return cls(**{**{name: source[name] for name in GAN_PHASE}, **params,
                       "generator": fitted.generator_, "critic": fitted.critic_, "n_epochs": 0})
 

@@ -18,7 +18,7 @@ from ...training import distributed
 from ...training.budget import EPOCHS_CONSTRAINT, MIN_UPDATES, training_epochs
 from ...training.encoder import fit_encoder
 from ...utils.params import Hyperparameter, Renamed, declare, override
-from ..gan_base import GAN_HYPERPARAMETERS, GANDetector
+from ..gan_base import AUTO_LATENT_DIM, GAN_HYPERPARAMETERS, GANDetector
 from ..reconstruction import ReconstructionScore
 
 ENCODER_EPOCHS = 10  # our choice; the paper gives no schedule
@@ -40,7 +40,7 @@ ENCODER_HYPERPARAMETERS = {
 
 
 # latent_dim="auto": the ring's 2 on rows, 100 on images (``gan_base.latent_size``; wgan README, "Defaults")
-@declare({**override(GAN_HYPERPARAMETERS, latent_dim={"default": "auto"}), **ENCODER_HYPERPARAMETERS},
+@declare({**override(GAN_HYPERPARAMETERS, latent_dim=AUTO_LATENT_DIM), **ENCODER_HYPERPARAMETERS},
          renamed={"encoder_lr": Renamed(new="encoder_learning_rate", until="0.2")})
 class WGANEncoder(ReconstructionScore, GANDetector):
     """Scores samples by the reconstruction error of G(E(x)) (§5.3, Eq. 23).
