@@ -96,6 +96,7 @@ def test_a_relabelled_folder_is_refused(saved):
     def relabel(config):
         for name in ("encoder", "encoder_epochs", "encoder_learning_rate"):
             config["params"].pop(name, None)
+        config["params"]["latent_dim"] = 2  # the encoder's "auto" on rows; a critic takes an int
         config.update(method="wgan-critic", fitted={"critic_range_": [0.0, 1.0], "critic_median_": 0.5})
     _edit_config(folder, relabel)
     reseal(folder)
