@@ -32,7 +32,7 @@ from ..training.checkpoint import CHECKPOINT_HYPERPARAMETERS
 from ..training.fitting import train_adversarially
 from ..utils.params import Hyperparameter, declare, one_of, pick
 from ..utils.rng import seeded_init
-from .hyperparameters import SHARED_HYPERPARAMETERS, epochs_doc
+from .hyperparameters import SHARED_HYPERPARAMETERS, auto_latent_dim, epochs_doc, resolved_latent_dim
 
 # gp_weight="auto" (``resolved_gp_weight``): Algorithm 2's lambda, and Gulrajani et al.'s for 2-D toys
 PAPER_GP_WEIGHT, TOY_GP_WEIGHT, TOY_MAX_FEATURES = 10.0, 0.1, 2
@@ -40,11 +40,9 @@ PAPER_GP_WEIGHT, TOY_GP_WEIGHT, TOY_MAX_FEATURES = 10.0, 0.1, 2
 # latent_dim="auto" (``latent_size``, WGANEncoder's default): the ring's 2-D latent (§5.1) on rows; on images,
 # where the paper gives no size (only d' << d, §3.1, "defined empirically", §6), haloui-t1's 100 (wgan README)
 ROWS_LATENT_DIM, IMAGE_LATENT_DIM = 2, 100
-AUTO_LATENT_DIM = {
-    "default": "auto", "constraints": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-    "type": 'int or "auto"',
-    "doc": f'Size of the latent code z; "auto": {ROWS_LATENT_DIM} on rows (§5.1\'s ring), {IMAGE_LATENT_DIM} with '
-           f"``image_shape`` (the paper gives none for MNIST)."}
+AUTO_LATENT_DIM = auto_latent_dim(
+    f'Size of the latent code z; "auto": {ROWS_LATENT_DIM} on rows (§5.1\'s ring), {IMAGE_LATENT_DIM} with '
+    f"``image_shape`` (the paper gives none for MNIST).")
 
 # The GAN phase's parameters (Haloui et al.'s ring settings), in the order of the signature
 GAN_HYPERPARAMETERS = {
@@ -175,9 +173,7 @@ def latent_size(detector):
     A 2-D code cannot hold a digit: WGANEncoder's validation AUROC (training images only; wgan README,
     "Defaults") was 0.634 / 0.789 on MNIST 2 / Fashion-MNIST 0 with a latent of 2, 0.907 / 0.926 with 100.
     """
-    if detector.latent_dim != "auto":
-        return detector.latent_dim
-    return ROWS_LATENT_DIM if detector.image_shape_ is None else IMAGE_LATENT_DIM
+    return resolved_latent_dim(detector.latent_dim, detector.image_shape_, ROWS_LATENT_DIM, IMAGE_LATENT_DIM)
 
 
 def net_config(detector):

@@ -35,6 +35,20 @@ def epochs_doc(paper, min_updates=None):
             f"has made {minimum}; ``ganad.training.budget``); an integer is taken as it is.")
 
 
+def auto_latent_dim(doc):
+    """An override of ``latent_dim`` that also takes "auto": a size that depends on the input's kind
+    (``resolved_latent_dim``); ``doc`` says which sizes and why."""
+    return {"default": "auto", "constraints": [POSITIVE_INT, StrOptions({"auto"})], "type": 'int or "auto"',
+            "doc": doc}
+
+
+def resolved_latent_dim(latent_dim, image_shape, rows, images):
+    """``latent_dim`` as it is, or for "auto" ``rows`` on rows and ``images`` with an ``image_shape``."""
+    if latent_dim != "auto":
+        return latent_dim
+    return rows if image_shape is None else images
+
+
 SHARED_HYPERPARAMETERS = {
     "latent_dim": Hyperparameter(
         2, [POSITIVE_INT], "int",

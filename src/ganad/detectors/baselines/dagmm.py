@@ -11,12 +11,12 @@ energy E(z) (Eq. 6) under the GMM fitted on the whole training set after trainin
 from numbers import Integral, Real
 
 import torch
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 from torch import nn
 
 from ...nets.blocks import linear_stack
 from ...utils.params import Hyperparameter, Renamed, declare, override, pick
-from ..hyperparameters import SHARED_HYPERPARAMETERS, epochs_doc
+from ..hyperparameters import SHARED_HYPERPARAMETERS, auto_latent_dim, epochs_doc, resolved_latent_dim
 from .deep import BASELINE_HYPERPARAMETERS, DeepBaseline, conv_decoder, conv_encoder
 from .losses import dagmm_loss, gmm_parameters, reconstruction_features, sample_energy
 
@@ -31,12 +31,9 @@ DAGMM_HYPERPARAMETERS = {
         hidden={"default": (60, 30, 10),
                 "doc": "Widths of the compression network's encoder between the input and the code (tanh between "
                        "layers); the decoder mirrors them."},
-        latent_dim={"default": "auto",
-                    "constraints": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-                    "type": 'int or "auto"',
-                    "doc": f"The size of the code z_c; \"auto\": {ROWS_LATENT_DIM} on rows (the paper's KDDCUP99 "
-                           f"code is {PAPER_LATENT_DIM}), {IMAGE_LATENT_DIM} with ``image_shape`` (README, "
-                           f"\"DAGMM\")."},
+        latent_dim=auto_latent_dim(
+            f"The size of the code z_c; \"auto\": {ROWS_LATENT_DIM} on rows (the paper's KDDCUP99 code is "
+            f"{PAPER_LATENT_DIM}), {IMAGE_LATENT_DIM} with ``image_shape`` (README, \"DAGMM\")."),
         n_epochs={"default": "auto", "doc": epochs_doc("the paper's 200")},
         batch_size={"default": 1024},
         learning_rate={"default": 1e-4}),
@@ -147,9 +144,7 @@ class DAGMM(DeepBaseline):
         the mean (0.946, 0.948); 32 keeps the mixture's full covariances at 34 dimensions, estimated from a few
         hundred images.
         """
-        if self.latent_dim != "auto":
-            return self.latent_dim
-        return ROWS_LATENT_DIM if self.image_shape_ is None else IMAGE_LATENT_DIM
+        return resolved_latent_dim(self.latent_dim, self.image_shape_, ROWS_LATENT_DIM, IMAGE_LATENT_DIM)
 
     def _make_networks(self):
         code_size = self._code_size()
