@@ -6,9 +6,10 @@ from threadpoolctl import threadpool_limits
 
 from ganad.detectors.baselines import GMM, KDE, OCSVM, IForest
 from ganad.detectors.baselines.classical import (BANDWIDTH_GRID, GAMMA_FACTORS, MIXTURE_GRID, PCA_GRID,
-                                                SMALL_BANDWIDTHS)
+                                                SMALL_BANDWIDTHS, _scale_gamma)
 from ganad.data import make_ring, make_ring_anomaly_set
 from ganad.metrics import auroc
+from ganad.utils.scaling import apply_scaler
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -63,17 +64,17 @@ def test_kde_selection_lies_in_paper_grids(fitted):
 
 
 @pytest.mark.long
-def test_ocsvm_selection_minimises_calibration_plus_volume(fitted):
+def test_ocsvm_keeps_the_largest_dimension_and_the_gamma_minimising_calibration_plus_volume(data, fitted):
     svm = fitted["ocsvm"]
-    keys = {(d, f) for d in PCA_GRID for f in GAMMA_FACTORS}
-    assert set(svm.holdout_outlier_fraction_) == keys == set(svm.uniform_accepted_fraction_)
-    criterion = {key: abs(svm.holdout_outlier_fraction_[key] - svm.nu) + svm.uniform_accepted_fraction_[key]
-                 for key in keys}
+    assert svm.n_components_ == PCA_GRID[-1] == svm.pca_.n_components_
+    assert set(svm.holdout_outlier_fraction_) == set(GAMMA_FACTORS) == set(svm.uniform_accepted_fraction_)
+    criterion = {factor: abs(svm.holdout_outlier_fraction_[factor] - svm.nu) + svm.uniform_accepted_fraction_[factor]
+                 for factor in GAMMA_FACTORS}
     best = min(criterion.values())
-    tied = [key for key, value in criterion.items() if value == best]
-    top_factor = max(factor for _, factor in tied)  # ties: the larger gamma, then the larger dimension
-    assert svm.n_components_ == max(d for d, factor in tied if factor == top_factor)
-    assert svm.svm_.gamma == svm.gamma_ and svm.pca_.n_components_ == svm.n_components_
+    factor = max(factor for factor, value in criterion.items() if value == best)  # ties: the larger gamma
+    Z = svm.pca_.transform(apply_scaler(data[0], svm.scaler_))
+    assert svm.gamma_ == pytest.approx(factor * _scale_gamma(Z))
+    assert svm.svm_.gamma == svm.gamma_
 
 
 def test_ocsvm_tightens_a_ring_that_calibration_alone_blurs():
@@ -82,7 +83,7 @@ def test_ocsvm_tightens_a_ring_that_calibration_alone_blurs():
     X_test, y_test = make_ring_anomaly_set(500, 500, random_state=1)
     svm = OCSVM(random_state=0, scaling="standard").fit(X)
     accepted = svm.uniform_accepted_fraction_
-    assert accepted[(2, GAMMA_FACTORS[-1])] < accepted[(2, GAMMA_FACTORS[0])]
+    assert accepted[GAMMA_FACTORS[-1]] < accepted[GAMMA_FACTORS[0]]
     assert auroc(y_test, svm.anomaly_score(X_test)) > 0.95
 
 

@@ -7,8 +7,8 @@ Each wraps scikit-learn objects behind the ganad detector contract (``base_detec
   cross-validated log-likelihood over h in {2^0, 2^0.5, ..., 2^4}, extended down to 2^-4
   when 2^0 wins; score = -log density, with the discarded directions' isotropic Gaussian
   (``density="full"``, the default) or of the projection alone (the paper's, ``"projection"``).
-* ``OCSVM``: PCA, then an rbf ``OneClassSVM``; gamma in {2^-3, ..., 2^3} / (d Var(Z)) on a
-  holdout of 1000 training rows; score = -decision_function.
+* ``OCSVM``: PCA to the grid's largest dimension, then an rbf ``OneClassSVM``; gamma in
+  {2^-3, ..., 2^3} / (d Var(Z)) on a holdout of 1000 training rows; score = -decision_function.
 * ``IForest``: ``IsolationForest``; score = -score_samples.
 * ``GMM``: ``GaussianMixture`` with 2..20 components chosen by BIC; score = -log likelihood.
 
@@ -16,9 +16,10 @@ The paper picks the PCA dimension in {20, 40, ..., 100} and gamma by "best perfo
 small holdout set", which needs labelled anomalies. Training data here is one-class, so the
 criteria are unsupervised (see ``README.md``): KDE keeps the dimension with the highest
 holdout log-likelihood in the full feature space (KDE on the projection times an isotropic
-Gaussian on the discarded directions, so that dimensions compare); OC-SVM keeps the
-(dimension, gamma) that best trades the holdout's fraction of predicted outliers (its
-distance to ``nu``) against the volume it accepts (Tax & Duin 2001).
+Gaussian on the discarded directions, so that dimensions compare); OC-SVM keeps the grid's
+largest dimension (it ignores every discarded direction) and the gamma that best trades the
+holdout's fraction of predicted outliers (its distance to ``nu``) against the volume it
+accepts (Tax & Duin 2001).
 The paper's own rule, the best AUROC on a labelled holdout of the *training* split, is a
 benchmark protocol option that fixes ``n_components`` (and ``gamma``) before ``fit``
 (``selection = "holdout"`` in a spec, ``ganad.protocols.holdout_selection``).
@@ -297,8 +298,8 @@ class KDE(ClassicalDetector):
 @declare({
     **CLASSICAL_HYPERPARAMETERS,
     **pick(PCA_HYPERPARAMETERS, "n_components", n_components={
-        "doc": f"The PCA dimension: \"auto\" searches {GRID_TEXT} (capped at ``min(n_samples, n_features)``) "
-               "jointly with ``gamma``; an int fixes it."}),
+        "doc": f"The PCA dimension: \"auto\" is the largest of {GRID_TEXT}, capped at ``min(n_samples, "
+               "n_features)``; an int fixes it."}),
     "gamma": Hyperparameter(
         "auto", [Interval(Real, 0, None, closed="neither"), AUTO], 'float or "auto"',
         "The rbf kernel's coefficient. \"auto\": scikit-learn's ``\"scale\"`` value of the projection times "
@@ -312,11 +313,14 @@ class KDE(ClassicalDetector):
 class OCSVM(ClassicalDetector):
     """One-class SVM with an rbf kernel on a PCA projection; anomaly score = -decision_function.
 
-    scikit-learn's ``PCA`` then ``OneClassSVM(kernel="rbf")``. With "auto", the (dimension,
-    gamma) pair minimising ``|holdout outlier fraction - nu| + uniform accepted fraction``
-    (Tax & Duin's volume criterion: the tightest boundary that still keeps ``1 - nu`` of the
-    held-out normal rows; ties: the larger gamma, then the larger dimension) is kept, then
-    refitted on all rows; the grids are given in the docstring of the module
+    scikit-learn's ``PCA`` then ``OneClassSVM(kernel="rbf")``. The "auto" dimension is the
+    largest of the paper's grid that the data allow: the SVM ignores every discarded
+    direction, and on validation splits of training data (other-class training images,
+    feature-permuted rows) a larger projection ranked at least as well at every gamma (README).
+    With "auto" gamma, the factor minimising ``|holdout outlier fraction - nu| + uniform
+    accepted fraction`` (Tax & Duin's volume criterion: the tightest boundary that still
+    keeps ``1 - nu`` of the held-out normal rows; ties: the larger gamma) is kept, then the
+    SVM is refitted on all rows; the grids are given in the docstring of the module
     ``ganad.detectors.baselines.classical`` and in its README.
 
     Attributes
@@ -330,11 +334,11 @@ class OCSVM(ClassicalDetector):
     gamma_ : float
         The gamma kept.
     holdout_outlier_fraction_ : dict
-        (PCA dimension, gamma factor) -> the holdout's fraction of predicted outliers; the
-        factor is None for a float ``gamma``; empty when there was one candidate.
+        gamma factor -> the holdout's fraction of predicted outliers; empty when ``gamma``
+        is a float.
     uniform_accepted_fraction_ : dict
-        (PCA dimension, gamma factor) -> the fraction of uniform points in the training
-        box of the projection that the SVM accepts; empty when there was one candidate.
+        gamma factor -> the fraction of uniform points in the training box of the
+        projection that the SVM accepts; empty when ``gamma`` is a float.
 
     References
     ----------
@@ -357,46 +361,37 @@ class OCSVM(ClassicalDetector):
     """
 
     def _fit_numpy(self, X):
-        dims = _pca_candidates(self.n_components, X.shape[1], len(X))
+        dimension = _pca_candidates(self.n_components, X.shape[1], len(X))[-1]
         self.holdout_outlier_fraction_, self.uniform_accepted_fraction_ = {}, {}
-        if self.gamma == "auto" or len(dims) > 1:
-            best_d, factor = self._select(X, dims)
-        else:
-            best_d, factor = dims[0], None
-        self.pca_ = _fit_pca(X, best_d, self.seed_)
+        factor = self._select(X, dimension) if self.gamma == "auto" else None
+        self.pca_ = _fit_pca(X, dimension, self.seed_)
         Z = self.pca_.transform(X)
         self.gamma_ = float(self.gamma) if self.gamma != "auto" else factor * _scale_gamma(Z)
         self.svm_ = _one_class_svm(self.gamma_, self.nu, self.seed_).fit(Z)
         self.n_components_ = int(self.pca_.n_components_)
         logger.info("OC-SVM: %d PCA components, gamma %.3g", self.n_components_, self.gamma_)
 
-    def _select(self, X, dims):
-        """The (dimension, gamma factor) minimising ``|holdout outlier fraction - nu| + uniform accepted``.
+    def _select(self, X, dimension):
+        """The gamma factor minimising ``|holdout outlier fraction - nu| + uniform accepted fraction``.
 
         Tax & Duin (2001): an SVM that rejects ``nu`` of the held-out normal rows and accepts
         the least of the uniform distribution over the training box (of the projection)
         encloses the data most tightly. Where the box is far larger than the data (high
         dimensions) every candidate accepts nothing and the rule is the holdout's alone.
-        Ties: the larger gamma (the tighter boundary), then the larger dimension (a projection
-        that keeps more directions leaves fewer of them unbounded; issue 13). A float
-        ``gamma`` is the only gamma candidate (stored as the factor None).
+        Ties: the larger gamma (the tighter boundary).
         """
         fit_rows, holdout_rows = _holdout_split(len(X), self.holdout_size, self.seed_)
+        pca = _fit_pca(X[fit_rows], dimension, self.seed_)
+        Z_fit, Z_holdout = pca.transform(X[fit_rows]), pca.transform(X[holdout_rows])
         rng = np.random.default_rng(self.seed_)
-        criterion = {}
-        for d in dims:
-            pca = _fit_pca(X[fit_rows], d, self.seed_)
-            Z_fit, Z_holdout = pca.transform(X[fit_rows]), pca.transform(X[holdout_rows])
-            uniform = rng.uniform(Z_fit.min(axis=0), Z_fit.max(axis=0), size=Z_holdout.shape)
-            for factor in GAMMA_FACTORS if self.gamma == "auto" else (None,):
-                gamma = float(self.gamma) if factor is None else factor * _scale_gamma(Z_fit)
-                svm = _one_class_svm(gamma, self.nu, self.seed_).fit(Z_fit)
-                key = (int(pca.n_components_), factor)
-                self.holdout_outlier_fraction_[key] = float((svm.predict(Z_holdout) == -1).mean())
-                self.uniform_accepted_fraction_[key] = float((svm.predict(uniform) == 1).mean())
-                criterion[key] = (abs(self.holdout_outlier_fraction_[key] - self.nu)
-                                  + self.uniform_accepted_fraction_[key])
-        return min(criterion, key=lambda key: (criterion[key], -(key[1] or 0.0), -key[0]))
+        uniform = rng.uniform(Z_fit.min(axis=0), Z_fit.max(axis=0), size=Z_holdout.shape)
+        for factor in GAMMA_FACTORS:
+            svm = _one_class_svm(factor * _scale_gamma(Z_fit), self.nu, self.seed_).fit(Z_fit)
+            self.holdout_outlier_fraction_[factor] = float((svm.predict(Z_holdout) == -1).mean())
+            self.uniform_accepted_fraction_[factor] = float((svm.predict(uniform) == 1).mean())
+        criterion = {factor: abs(self.holdout_outlier_fraction_[factor] - self.nu)
+                     + self.uniform_accepted_fraction_[factor] for factor in GAMMA_FACTORS}
+        return min(GAMMA_FACTORS, key=lambda factor: (criterion[factor], -factor))
 
     def _anomaly_numpy(self, X):
         return -self.svm_.decision_function(self.pca_.transform(X))
