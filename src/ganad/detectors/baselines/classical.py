@@ -316,7 +316,8 @@ class OCSVM(ClassicalDetector):
     scikit-learn's ``PCA`` then ``OneClassSVM(kernel="rbf")``. The "auto" dimension is the
     largest of the paper's grid that the data allow: the SVM ignores every discarded
     direction, and on validation splits of training data (other-class training images,
-    feature-permuted rows) a larger projection ranked at least as well at every gamma (README).
+    feature-permuted rows) the largest ranked best, or within 0.002 of the best, at every gamma
+    factor tried (README).
     With "auto" gamma, the factor minimising ``|holdout outlier fraction - nu| + uniform
     accepted fraction`` (Tax & Duin's volume criterion: the tightest boundary that still
     keeps ``1 - nu`` of the held-out normal rows; ties: the larger gamma) is kept, then the
