@@ -36,6 +36,8 @@ the same columns). ``--min-updates N`` sets the
 ``n_epochs="auto"`` budget's minimum (``ganad.training.budget.MIN_UPDATES``) for the run,
 ``--tv-min-updates N`` HistoryAD's D_TV minimum. ``--score-variants`` sets parameters that only change scoring (a
 latent search's step size or length) on each fitted detector in turn: several settings from one fit.
+``--from-gan M ...`` also scores each fitted GAN with the detectors ``M`` built on it (``from_gan``: WGANInversion
+reading WGANCritic's generator), one line each: a setting of the GAN phase judged for several detectors from one fit.
 
     PYTHONPATH=src python benchmarks/defaults_validation.py dsebm \\
         --variants '{"score_type": "energy"}' '{"score_type": "reconstruction"}' \\
@@ -57,6 +59,7 @@ from defaults_quality import IMAGE_SETS, _load, build, expand_cells, is_normal, 
 from ganad import HistoryAD
 from ganad.data import load_mnist
 from ganad.metrics import auroc
+from ganad.registry import DETECTORS
 from ganad.training import budget
 
 VALIDATION_FRACTION = 0.2
@@ -136,10 +139,11 @@ def top_recall(normal_scores, anomaly_scores, false_alarm_rate=TOP_FALSE_ALARM_R
 
 
 def validation_auroc(method, params, X_train, image_shape, seed, cell, data_dir, kinds=ROW_ANOMALIES[:1],
-                     score_variants=({},)):
-    """``[(score_params, {kind: (AUROC, top_recall)}, mean anomaly score of the held-out rows)]``, one entry per dict
-    of ``score_variants`` (set on the fitted detector before scoring), from one fit; the held-out mean is a held-out
-    loss where the score is one (VAE: the negative ELBO). The anomalies are ``validation_anomalies``."""
+                     score_variants=({},), from_gan=()):
+    """``[(method, score_params, {kind: (AUROC, top_recall)}, mean anomaly score of the held-out rows)]``, one entry
+    per dict of ``score_variants`` (set on the fitted detector before scoring), from one fit, then one per method of
+    ``from_gan`` (that detector built on the fitted GAN); the held-out mean is a held-out loss where the score is one
+    (VAE: the negative ELBO). The anomalies are ``validation_anomalies``."""
     if cell.startswith("mnist8:"):
         X_fit, X_normal, X_others = mnist8_split(cell, data_dir, seed)
         anomalies = {"images": X_others}
@@ -149,8 +153,11 @@ def validation_auroc(method, params, X_train, image_shape, seed, cell, data_dir,
     detector = build(method, seed, image_shape, params).fit(X_fit)
     fitted = detector.get_params()
     fitted = {name: fitted[name] for variant in score_variants for name in variant}  # restored before each variant
-    return [(score_params, *_validation_scores(detector.set_params(**{**fitted, **score_params}), X_normal, anomalies))
-            for score_params in score_variants]
+    scored = [(method, score_params,
+               *_validation_scores(detector.set_params(**{**fitted, **score_params}), X_normal, anomalies))
+              for score_params in score_variants]
+    return scored + [(other, {}, *_validation_scores(DETECTORS[other].from_gan(detector).fit(X_fit), X_normal,
+                                                     anomalies)) for other in from_gan]
 
 
 def _validation_scores(detector, X_normal, anomalies):
@@ -171,6 +178,8 @@ def main(argv=None):
     parser.add_argument("--score-variants", nargs="+", default=["{}"],
                         help="JSON dicts of parameters that only change scoring (e.g. a search's step size), set on "
                              "each fitted variant in turn: one fit, several scorings")
+    parser.add_argument("--from-gan", nargs="+", default=[], metavar="METHOD",
+                        help="GAN detectors also scored on each fitted GAN (``from_gan``), e.g. wgan-inversion")
     parser.add_argument("--cells", nargs="+", default=["tabular", "synthetic"])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
@@ -202,21 +211,21 @@ def main(argv=None):
             continue
         for params in variants:
             scored = validation_auroc(args.method, params, X_train, image_shape, args.seed, cell, args.data_dir,
-                                      args.anomalies, score_variants)
-            for score_params, values, held_out_score in scored:
-                rows += _report(args, cell, {**params, **score_params}, values, held_out_score)
+                                      args.anomalies, score_variants, args.from_gan)
+            for method, score_params, values, held_out_score in scored:
+                rows += _report(args, method, cell, {**params, **score_params}, values, held_out_score)
     if args.csv and rows:
         append_rows(args.csv, rows)
 
 
-def _report(args, cell, params, values, held_out_score):
-    """The CSV rows of one (cell, setting), printed as they come."""
+def _report(args, method, cell, params, values, held_out_score):
+    """The CSV rows of one (method, cell, setting), printed as they come."""
     rows = []
     for kind, (value, recall) in values.items():
-        rows.append({"method": args.method, "cell": cell, "params": json.dumps(params, sort_keys=True),
+        rows.append({"method": method, "cell": cell, "params": json.dumps(params, sort_keys=True),
                      "min_updates": args.min_updates, "seed": args.seed, "validation_auroc": round(value, 4),
                      "held_out_score": held_out_score, "anomalies": kind, "top_recall": round(recall, 4)})
-        print(f"{args.method:<12} {cell:<12} {rows[-1]['params']:<40} {args.min_updates:>6} {kind:<9} "
+        print(f"{method:<14} {cell:<12} {rows[-1]['params']:<40} {args.min_updates:>6} {kind:<9} "
               f"{value:.3f} {recall:.3f} {held_out_score:.4g}", flush=True)
     return rows
 

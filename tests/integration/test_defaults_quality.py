@@ -204,9 +204,29 @@ def test_score_variants_score_one_fitted_detector_with_each_setting():
     params = {"n_epochs": 1, "hidden": (8, 8), "latent_dim": 2, "batch_size": 64}
     scored = validation_auroc("anogan", params, X, None, 0, "ring", None,
                               score_variants=({"search_steps": 1}, {"search_steps": 30}, {}))
-    assert [score_params for score_params, _, _ in scored] == [{"search_steps": 1}, {"search_steps": 30}, {}]
-    assert all(set(values) == {"permuted"} for _, values, _ in scored)
-    assert scored[1][2] < scored[0][2]
+    assert [(method, score_params) for method, score_params, _, _ in scored] == [
+        ("anogan", {"search_steps": 1}), ("anogan", {"search_steps": 30}), ("anogan", {})]
+    assert all(set(values) == {"permuted"} for _, _, values, _ in scored)
+    assert scored[1][3] < scored[0][3]
     # {} scores with the fitted settings (the default 500 steps), not with the previous variant's 30
     default = validation_auroc("anogan", params, X, None, 0, "ring", None)
-    assert scored[2][1:] == default[0][1:] and scored[2][2] != scored[1][2]
+    assert scored[2][2:] == default[0][2:] and scored[2][3] != scored[1][3]
+
+
+def test_from_gan_scores_the_fitted_gan_with_another_detector():
+    """``--from-gan``: after the fitted detector's own lines, one per detector built on its GAN, which scores like
+    that detector fitted with the same GAN (``from_gan``)."""
+    from defaults_validation import validation_auroc, validation_split
+
+    from ganad import WGANCritic, WGANInversion
+    from ganad.data import make_ring
+
+    X = make_ring(200, random_state=0)
+    params = {"n_epochs": 1, "hidden": (8, 8)}
+    scored = validation_auroc("wgan-critic", params, X, None, 0, "ring", None, from_gan=("wgan-inversion",))
+    assert [method for method, *_ in scored] == ["wgan-critic", "wgan-inversion"]
+    X_fit, X_normal, _ = validation_split(X, 0)
+    critic = WGANCritic(random_state=0, scaling="standard", **params).fit(X_fit)
+    inversion = WGANInversion.from_gan(critic).fit(X_fit)
+    assert scored[1][3] == pytest.approx(float(inversion.anomaly_score(X_normal).mean()))
+    assert scored[0][3] == pytest.approx(float(critic.anomaly_score(X_normal).mean()))
