@@ -90,8 +90,9 @@ BASE_HYPERPARAMETERS = {
         "environment (``GANAD_NUM_THREADS``; see ``ganad.utils.threads``)."),
     "support_rule": Hyperparameter(
         True, ["boolean"], "bool",
-        "On tabular rows, a row beyond some feature's training range by more than 3 standard deviations "
-        "scores above every training row (``support_``; ``ganad.utils.support``). Off for images."),
+        "A row beyond some feature's training range by more than 3 standard deviations scores above every "
+        "training row (``support_``; ``ganad.utils.support``); on images, each channel's range pooled over "
+        "its pixels."),
 }
 
 
@@ -173,8 +174,8 @@ class BaseDetector(OutlierMixin, BaseEstimator):
             train_scores = self._method_scores(_offset_sample(X_scaled, self.offset_sample_size, self.seed_))
         check_offset_scores(train_scores)
         self.support_ = None
-        if self.support_rule and self.image_shape_ is None:
-            self.support_ = {**fit_support(X_scaled), "score": float(train_scores.max())}
+        if self.support_rule:
+            self.support_ = {**fit_support(X_scaled, self.image_shape_), "score": float(train_scores.max())}
         self.offset_ = self._fit_offset(-train_scores)
         check_finite_state(self)
         self._check_far_rows(X)

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from ganad.registry import DETECTORS
-from ganad.utils.support import InvertedScoreWarning
+from ganad.utils.support import InvertedScoreWarning, excess, far_rows, fit_support
 
 from ..conftest import QUICK_PARAMS
 
@@ -57,3 +57,42 @@ def test_the_fit_guard_warns_about_an_inverted_score_unless_the_support_rule_cov
     warned = [w for w in caught if issubclass(w.category, InvertedScoreWarning)]
     assert len(warned) == (0 if support_rule else 1)
     assert support_rule or "10 standard deviations" in str(warned[0].message)
+
+
+def test_on_images_the_support_pools_each_channel_over_its_pixels():
+    rng = np.random.default_rng(0)
+    images = np.stack([np.full((20, 16), -1.0), rng.uniform(0.0, 0.5, size=(20, 16))], axis=1)  # (N, C, H * W)
+    images[:, 0, 8:] = rng.uniform(-1.0, 1.0, size=(20, 8))  # channel 0 has ink in its second half only
+    X = images.reshape(20, 32)
+    support = fit_support(X, image_shape=(2, 4, 4))
+    assert np.array_equal(support["low"], np.repeat([images[:, 0].min(), images[:, 1].min()], 16))
+    assert np.array_equal(support["high"], np.repeat([images[:, 0].max(), images[:, 1].max()], 16))
+    stroke = X[:1].copy()
+    stroke[0, :8] = images[:, 0].max()  # ink where no training image had any: a value channel 0 took elsewhere
+    beyond = X[:1].copy()
+    beyond[0, 16] = images[:, 1].max() + 1.5 * support["margin"][16]  # past channel 1's values by 1.5 margins
+    assert excess(stroke, support)[0] == 0.0
+    assert excess(beyond, support)[0] == pytest.approx(1.5)
+
+
+def test_on_images_far_pixel_values_score_above_every_training_image_and_strokes_keep_their_score(monkeypatch):
+    """A DCAE made to score minus its reconstruction error ranks far images as the most normal
+    without the rule; with it, the far ones score above every training image."""
+    rng = np.random.default_rng(0)
+    images = np.full((12, 784), -1.0)
+    images[:, 300:400] = rng.uniform(-1.0, 1.0, size=(12, 100))  # ink in one band of the digit only
+    cls = DETECTORS["dcae"]
+    real = cls._anomaly_score
+    monkeypatch.setattr(cls, "_anomaly_score", lambda self, batch: -real(self, batch))
+    params = {"image_shape": (1, 28, 28), "conv_width": 4, "batch_size": 3, "n_epochs": 1, "random_state": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InvertedScoreWarning)
+        with_rule = cls(**params).fit(images)
+    without = cls(**params, support_rule=False)
+    with pytest.warns(InvertedScoreWarning, match="10 standard deviations"):
+        without.fit(images)
+    far = far_rows(images, seed=1)
+    assert with_rule.anomaly_score(far).min() > with_rule.anomaly_score(images).max()
+    strokes = images[:3].copy()
+    strokes[:, :100] = 1.0  # ink where no training image had any
+    assert np.array_equal(with_rule.anomaly_score(strokes), without.anomaly_score(strokes))

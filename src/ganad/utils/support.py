@@ -5,7 +5,7 @@ No detector here is trained to extrapolate. A critic, a Gaussian mixture on satu
 from every training row to a value the training rows had, and so rank it as normal (issue
 13 found several). Haloui et al. (2018, §5.1) answer this for the critic with the training
 range of its output; this module applies the same rule to the input itself, for every
-detector on tabular rows:
+detector:
 
 * at fit, each (scaled) feature's training range [low_j, high_j] and a margin of three
   standard deviations, ``m_j = 3 s_j`` with ``s_j`` the feature's training standard
@@ -16,8 +16,13 @@ detector on tabular rows:
 * such a row scores ``max(score(x), max training score + (e(x) - 1))``: above every
   training row, ranked by how far out it is; every other row keeps the detector's score.
 
-The rule is off for images (``image_shape``): pixels are bounded, and a stroke where no
-training image had ink is not a row far from the data.
+On images (``image_shape``) the range and the standard deviation are those of each channel,
+pooled over its pixel positions: a stroke where no training image had ink is not a row far
+from the data (its values are ones the channel took elsewhere), while a pixel value beyond
+anything the channel took, by three of its standard deviations, is. A fitted HistoryAD scored
+one of eight rows 10 standard deviations from MNIST digits as an inlier before the rule
+covered images (issue 13); an image whose pixels all lie within their channel's training
+values keeps the detector's score.
 """
 
 import numpy as np
@@ -25,13 +30,20 @@ import numpy as np
 MARGIN_STDS = 3.0
 
 
-def fit_support(X):
-    """``{"low", "high", "margin"}`` float64 arrays of the training rows ``X`` (scaled)."""
+def fit_support(X, image_shape=None):
+    """``{"low", "high", "margin"}`` float64 arrays (one value per feature) of the training rows ``X`` (scaled).
+
+    With ``image_shape`` (C, H, W), every pixel of a channel gets that channel's pooled values.
+    """
     X = np.asarray(X, dtype=np.float64)
-    std = X.std(axis=0)
+    if image_shape is None:
+        low, high, std = X.min(axis=0), X.max(axis=0), X.std(axis=0)
+    else:
+        channels = X.reshape(len(X), image_shape[0], -1)  # (N, C, H * W)
+        low, high, std = (np.repeat(statistic(channels, axis=(0, 2)), channels.shape[2])
+                          for statistic in (np.min, np.max, np.std))
     floor = np.median(std)
-    return {"low": X.min(axis=0), "high": X.max(axis=0),
-            "margin": MARGIN_STDS * np.maximum(std, floor if floor > 0 else 1.0)}
+    return {"low": low, "high": high, "margin": MARGIN_STDS * np.maximum(std, floor if floor > 0 else 1.0)}
 
 
 def excess(X, support):
