@@ -38,7 +38,7 @@ DCAE's (ring 0.808 / 0.840 / 0.726 / 0.792, Thyroid 0.958 / 0.965 / 0.923 / 0.90
 (ring 0.815 / 0.802, Thyroid 0.404 / 0.452, Arrhythmia 0.699 / 0.686 at 2,000 / 5,000).
 Images keep 2,000: a convolutional step costs about a hundred times a step on rows. The one image
 validation so far (BiGAN at 6,000, ``ganad.detectors.alice`` README, "Training length") was mixed: higher on
-two cells, lower on one.
+both Fashion-MNIST cells, lower on both MNIST cells.
 """
 
 import math
