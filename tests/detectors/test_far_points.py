@@ -43,14 +43,20 @@ def test_far_rows_score_at_least_as_high_as_every_training_row(name, data):
     assert outside.min() >= train.max(), f"{(outside < train.max()).sum()} of {len(far)} far rows score below"
 
 
-@pytest.mark.parametrize("support_rule", [False, True])
-def test_the_fit_guard_warns_about_an_inverted_score_unless_the_support_rule_covers_it(support_rule, data,
-                                                                                      monkeypatch):
-    """A DCAE made to score minus its reconstruction error ranks far rows as the most normal."""
-    X, _ = data
+@pytest.fixture
+def inverted_dcae(monkeypatch):
+    """The DCAE class made to score minus its reconstruction error: far rows rank as the most normal."""
     cls = DETECTORS["dcae"]
     real = cls._anomaly_score
     monkeypatch.setattr(cls, "_anomaly_score", lambda self, batch: -real(self, batch))
+    return cls
+
+
+@pytest.mark.parametrize("support_rule", [False, True])
+def test_the_fit_guard_warns_about_an_inverted_score_unless_the_support_rule_covers_it(support_rule, data,
+                                                                                      inverted_dcae):
+    X, _ = data
+    cls = inverted_dcae
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         cls(**QUICK_PARAMS["dcae"], support_rule=support_rule, random_state=0).fit(X)
@@ -75,15 +81,13 @@ def test_on_images_the_support_pools_each_channel_over_its_pixels():
     assert excess(beyond, support)[0] == pytest.approx(1.5)
 
 
-def test_on_images_far_pixel_values_score_above_every_training_image_and_strokes_keep_their_score(monkeypatch):
-    """A DCAE made to score minus its reconstruction error ranks far images as the most normal
-    without the rule; with it, the far ones score above every training image."""
+def test_on_images_far_pixel_values_score_above_every_training_image_and_strokes_keep_their_score(inverted_dcae):
+    """The inverted DCAE ranks far images as the most normal without the rule; with it, the far
+    ones score above every training image."""
     rng = np.random.default_rng(0)
     images = np.full((12, 784), -1.0)
     images[:, 300:400] = rng.uniform(-1.0, 1.0, size=(12, 100))  # ink in one band of the digit only
-    cls = DETECTORS["dcae"]
-    real = cls._anomaly_score
-    monkeypatch.setattr(cls, "_anomaly_score", lambda self, batch: -real(self, batch))
+    cls = inverted_dcae
     params = {"image_shape": (1, 28, 28), "conv_width": 4, "batch_size": 3, "n_epochs": 1, "random_state": 0}
     with warnings.catch_warnings():
         warnings.simplefilter("error", InvertedScoreWarning)
