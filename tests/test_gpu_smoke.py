@@ -19,6 +19,7 @@ pytestmark = [
     pytest.mark.gpu,
     pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA: torch.cuda.is_available() is False"),
     pytest.mark.filterwarnings("ignore::ganad.utils.support.InvertedScoreWarning"),
+    pytest.mark.filterwarnings("ignore::ganad.training.collapse.GeneratorCollapseWarning"),
 ]
 
 # Settings that separate the far blob of ``cloud`` in a few seconds on one CPU core.

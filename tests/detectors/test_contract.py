@@ -63,7 +63,8 @@ INVALID = {
 }
 INVALID_CASES = [(name, param, value) for name in NAMES for param, value in [*INVALID[name], ("contamination", 0.7)]]
 
-pytestmark = pytest.mark.filterwarnings("ignore::ganad.utils.support.InvertedScoreWarning")  # one-epoch models
+pytestmark = [pytest.mark.filterwarnings("ignore::ganad.utils.support.InvertedScoreWarning"),  # one-epoch models
+              pytest.mark.filterwarnings("ignore::ganad.training.collapse.GeneratorCollapseWarning")]
 
 
 def make(name, **params):

@@ -28,6 +28,7 @@ from ..nets import (DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator, Late
                     MLPConfig, MLPCritic, MLPEncoder, MLPGenerator)
 from ..training import TRAINERS
 from ..training.budget import CRITIC_STEPS_PER_UPDATE
+from ..training.collapse import SPREAD_PHASE, warn_if_collapsed
 from ..training.checkpoint import CHECKPOINT_HYPERPARAMETERS
 from ..training.fitting import train_adversarially
 from ..utils.params import Hyperparameter, declare, one_of, pick
@@ -215,6 +216,12 @@ class GANDetector(TorchDetector):
         ``gan="vanilla"``).
     history_ : ganad.training.history.TrainingHistory
         Loss terms of every training step, by name.
+
+    Warns
+    -----
+    ganad.training.collapse.GeneratorCollapseWarning
+        At ``fit``, when the trained generator's samples spread less than a tenth of the
+        training rows' spread (the GAN phase collapsed to a point).
     """
 
     network_names = ("generator_", "critic_")
@@ -318,9 +325,12 @@ class GANDetector(TorchDetector):
     def _train_gan(self, X, on_step_end=None):
         self._warn_ignored_options()
         self.n_epochs_ = self._training_epochs(len(X))
-        return train_adversarially(TRAINERS[self.gan], self.generator_, self.critic_, X, self.n_epochs_,
-                                   params=self.get_params(), rng=self._seeded_generator(), prior=self.prior_,
-                                   on_step_end=on_step_end, **self._trainer_options())
+        history = train_adversarially(TRAINERS[self.gan], self.generator_, self.critic_, X, self.n_epochs_,
+                                      params=self.get_params(), rng=self._seeded_generator(), prior=self.prior_,
+                                      on_step_end=on_step_end, **self._trainer_options())
+        warn_if_collapsed(type(self).__name__, self.generator_, self.prior_, X,
+                          rng=self._seeded_generator(SPREAD_PHASE))
+        return history
 
     def _trainer_options(self):
         """The objective's own settings (``TRAINER_OPTIONS``), "auto" resolved into ``gp_weight_`` and

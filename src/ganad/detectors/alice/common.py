@@ -36,6 +36,7 @@ from ...nets.joint import (JointConfig, build_discriminator_xx, build_discrimina
 from ...nets.prior import LatentPrior
 from ...scoring import range_score, training_range
 from ...training.checkpoint import CHECKPOINT_HYPERPARAMETERS
+from ...training.collapse import SPREAD_PHASE, warn_if_collapsed
 from ...training.fitting import train_adversarially
 from ...utils.params import Hyperparameter, declare, pick
 from ...utils.rng import seeded_init
@@ -201,6 +202,8 @@ class ALICEDetector(TorchDetector):
                                             params={**self.get_params(), "learning_rate": self.learning_rate_},
                                             rng=self._seeded_generator(), prior=self.prior_,
                                             penalty=self._penalty(X), ema_decay=self.ema_decay, **stopping)
+        warn_if_collapsed(type(self).__name__, self.generator_, self.prior_, X,
+                          rng=self._seeded_generator(SPREAD_PHASE))
 
     def _early_stopping_split(self, X):
         """``(training rows, JointTrainer's early-stopping arguments)``; only ALAD and RCGAN stop early."""

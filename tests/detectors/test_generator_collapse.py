@@ -1,0 +1,64 @@
+"""The check that a GAN phase learned the data's spread (``ganad.training.collapse``)."""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from ganad.detectors.alice import common as alice_common
+from ganad.nets import LatentPrior
+from ganad.registry import DETECTORS
+from ganad.training.collapse import (MIN_SPREAD, GeneratorCollapseWarning, generated_spread,
+                                     warn_if_collapsed)
+
+from ..conftest import QUICK_PARAMS
+
+
+class Point(torch.nn.Module):
+    """A generator that draws one point whatever z is, as a collapsed GAN does."""
+
+    def __init__(self, n_features=2):
+        super().__init__()
+        self.location = torch.nn.Parameter(torch.zeros(n_features))
+
+    def forward(self, z):
+        return self.location.expand(len(z), -1)
+
+
+def rows(n=500, scale=3.0, seed=0):
+    return scale * torch.randn(n, 2, generator=torch.Generator().manual_seed(seed))
+
+
+def test_spread_is_one_for_the_data_law_and_zero_for_a_point():
+    prior, rng = LatentPrior("normal", 2), torch.Generator().manual_seed(1)
+    assert generated_spread(lambda z: 3.0 * z, prior, rows(), rng=rng) == pytest.approx(1.0, abs=0.1)
+    assert generated_spread(lambda z: 0.3 * z, prior, rows(), rng=rng) == pytest.approx(0.1, abs=0.01)
+    assert generated_spread(Point(), prior, rows(), rng=rng) == 0.0
+    assert generated_spread(Point(), prior, torch.ones(10, 2), rng=rng) == 1.0  # rows without spread
+
+
+def test_only_a_spread_below_the_threshold_warns():
+    prior = LatentPrior("normal", 2)
+    with pytest.warns(GeneratorCollapseWarning, match="Point's generator did not learn the data.*spread 0 times"):
+        assert warn_if_collapsed("Point", Point(), prior, rows(), rng=torch.Generator().manual_seed(1)) == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GeneratorCollapseWarning)
+        spread = warn_if_collapsed("Scaled", lambda z: 3.0 * z, prior, rows(), rng=torch.Generator().manual_seed(1))
+    assert spread > MIN_SPREAD
+
+
+def fit_warns(name, X, **params):
+    with pytest.warns(GeneratorCollapseWarning, match="did not learn the data"):
+        model = DETECTORS[name](**{**QUICK_PARAMS[name], "random_state": 0, **params}).fit(X)
+    assert np.isfinite(model.anomaly_score(X)).all()  # a warning, not an error: the model is kept
+
+
+@pytest.mark.long
+def test_a_gan_detector_whose_generator_collapsed_warns_at_fit(blobs):
+    fit_warns("wgan-critic", blobs[:, :2], generator=Point())
+
+
+def test_the_bidirectional_detectors_check_their_generator_too(blobs, monkeypatch):
+    monkeypatch.setattr(alice_common, "build_generator", lambda config: Point())
+    fit_warns("bigan", blobs[:, :2])
