@@ -28,8 +28,8 @@ from ..nets import (DCGANConfig, DCGANCritic, DCGANEncoder, DCGANGenerator, Late
                     MLPConfig, MLPCritic, MLPEncoder, MLPGenerator)
 from ..training import TRAINERS
 from ..training.budget import CRITIC_STEPS_PER_UPDATE
-from ..training.collapse import SPREAD_PHASE, warn_if_collapsed
 from ..training.checkpoint import CHECKPOINT_HYPERPARAMETERS
+from ..training.collapse import SPREAD_PHASE, warn_if_collapsed
 from ..training.fitting import train_adversarially
 from ..utils.params import Hyperparameter, declare, one_of, pick
 from ..utils.rng import seeded_init
