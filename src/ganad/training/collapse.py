@@ -13,8 +13,9 @@ generator (evaluation mode), and the *spread* compares the samples with the trai
 coordinate-wise median, over the same for the training rows. It is about 1 for a generator that
 matches the data and 0 for one that outputs a point; a ratio of variances would instead be ruled
 by rare extreme values (a z-scored one-hot category seen in 0.1 % of KDDCUP99's rows has variance 1
-from those rows alone). Below ``MIN_SPREAD`` fit warns (``GeneratorCollapseWarning``). A generator that covers one mode of several keeps part of
-the spread and is not flagged: the check catches a collapse, not every missed mode.
+from those rows alone). Below ``MIN_SPREAD`` fit warns (``GeneratorCollapseWarning``). A generator
+that covers one mode of several keeps part of the spread and is not flagged: the check catches a
+collapse, not every missed mode.
 
 Checked: the detectors with a GAN phase from a prior (WGANCritic, WGANInversion, WGANEncoder,
 AnoGAN, ADGAN, HistoryAD through ``GANDetector``; BiGAN, ALAD, RCGAN through ``ALICEDetector``).
