@@ -194,11 +194,12 @@ class BaseDetector(OutlierMixin, BaseEstimator):
 
     def _check_far_rows(self, X):
         """Warn (``InvertedScoreWarning``) when rows 10 standard deviations from the training data
-        in every feature score as inliers: the detector's scores may be inverted away from the data."""
+        in every feature score as inliers: the detector's scores may be inverted away from the data.
+        Data-parallel: every rank fits the same model, and rank 0 alone warns."""
         far = np.clip(far_rows(X, seed=self.seed_), -FLOAT32_MAX, FLOAT32_MAX)
         with self._scoring_threads(), plain_array_scoring():  # far rows are built in X's column order
             n_inliers = int((self._score_rows(far) <= -self.offset_).sum())  # a NaN score is no inlier
-        if n_inliers:
+        if n_inliers and distributed.is_main_process():
             warnings.warn(f"{type(self).__name__} scores {n_inliers} of {len(far)} rows lying 10 standard "
                           "deviations from the training data (in every feature) as inliers: its scores may rank "
                           "data unlike the training rows as normal", InvertedScoreWarning, stacklevel=3)

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from ganad.registry import DETECTORS
+from ganad.training import distributed
 from ganad.utils.support import InvertedScoreWarning, excess, far_rows, fit_support
 
 from ..conftest import QUICK_PARAMS
@@ -95,6 +96,10 @@ def test_on_images_far_pixel_values_score_above_every_training_image_and_strokes
     without = cls(**params, support_rule=False)
     with pytest.warns(InvertedScoreWarning, match="10 standard deviations"):
         without.fit(images)
+    with pytest.MonkeyPatch.context() as patch, warnings.catch_warnings():  # data-parallel: rank 0 alone warns
+        patch.setattr(distributed, "is_main_process", lambda: False)
+        warnings.simplefilter("error", InvertedScoreWarning)
+        without._check_far_rows(images)
     far = far_rows(images, seed=1)
     assert with_rule.anomaly_score(far).min() > with_rule.anomaly_score(images).max()
     strokes = images[:3].copy()

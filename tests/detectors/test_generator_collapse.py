@@ -48,6 +48,19 @@ def test_only_a_spread_below_the_threshold_warns():
     assert spread > MIN_SPREAD
 
 
+def test_only_rank_zero_warns_under_data_parallel_training(monkeypatch):
+    """Every rank fits the same model; one warning, rank 0's, not one per rank. The other ranks still
+    draw the check's latents, so their generators stay in step with rank 0's."""
+    from ganad.training import collapse
+
+    monkeypatch.setattr(collapse, "is_main_process", lambda: False)
+    rng = torch.Generator().manual_seed(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GeneratorCollapseWarning)
+        assert warn_if_collapsed("Point", Point(), LatentPrior("normal", 2), rows(), rng=rng) == 0.0
+    assert not torch.equal(rng.get_state(), torch.Generator().manual_seed(1).get_state())
+
+
 def fit_warns(name, X, **params):
     with pytest.warns(GeneratorCollapseWarning, match="did not learn the data"):
         model = DETECTORS[name](**{**QUICK_PARAMS[name], "random_state": 0, **params}).fit(X)

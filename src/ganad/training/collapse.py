@@ -34,6 +34,8 @@ import warnings
 
 import torch
 
+from .distributed import is_main_process
+
 SPREAD_SAMPLES = 1024
 MIN_SPREAD = 0.1
 SPREAD_PHASE = 7  # the fit's seeded draw for this check, used by no other phase (``TorchDetector._seeded_generator``)
@@ -64,9 +66,12 @@ def distance_from_median(rows):
 
 
 def warn_if_collapsed(name, generator, prior, X, *, rng):
-    """Warn (``GeneratorCollapseWarning``) when ``generated_spread`` is below ``MIN_SPREAD``; returns the spread."""
+    """Warn (``GeneratorCollapseWarning``) when ``generated_spread`` is below ``MIN_SPREAD``; returns the spread.
+
+    Under data-parallel training every rank computes the spread (its draws keep ``rng`` in step with
+    rank 0's) and only rank 0 warns, as only it writes files and shows progress."""
     spread = generated_spread(generator, prior, X, rng=rng)
-    if spread < MIN_SPREAD:
+    if spread < MIN_SPREAD and is_main_process():
         warnings.warn(f"{name}'s generator did not learn the data: its samples spread {spread:.3g} times as much as "
                       "the training rows (mean distance from their median). The GAN phase collapsed or trained too "
                       "briefly, and the scores rest on it", GeneratorCollapseWarning, stacklevel=2)

@@ -27,8 +27,9 @@ and every number is what it was. Every rank calls ``fit`` on the whole training 
   the ranks, one all-reduce per epoch), so the divergence check stops every rank alike.
 * **Rank 0 writes.** Checkpoints, HistoryAD's snapshots (and its D_TV phase, run on rank
   0 with the global batch and broadcast) and ``save`` are rank 0's (:func:`is_main_process`);
-  so is the progress display. Resuming reads the checkpoint on every rank: its path must
-  be readable by all of them (one machine or a shared file system).
+  so are the progress display and ``fit``'s quality warnings (a collapsed generator, far rows
+  scored as inliers), which every rank computes alike. Resuming reads the checkpoint on every
+  rank: its path must be readable by all of them (one machine or a shared file system).
 
 **Equal to one process, or not.** The result equals one process's with batch
 ``batch_size * world_size`` up to float rounding (``tests/training/test_distributed.py``,
