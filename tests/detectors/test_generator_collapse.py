@@ -50,7 +50,7 @@ def test_only_a_spread_below_the_threshold_warns():
 
 def test_only_rank_zero_warns_under_data_parallel_training(monkeypatch):
     """Every rank fits the same model; one warning, rank 0's, not one per rank. The other ranks still
-    draw the check's latents, so their generators stay in step with rank 0's."""
+    compute the spread (their draws from ``rng`` are rank 0's)."""
     from ganad.training import collapse
 
     monkeypatch.setattr(collapse, "is_main_process", lambda: False)

@@ -68,8 +68,8 @@ def distance_from_median(rows):
 def warn_if_collapsed(name, generator, prior, X, *, rng):
     """Warn (``GeneratorCollapseWarning``) when ``generated_spread`` is below ``MIN_SPREAD``; returns the spread.
 
-    Under data-parallel training every rank computes the spread (its draws keep ``rng`` in step with
-    rank 0's) and only rank 0 warns, as only it writes files and shows progress."""
+    Under data-parallel training every rank computes the spread (the same value: the ranks hold the same
+    generator and seed ``rng`` alike) and only rank 0 warns, as only it writes files and shows progress."""
     spread = generated_spread(generator, prior, X, rng=rng)
     if spread < MIN_SPREAD and is_main_process():
         warnings.warn(f"{name}'s generator did not learn the data: its samples spread {spread:.3g} times as much as "
