@@ -9,6 +9,7 @@ import torch
 from ganad.detectors.alice import common as alice_common
 from ganad.nets import LatentPrior
 from ganad.registry import DETECTORS
+from ganad.training import collapse
 from ganad.training.collapse import (MIN_SPREAD, GeneratorCollapseWarning, generated_spread,
                                      warn_if_collapsed)
 
@@ -51,8 +52,6 @@ def test_only_a_spread_below_the_threshold_warns():
 def test_only_rank_zero_warns_under_data_parallel_training(monkeypatch):
     """Every rank fits the same model; one warning, rank 0's, not one per rank. The other ranks still
     compute the spread (their draws from ``rng`` are rank 0's)."""
-    from ganad.training import collapse
-
     monkeypatch.setattr(collapse, "is_main_process", lambda: False)
     rng = torch.Generator().manual_seed(1)
     with warnings.catch_warnings():
