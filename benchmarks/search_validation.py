@@ -37,7 +37,7 @@ from ganad.metrics import auroc
 
 SEARCHERS = {"anogan": AnoGAN, "adgan": ADGAN}
 ADGAN_T2_CPU_BEFORE = {"gan": "wgan-gp", "n_epochs": 120, "conv_width": 32}  # the diagnosed GAN (docstring)
-FIT_ROWS = 20  # rows the variant's fit scores for its offset_ (predict's threshold, unused here)
+FIT_ROWS = 20  # default rows the variant's fit sees: its offset_ (predict's threshold, unused here)
 
 
 def trained_gan(X_fit, image_shape, params, path, seed):
@@ -49,10 +49,13 @@ def trained_gan(X_fit, image_shape, params, path, seed):
     return gan
 
 
-def validation_scores(gan, variant, X_fit, X_normal, X_anomalous, seed):
-    """``(AUROC, mean normal score, mean anomalous score, seconds)`` of one search variant on ``gan``."""
+def validation_scores(gan, variant, X_fit, X_normal, X_anomalous, seed, fit_rows=FIT_ROWS):
+    """``(AUROC, mean normal score, mean anomalous score, seconds)`` of one search variant on ``gan``.
+
+    The variant's ``fit`` sees the first ``fit_rows`` of ``X_fit``; a score fitted on the training rows
+    (``score_type="critic"``: the critic's training range) needs them all."""
     params = dict(variant)
-    searcher = SEARCHERS[params.pop("method")].from_gan(gan, random_state=seed, **params).fit(X_fit[:FIT_ROWS])
+    searcher = SEARCHERS[params.pop("method")].from_gan(gan, random_state=seed, **params).fit(X_fit[:fit_rows])
     start = time.perf_counter()
     normal, anomalous = searcher.anomaly_score(X_normal), searcher.anomaly_score(X_anomalous)
     seconds = time.perf_counter() - start
@@ -67,6 +70,8 @@ def main(argv=None):
     parser.add_argument("--gan-params", type=json.loads, default=ADGAN_T2_CPU_BEFORE)
     parser.add_argument("--image-train", type=int, default=3000)
     parser.add_argument("--model", type=Path, help="where the trained GAN is saved (default: a name from the cell)")
+    parser.add_argument("--fit-rows", type=int, default=FIT_ROWS,
+                        help="training rows each variant's fit sees (all of them for score_type critic's range)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
@@ -79,7 +84,8 @@ def main(argv=None):
     path = args.model or Path(f"search_validation_{args.cell.replace(':', '_')}_{args.seed}")
     gan = trained_gan(X_fit, image_shape, args.gan_params, path, args.seed)
     for variant in args.variants:
-        value, normal, anomalous, seconds = validation_scores(gan, variant, X_fit, X_normal, X_anomalous, args.seed)
+        value, normal, anomalous, seconds = validation_scores(gan, variant, X_fit, X_normal, X_anomalous, args.seed,
+                                                               args.fit_rows)
         print(json.dumps({"cell": args.cell, "variant": variant, "validation_auroc": round(value, 4),
                           "normal_score": normal, "anomalous_score": anomalous, "score_s": round(seconds, 1)}),
               flush=True)
