@@ -25,7 +25,7 @@ import textwrap
 import warnings
 
 #: numpydoc sections that may follow "Parameters" in a class docstring, in numpydoc's order
-_LATER_SECTIONS = ("Attributes", "Methods", "See Also", "Notes", "References", "Examples")
+_LATER_SECTIONS = ("Attributes", "Methods", "Warnings", "See Also", "Notes", "References", "Examples")
 
 
 @dataclasses.dataclass(frozen=True)
