@@ -73,6 +73,20 @@ def test_declare_renders_the_parameters_section_before_attributes():
     assert "    Hidden widths, one per layer.\n\n    A second paragraph, wrapped on its own.\n" in doc
 
 
+def test_declare_renders_the_parameters_section_before_a_warnings_section():
+    @declare({"latent_dim": SIZE})
+    class Warned(BaseEstimator):
+        """Summary.
+
+        Warnings
+        --------
+        A caveat.
+        """
+
+    doc = Warned.__doc__
+    assert doc.index("Parameters\n----------") < doc.index("Warnings\n--------")
+
+
 def test_declare_replaces_a_written_parameters_section():
     @declare({"latent_dim": SIZE})
     class Written(BaseEstimator):
