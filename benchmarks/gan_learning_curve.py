@@ -12,18 +12,25 @@ says the default budget leaves the GAN untrained on that cell.
 ``--auroc`` adds the detector's validation AUROC at every measurement (issue 14): the
 generator's and critic's weights are kept at each measurement; after the fit each set is
 loaded back, the score's second phase (``_fit_scorer``: ADGAN's starting latents, an
-encoder) is redone on it, and the held-out 20 % are scored against the validation anomalies
+encoder) is redone on it from the freshly initialised networks a fit starts from (an encoder
+is not carried over from one measurement to the next), and the held-out 20 % are scored
+against the validation anomalies
 of ``defaults_validation`` (on an image cell, as many training images of the other classes;
 on rows, the held-out rows with their features permuted). ``--image-train`` sets how many
 training images an image cell keeps (``defaults_quality.IMAGE_TRAIN``), e.g. adgan-t2's 3,000.
 An image cell ``mnist:c`` has class c normal (adgan-t2's protocol); ``mnist:-c`` every class
 but c (haloui-t1's and history-fig7's), class c's training images then being the validation
-anomalies.
+anomalies. ``--scorer-params`` redoes the second phase once per given set of the scoring
+phase's parameters (e.g. the encoder's epochs) on the same GAN; each is a record of its own,
+its ``params`` the run's with the set's added.
 
     PYTHONPATH=src python benchmarks/gan_learning_curve.py --cells ring thyroid --steps 10000
     PYTHONPATH=src:benchmarks python benchmarks/gan_learning_curve.py --method adgan --cells mnist:8 \
         --image-train 3000 --steps 3000 --every 500 --auroc \
         --params '{"gan": "wgan-gp", "conv_width": 32}'
+    PYTHONPATH=src:benchmarks python benchmarks/gan_learning_curve.py --method wgan-encoder --cells mnist:-9 \
+        --image-train 20000 --steps 3000 --every 3000 --auroc --params '{"conv_width": 32, "latent_dim": 100}' \
+        --scorer-params '{"encoder_epochs": 5}' '{"encoder_epochs": 20}'
 """
 
 import argparse
@@ -51,8 +58,10 @@ def mmd2(A, B, bandwidth):
     return float(kernel(A, A) + kernel(B, B) - 2 * kernel(A, B))
 
 
-def curve(method, cell, *, steps, every, n_samples, seed, params=None, data_dir=None, with_auroc=False):
-    """[(generator steps, MMD^2 at m, MMD^2 at m/4, seconds, validation AUROC or None)] over one training run."""
+def curve(method, cell, *, steps, every, n_samples, seed, params=None, data_dir=None, with_auroc=False,
+          scorer_variants=({},)):
+    """[(generator steps, MMD^2 at m, MMD^2 at m/4, seconds, scoring parameters, validation AUROC or None)]
+    over one training run: one row per measurement and set of ``scorer_variants`` (with ``with_auroc``)."""
     X_train, _, _, image_shape = make_cell(cell, seed, data_dir)
     X_fit, X_held, X_permuted = validation_split(X_train, seed)
     probe = build(method, seed, image_shape, params)
@@ -85,16 +94,18 @@ def curve(method, cell, *, steps, every, n_samples, seed, params=None, data_dir=
     detector._train_gan = lambda X, on_step_end=None: train_gan(X, on_step_end=measure)
     detector.fit(X_fit)
     if not with_auroc:
-        return [(*row, None) for row in rows]
+        return [(*row, {}, None) for row in rows]
     (X_anomalous,) = validation_anomalies(cell, X_fit, X_held, X_permuted, seed, data_dir).values()
-    return [(*row, validation_auroc(detector, state, X_fit, X_held, X_anomalous, cell))
-            for row, state in zip(rows, weights)]
+    return [(*row, variant, validation_auroc(detector.set_params(**variant), state, X_fit, X_held, X_anomalous,
+                                             cell))
+            for row, state in zip(rows, weights) for variant in scorer_variants]
 
 
 def validation_auroc(detector, state, X_fit, X_held, X_anomalous, cell):
     """The fitted ``detector`` with the networks' weights ``state`` (name: (module, weights); a network the
-    fit discarded, as ADGAN's critic, is put back), its score's second phase redone on ``X_fit``: the AUROC
-    of the held-out rows against ``X_anomalous``."""
+    fit discarded, as ADGAN's critic, is put back) and its other networks as a fit initialises them, its
+    score's second phase redone on ``X_fit``: the AUROC of the held-out rows against ``X_anomalous``."""
+    detector._build_networks()
     for name, (module, weights) in state.items():
         module.load_state_dict(weights)
         setattr(detector, name, module)
@@ -118,6 +129,8 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     parser.add_argument("--auroc", action="store_true", help="also the validation AUROC at every measurement")
+    parser.add_argument("--scorer-params", type=json.loads, nargs="+", default=[{}],
+                        help="JSON overrides of the scoring phase, one validation AUROC per set (with --auroc)")
     parser.add_argument("--image-train", type=int, default=defaults_quality.IMAGE_TRAIN,
                         help="training images kept by an image cell")
     args = parser.parse_args(argv)
@@ -125,9 +138,11 @@ def main(argv=None):
     defaults_quality.IMAGE_TRAIN = args.image_train
     for cell in args.cells:
         rows = curve(args.method, cell, steps=args.steps, every=args.every, n_samples=args.samples,
-                     seed=args.seed, params=args.params, data_dir=args.data_dir, with_auroc=args.auroc)
-        for steps, mmd_m, mmd_quarter, seconds, value in rows:
-            print(json.dumps({"method": args.method, "cell": cell, "params": args.params, "generator_steps": steps,
+                     seed=args.seed, params=args.params, data_dir=args.data_dir, with_auroc=args.auroc,
+                     scorer_variants=args.scorer_params)
+        for steps, mmd_m, mmd_quarter, seconds, variant, value in rows:
+            print(json.dumps({"method": args.method, "cell": cell, "params": {**args.params, **variant},
+                              "generator_steps": steps,
                               "mmd2_m": mmd_m, "mmd2_m4": mmd_quarter, "seconds": round(seconds, 1),
                               "validation_auroc": value}), flush=True)
 
