@@ -96,8 +96,9 @@ def curve(method, cell, *, steps, every, n_samples, seed, params=None, data_dir=
     if not with_auroc:
         return [(*row, {}, None) for row in rows]
     (X_anomalous,) = validation_anomalies(cell, X_fit, X_held, X_permuted, seed, data_dir).values()
-    return [(*row, variant, validation_auroc(detector.set_params(**variant), state, X_fit, X_held, X_anomalous,
-                                             cell))
+    own = detector.get_params()  # each variant overrides the run's parameters, not the previous variant's
+    return [(*row, variant, validation_auroc(detector.set_params(**{**own, **variant}), state, X_fit, X_held,
+                                             X_anomalous, cell))
             for row, state in zip(rows, weights) for variant in scorer_variants]
 
 

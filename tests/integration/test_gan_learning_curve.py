@@ -17,3 +17,11 @@ def test_each_scoring_phase_starts_from_fresh_networks():
     # the same phase redone on the same GAN scores alike: no encoder carried over from the last measurement
     assert values[0] == values[2] and values[3] == values[5]
     assert all(0.0 <= value <= 1.0 for value in values)
+
+
+def test_a_scoring_variant_overrides_the_runs_parameters_not_the_previous_variants():
+    rows = glc.curve("wgan-encoder", "ring", steps=2, every=2, n_samples=50, seed=0, with_auroc=True,
+                     params={"hidden": [8, 8], "encoder_epochs": 1},
+                     scorer_variants=[{}, {"encoder_epochs": 2}, {}])
+    values = [value for *_, value in rows]
+    assert values[0] == values[2] != values[1]
