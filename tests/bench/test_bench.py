@@ -1,12 +1,15 @@
 """Specs parse and name real loaders/protocols; the runner's grid, statuses, resume and outputs."""
 
+import dataclasses
 import json
 import shutil
 
 import numpy as np
 import pytest
+import torch
 
 from ganad.bench import expand, list_specs, load_spec, run_spec, summarize
+from ganad.bench.runner import run_job
 from ganad.bench.spec import BUDGETS, LOADERS, validate
 from ganad.data._cache import Dataset
 from ganad.protocols import PROTOCOLS
@@ -107,6 +110,20 @@ def test_runner_rows_statuses_outputs_and_resume(tiny_spec, tmp_path):
     logged = paths["jsonl"].read_text().splitlines()
     assert len(logged) == n_logged + 4  # only the 4 'not implemented' rows are checked again
     assert [r["auroc"] for r in rows_again if r["status"] == "ok"] == [r["auroc"] for r in ok]
+
+
+def test_rows_record_what_a_rerun_needs_to_give_the_same_floats(tiny_spec, monkeypatch):
+    """torch's version, the CPU kernels' instruction set, and the threads the fit itself ran on."""
+    job = next(job for job in expand(tiny_spec, "smoke") if job.method == "wgan-critic")
+    monkeypatch.setenv("GANAD_NUM_THREADS", "3")
+    row = run_job(job)
+    assert row["status"] == "ok", row.get("error")
+    assert row["torch"] == torch.__version__
+    assert row["cpu_capability"] == torch.backends.cpu.get_cpu_capability()
+    assert row["threads"] == 3
+    monkeypatch.delenv("GANAD_NUM_THREADS")
+    row = run_job(dataclasses.replace(job, init_args={**job.init_args, "n_threads": 2}))
+    assert row["threads"] == 2
 
 
 def test_missing_data_is_reported_with_the_fetch_hint(tmp_path):

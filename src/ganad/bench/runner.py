@@ -31,6 +31,7 @@ import traceback
 from pathlib import Path
 
 import numpy as np
+import torch
 from joblib import Parallel, delayed
 from sklearn.base import clone
 
@@ -175,6 +176,7 @@ def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
         fit_start = time.perf_counter()
         detector.fit(X_train)
         row["fit_s"] = time.perf_counter() - fit_start
+        row["threads"] = fit_threads(detector)
         if gan_dir is not None and keep:
             keep_gan(detector, gan_dir, job)
         score_start = time.perf_counter()
@@ -254,13 +256,24 @@ def _check_before_fit(detector, X):
     check_network_size(detector)
 
 
+def fit_threads(detector):
+    """The torch intra-op threads ``detector``'s fit ran on (``ganad.utils.threads``; torch's setting for the others).
+
+    Torch promises the same floats for the same seed only on the same release and platform, and a GAN's
+    thousands of steps carry a rounding difference forward, so a row records the thread count beside torch's
+    version and the instruction set its CPU kernels ran on (``torch``, ``cpu_capability``).
+    """
+    choose = getattr(detector, "_threads", None)
+    return (choose() if choose is not None else None) or torch.get_num_threads()
+
+
 def base_row(job):
     """The flattened configuration of ``job``: its identity, protocol options and init_args."""
     row = {"key": job.key, "spec": job.spec, "budget": job.budget, "dataset": job.dataset, "class": job.cls,
            "cell": job.cell, "method": job.method, "detector": job.detector, "seed": job.seed,
            "max_train": job.max_train, "max_test": job.max_test, "status": None,
-           "python": platform.python_version(), "machine": platform.machine(),
-           "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+           "python": platform.python_version(), "machine": platform.machine(), "torch": torch.__version__,
+           "cpu_capability": torch.backends.cpu.get_cpu_capability(), "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     row.update({f"protocol.{k}": _flat(v) for k, v in job.protocol.items()})
     row.update({f"param.{k}": _flat(v) for k, v in job.init_args.items()})
     return row
