@@ -13,7 +13,9 @@ draws), all queries scored in one call so that each draw k gives each row its ow
 ``--split validation`` scores training images only, so that the two kinds of starts can be compared
 without a test image: the class's training images the job's GAN did not see (MNIST's train split
 holds more of a class than the job's ``max_train``) against as many training images of the other
-classes (``--n-validation`` each, drawn with the job's seed).
+classes (``--n-validation`` each, drawn with the job's seed). ``--split fit`` scores ``--n-validation`` of
+the rows the job's GAN was fitted on and reports their mean score per draw instead of an AUROC: what a
+label-free choice among draws made at ``fit`` could see.
 
     OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/start_draws.py adgan-t2 --budget cpu \
         --cell mnist:5 --method adgan-1seed --gans OUT/gans --data-dir ../shared/data --draws 7 \
@@ -70,10 +72,14 @@ def starts_of(detector, fitted, kind, draw, n_queries):
 
 
 def draw_aurocs(job, gan_dir, data_dir, draws, *, split="test", kinds=("shared",), n_validation=500):
-    """[(kind, draw, AUROC)] of ``job``'s detector on the kept GAN, one per kind of starts and draw."""
+    """[(kind, draw, AUROC)] of ``job``'s detector on the kept GAN, one per kind of starts and draw (the mean
+    score instead of the AUROC for ``split="fit"``)."""
     X_train, X_test, y_test, _ = make_split(job, data_dir)
     if split == "validation":
         X_test, y_test = validation_rows(job, X_train, data_dir, n_validation)
+    elif split == "fit":  # no labels: the mean score of training rows
+        rows = np.random.default_rng(job.seed).choice(len(X_train), min(n_validation, len(X_train)), replace=False)
+        X_test, y_test = X_train[np.sort(rows)], None
     detector = reuse_gan(build_detector(job, X_train), gan_dir, job)
     if detector is None:
         raise SystemExit(f"no kept GAN of {job.gan_from} for {job.cell} seed {job.seed} in {gan_dir}")
@@ -84,9 +90,11 @@ def draw_aurocs(job, gan_dir, data_dir, draws, *, split="test", kinds=("shared",
     for kind in kinds:
         for draw in range(draws + 1):
             detector.latent_starts_ = starts_of(detector, fitted, kind, draw, len(X_test))
-            results.append((kind, draw, auroc(y_test, detector.anomaly_score(X_test))))
+            scores = detector.anomaly_score(X_test)
+            results.append((kind, draw, scores.mean() if y_test is None else auroc(y_test, scores)))
             print(json.dumps({"key": job.key, "split": split, "starts": kind, "draw": draw,
-                              "auroc": results[-1][2], "n_rows": len(X_test)}), flush=True)
+                              "auroc": None if y_test is None else results[-1][2], "mean_score": float(scores.mean()),
+                              "n_rows": len(X_test)}), flush=True)
     return results
 
 
@@ -100,7 +108,7 @@ def main(argv=None):
     parser.add_argument("--gans", required=True, help="the OUT/gans folder of a ganad bench run")
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--draws", type=int, default=8, help="draws besides the job's own")
-    parser.add_argument("--split", choices=("test", "validation"), default="test")
+    parser.add_argument("--split", choices=("test", "validation", "fit"), default="test")
     parser.add_argument("--starts", nargs="+", choices=("shared", "per-query"), default=["shared"])
     parser.add_argument("--n-validation", type=int, default=500, help="validation images of each label")
     args = parser.parse_args(argv)
@@ -109,7 +117,8 @@ def main(argv=None):
                           n_validation=args.n_validation)
     for kind in args.starts:
         values = np.array([value for each, _, value in results if each == kind])
-        print(f"{job.key} ({args.split}, {kind} starts): draw 0 {values[0]:.3f}; {len(values)} draws mean "
+        what = "mean score" if args.split == "fit" else "AUROC"
+        print(f"{job.key} ({args.split} {what}, {kind} starts): draw 0 {values[0]:.3f}; {len(values)} draws mean "
               f"{values.mean():.3f}, std {values.std(ddof=1):.3f}, min {values.min():.3f}, max {values.max():.3f}")
 
 
