@@ -263,8 +263,8 @@ def fit_threads(detector):
     thousands of steps carry a rounding difference forward, so a row records the thread count beside torch's
     version and the instruction set its CPU kernels ran on (``torch``, ``cpu_capability``).
     """
-    choose = getattr(detector, "_threads", None)
-    return (choose() if choose is not None else None) or torch.get_num_threads()
+    chosen = detector._threads() if hasattr(detector, "_threads") else None  # None: torch's setting, untouched
+    return chosen or torch.get_num_threads()
 
 
 def base_row(job):
