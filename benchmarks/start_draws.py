@@ -17,8 +17,8 @@ classes (``--n-validation`` each, drawn with the job's seed). ``--split fit`` sc
 the rows the job's GAN was fitted on and reports their mean score per draw instead of an AUROC: what a
 label-free choice among draws made at ``fit`` could see.
 
-    OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/start_draws.py adgan-t2 --budget cpu \
-        --cell mnist:5 --method adgan-1seed --gans OUT/gans --data-dir ../shared/data --draws 7 \
+    OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/start_draws.py adgan-t2 --budget cpu \\
+        --cell mnist:5 --method adgan-1seed --gans OUT/gans --data-dir ../shared/data --draws 7 \\
         --split validation --starts shared per-query
 
     OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/start_draws.py adgan-t2 --budget cpu \\
