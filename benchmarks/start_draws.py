@@ -91,10 +91,11 @@ def draw_aurocs(job, gan_dir, data_dir, draws, *, split="test", kinds=("shared",
         for draw in range(draws + 1):
             detector.latent_starts_ = starts_of(detector, fitted, kind, draw, len(X_test))
             scores = detector.anomaly_score(X_test)
-            results.append((kind, draw, scores.mean() if y_test is None else auroc(y_test, scores)))
-            print(json.dumps({"key": job.key, "split": split, "starts": kind, "draw": draw,
-                              "auroc": None if y_test is None else results[-1][2], "mean_score": float(scores.mean()),
-                              "n_rows": len(X_test)}), flush=True)
+            mean_score = float(scores.mean())
+            value = auroc(y_test, scores) if y_test is not None else None
+            results.append((kind, draw, mean_score if value is None else value))
+            print(json.dumps({"key": job.key, "split": split, "starts": kind, "draw": draw, "auroc": value,
+                              "mean_score": mean_score, "n_rows": len(X_test)}), flush=True)
     return results
 
 
