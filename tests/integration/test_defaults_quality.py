@@ -230,3 +230,32 @@ def test_from_gan_scores_the_fitted_gan_with_another_detector():
     inversion = WGANInversion.from_gan(critic).fit(X_fit)
     assert scored[1][3] == pytest.approx(float(inversion.anomaly_score(X_normal).mean()))
     assert scored[0][3] == pytest.approx(float(critic.anomaly_score(X_normal).mean()))
+
+
+def test_spec_validation_fits_the_specs_settings_on_its_training_split_only(tmp_path, capsys):
+    """``spec_validation.py``: the spec's job with the variant's overrides, fitted on 80 % of the training part and
+    scored against its permuted and dilated copies; one record per run, resumed from ``--jsonl``; the spread of a
+    GAN detector's generator is recorded."""
+    import json
+
+    import spec_validation
+
+    from tests.fake_data import write_fake_data
+
+    write_fake_data(tmp_path / "data")
+    argv = ["rcgan-t1", "--budget", "smoke", "--method", "anogan", "--datasets", "thyroid", "--data-dir",
+            str(tmp_path / "data"), "--jsonl", str(tmp_path / "runs.jsonl"),
+            "--variants", 'short={"n_epochs": 1, "search_steps": 2, "start_candidates": 4}']
+    spec_validation.main(argv)
+    (record,) = [json.loads(line) for line in (tmp_path / "runs.jsonl").open()]
+    job = spec_validation.spec_job("rcgan-t1", "smoke", "anogan", "thyroid", 0)
+    assert record["overrides"] == {"n_epochs": 1, "search_steps": 2, "start_candidates": 4}
+    assert job.init_args["support_rule"] is False  # the spec's own settings under the overrides
+    assert set(record["validation"]) == {"permuted", "dilated"}
+    assert all(0 <= v["auroc"] <= 1 and 0 <= v["top_recall"] <= 1 for v in record["validation"].values())
+    assert record["n_validation"] == int(0.2 * (record["n_fit"] + record["n_validation"]))
+    assert record["spread"] is not None and record["spread"] > 0
+    assert "thyroid seed 0 short: permuted" in capsys.readouterr().out
+    spec_validation.main(argv)  # resumed: the run is in the file already
+    assert len((tmp_path / "runs.jsonl").read_text().splitlines()) == 1
+    assert capsys.readouterr().out == ""

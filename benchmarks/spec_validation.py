@@ -1,0 +1,127 @@
+"""A bench spec's method on its own table's training split, scored on training data only.
+
+``defaults_validation.py`` judges a detector's *defaults* on the defaults-quality cells; a paper
+table fits the method with its spec's settings on the table's own split (its protocol's
+scaling, its training-set size). This script asks how those settings do there, before any test row
+is scored:
+
+* the job of ``--method`` in ``--spec`` at ``--budget`` on each data set and seed builds its split
+  exactly as ``ganad bench`` does (``ganad.bench.runner.make_split``); only the training part is
+  used;
+* 20 % of the training rows are held out (``defaults_validation.validation_split``); the detector,
+  the spec's ``init_args`` with each variant's overrides (``NAME=JSON``), is fitted on the other 80 %;
+* validation anomalies: the held-out rows feature-permuted and dilated (``defaults_validation``);
+* one record per (data set, seed, variant): the AUROC and ``top_recall`` per anomaly kind, the fit's
+  seconds, and, for a detector with a GAN phase, the generator's spread (``ganad.training.collapse``:
+  about 1 when the samples spread as the training rows do, near 0 for a collapsed generator).
+
+No test row is read.
+
+    OMP_NUM_THREADS=1 PYTHONPATH=src:benchmarks python benchmarks/spec_validation.py rcgan-t1 \\
+        --method anogan --datasets kddcup99 --seeds 0 1 2 \\
+        --variants 'spec={}' 'non-saturating={"saturating": false}'
+"""
+
+import argparse
+import dataclasses
+import json
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from _rows import git_sha
+from defaults_validation import ROW_ANOMALIES, dilated, top_recall, validation_split
+from ganad.bench.runner import build_detector, make_split
+from ganad.bench.spec import expand, load_spec
+from ganad.metrics import auroc
+from ganad.training.collapse import SPREAD_PHASE, generated_spread
+from ganad.utils.scaling import apply_scaler
+
+
+def spec_job(spec, budget, method, dataset, seed):
+    """The bench job of ``method`` on ``dataset`` with ``seed`` in ``spec`` at ``budget``."""
+    jobs = [job for job in expand(load_spec(spec), budget, seeds=[seed])
+            if job.dataset == dataset and job.method == method]
+    if len(jobs) != 1:
+        raise ValueError(f"{spec} at {budget} has {len(jobs)} {method} jobs on {dataset}")
+    return jobs[0]
+
+
+def generator_spread(detector, X_fit):
+    """The fitted generator's spread against the rows it was trained on, or None without a generator."""
+    if getattr(detector, "generator_", None) is None:
+        return None
+    X = X_fit if detector.scaler_ is None else apply_scaler(X_fit, detector.scaler_)
+    rows = torch.as_tensor(X, dtype=torch.float32)
+    return generated_spread(detector.generator_.eval(), detector.prior_, rows,
+                            rng=detector._seeded_generator(SPREAD_PHASE))
+
+
+def run(args, dataset, seed, variant, overrides):
+    """One record: the validation AUROC and top recall per anomaly kind, the fit's seconds and spread."""
+    job = spec_job(args.spec, args.budget, args.method, dataset, seed)
+    X_train = make_split(job, args.data_dir)[0]  # the test part is never used
+    X_fit, X_normal, X_permuted = validation_split(X_train, seed)
+    anomalies = {"permuted": X_permuted, "dilated": dilated(X_fit, X_normal)}
+    job = dataclasses.replace(job, init_args={**job.init_args, **overrides, "n_threads": 1})
+    detector = build_detector(job, X_fit)
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        detector.fit(X_fit)
+    fit_s = time.perf_counter() - start
+    normal = detector.anomaly_score(X_normal)
+    values = {}
+    for kind in args.anomalies:
+        scores = detector.anomaly_score(anomalies[kind])
+        labels = np.r_[np.zeros(len(normal)), np.ones(len(scores))]
+        values[kind] = {"auroc": round(auroc(labels, np.r_[normal, scores]), 4),
+                        "top_recall": round(top_recall(normal, scores), 4)}
+    spread = generator_spread(detector, X_fit)
+    return {"spec": args.spec, "budget": args.budget, "method": args.method, "dataset": dataset, "seed": seed,
+            "variant": variant, "overrides": overrides, "n_fit": len(X_fit), "n_validation": len(X_normal),
+            "validation": values, "spread": None if spread is None else round(spread, 4),
+            "warnings": sorted({f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught}),
+            "fit_s": round(fit_s, 1), "git_sha": git_sha(), "torch": torch.__version__}
+
+
+def line(record):
+    kinds = ", ".join(f"{kind} {v['auroc']:.3f} (top {v['top_recall']:.3f})" for kind, v in record["validation"].items())
+    return (f"{record['dataset']} seed {record['seed']} {record['variant']}: {kinds}; spread {record['spread']}; "
+            f"{record['fit_s']:.0f} s")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("spec")
+    parser.add_argument("--method", required=True)
+    parser.add_argument("--budget", default="cpu")
+    parser.add_argument("--datasets", nargs="+", required=True)
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0])
+    parser.add_argument("--variants", nargs="+", default=["spec={}"],
+                        help="NAME=JSON constructor overrides on top of the spec's init_args")
+    parser.add_argument("--anomalies", nargs="+", choices=ROW_ANOMALIES, default=list(ROW_ANOMALIES))
+    parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
+    parser.add_argument("--jsonl", help="records, one per line; runs already there are skipped")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    done = set()
+    if args.jsonl and Path(args.jsonl).exists():
+        done = {(r["dataset"], r["seed"], r["variant"]) for r in map(json.loads, Path(args.jsonl).open())}
+    for name, text in (variant.split("=", 1) for variant in args.variants):
+        for dataset in args.datasets:
+            for seed in args.seeds:
+                if (dataset, seed, name) in done:
+                    continue
+                record = run(args, dataset, seed, name, json.loads(text))
+                print(line(record), flush=True)
+                if args.jsonl:
+                    with open(args.jsonl, "a") as handle:
+                        handle.write(json.dumps(record) + "\n")
+
+
+if __name__ == "__main__":
+    main()
