@@ -255,6 +255,7 @@ def test_spec_validation_fits_the_specs_settings_on_its_training_split_only(tmp_
     assert all(0 <= v["auroc"] <= 1 and 0 <= v["top_recall"] <= 1 for v in record["validation"].values())
     assert record["n_validation"] == int(0.2 * (record["n_fit"] + record["n_validation"]))
     assert record["spread"] is not None and record["spread"] > 0
+    assert record["normal_score"]["median"] <= record["normal_score"]["q80"]
     assert "thyroid seed 0 short: permuted" in capsys.readouterr().out
     spec_validation.main(argv)  # resumed: the run is in the file already
     assert len((tmp_path / "runs.jsonl").read_text().splitlines()) == 1
