@@ -36,7 +36,7 @@ import torch
 
 from _rows import git_sha
 from defaults_validation import ROW_ANOMALIES, dilated, top_recall, validation_split
-from ganad.bench.runner import build_detector, make_split
+from ganad.bench.runner import build_detector, load_data, make_split
 from ganad.bench.spec import expand, load_spec
 from ganad.metrics import auroc
 from ganad.training.collapse import SPREAD_PHASE, generated_spread
@@ -62,6 +62,26 @@ def generator_spread(detector, X_fit):
                             rng=detector._seeded_generator(SPREAD_PHASE))
 
 
+def feature_names(job, data_dir):
+    """The feature names of ``job``'s data set (its loader's ``meta``)."""
+    names = load_data(job.dataset, data_dir)[0].meta.get("feature_names")
+    if names is None:
+        raise ValueError(f"{job.dataset} has no feature names for --groups")
+    return list(names)
+
+
+def score_groups(scores, X_normal, X_fit, columns, names):
+    """``{column or "rest": {"n", "median", "top_share"}}``: the held-out normals at each indicator column's training
+    maximum, and the rows in none; ``top_share`` is the group's share of the top fifth of ``scores``."""
+    top = np.zeros(len(scores), dtype=bool)
+    top[np.argsort(-scores)[: max(1, len(scores) // 5)]] = True
+    members = {column: X_normal[:, names.index(column)] >= X_fit[:, names.index(column)].max() for column in columns}
+    members["rest"] = ~np.any(list(members.values()), axis=0)
+    return {column: {"n": int(rows.sum()), "median": round(float(np.median(scores[rows])), 4) if rows.any() else None,
+                     "top_share": round(float(top[rows].sum() / top.sum()), 4)}
+            for column, rows in members.items()}
+
+
 def run(args, dataset, seed, variant, overrides):
     """One record: the validation AUROC and top recall per anomaly kind, the fit's seconds and spread."""
     job = spec_job(args.spec, args.budget, args.method, dataset, seed)
@@ -83,12 +103,13 @@ def run(args, dataset, seed, variant, overrides):
         values[kind] = {"auroc": round(auroc(labels, np.r_[normal, scores]), 4),
                         "top_recall": round(top_recall(normal, scores), 4)}
     spread = generator_spread(detector, X_fit)
+    groups = score_groups(normal, X_normal, X_fit, args.groups, feature_names(job, args.data_dir)) if args.groups else {}
     return {"spec": args.spec, "budget": args.budget, "method": args.method, "dataset": dataset, "seed": seed,
             "variant": variant, "overrides": overrides, "n_fit": len(X_fit), "n_validation": len(X_normal),
             "validation": values, "normal_score": {"mean": round(float(normal.mean()), 4),
                                                    "median": round(float(np.median(normal)), 4),
                                                    "q80": round(float(np.quantile(normal, 0.8)), 4)},
-            "spread": None if spread is None else round(spread, 4),
+            "groups": groups, "spread": None if spread is None else round(spread, 4),
             "warnings": sorted({f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught}),
             "fit_s": round(fit_s, 1), "git_sha": git_sha(), "torch": torch.__version__}
 
@@ -98,7 +119,9 @@ def line(record):
     held_out = record["normal_score"]
     return (f"{record['dataset']} seed {record['seed']} {record['variant']}: {kinds}; held-out normals mean "
             f"{held_out['mean']:.3g}, median {held_out['median']:.3g}, q80 {held_out['q80']:.3g}; spread "
-            f"{record['spread']}; {record['fit_s']:.0f} s")
+            f"{record['spread']}; {record['fit_s']:.0f} s"
+            + "".join(f"\n    {name}: {g['n']} rows, median {g['median']}, top-fifth share {g['top_share']}"
+                      for name, g in record["groups"].items()))
 
 
 def main(argv=None):
@@ -111,6 +134,8 @@ def main(argv=None):
     parser.add_argument("--variants", nargs="+", default=["spec={}"],
                         help="NAME=JSON constructor overrides on top of the spec's init_args")
     parser.add_argument("--anomalies", nargs="+", choices=ROW_ANOMALIES, default=list(ROW_ANOMALIES))
+    parser.add_argument("--groups", nargs="+", default=[], metavar="NAME",
+                        help="indicator columns (feature names) to split the held-out normals' scores by")
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     parser.add_argument("--jsonl", help="records, one per line; runs already there are skipped")
     args = parser.parse_args(argv)

@@ -260,3 +260,17 @@ def test_spec_validation_fits_the_specs_settings_on_its_training_split_only(tmp_
     spec_validation.main(argv)  # resumed: the run is in the file already
     assert len((tmp_path / "runs.jsonl").read_text().splitlines()) == 1
     assert capsys.readouterr().out == ""
+
+
+def test_spec_validation_groups_split_the_held_out_scores_by_indicator_columns():
+    """``--groups``: the held-out normals at each named indicator column's training maximum, and the rest; each
+    group's median score and share of the top fifth of the ranking."""
+    from spec_validation import score_groups
+
+    X_fit = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    X_normal = np.array([[1.0, 0.0, 0.0]] * 4 + [[0.0, 1.0, 0.0]] * 4 + [[0.0, 0.0, 1.0]] * 2)
+    scores = np.array([9.0, 8.0, 7.0, 6.0, 1.0, 1.0, 2.0, 1.0, 3.0, 3.0])
+    groups = score_groups(scores, X_normal, X_fit, ["a=1", "b=1"], ["a=1", "b=1", "c=1"])
+    assert groups == {"a=1": {"n": 4, "median": 7.5, "top_share": 1.0},
+                      "b=1": {"n": 4, "median": 1.0, "top_share": 0.0},
+                      "rest": {"n": 2, "median": 3.0, "top_share": 0.0}}
