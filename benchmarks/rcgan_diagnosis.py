@@ -56,7 +56,6 @@ import torch
 from _rows import git_sha
 from defaults_validation import validation_split
 from ganad.bench.runner import make_split
-from ganad.bench.spec import expand, load_spec
 from ganad.detectors.alice import common
 from ganad.detectors.alice.common import feature_distance
 from ganad.nets import eval_mode
@@ -64,20 +63,12 @@ from ganad.detectors.alice.rcgan import RCGAN, PenaltyDistribution
 from ganad.metrics import auroc
 from ganad.scoring import range_score, training_range
 from ganad.utils.scaling import apply_scaler
+from spec_validation import spec_job
 
 LOSSES = ("discriminator_xz_loss", "discriminator_xx_loss", "generator_xz_loss", "cycle_x_loss")
 ANOMALIES = ("shuffled", "penalty", "outside")  # the validation anomaly sets
 KEY = {"normal": "x", "shuffled": "s", "penalty": "t", "outside": "o"}  # their letters in the record keys
 SCORES = ("eq11", "eq11_range", "eq12", "dxz")
-
-
-def spec_job(spec, budget, dataset, seed):
-    """The bench job of RCGAN (method "rcgan") on ``dataset`` with ``seed``."""
-    jobs = [job for job in expand(load_spec(spec), budget, seeds=[seed])
-            if job.dataset == dataset and job.method == "rcgan"]
-    if len(jobs) != 1:
-        raise ValueError(f"{spec} at {budget} has {len(jobs)} rcgan jobs on {dataset}")
-    return jobs[0]
 
 
 @torch.no_grad()
@@ -166,7 +157,7 @@ def recording_trainer(detector, rows, every, curve):
 
 def run(dataset, seed, variant, overrides, args):
     """One record: the split sizes, the settings, the curve and the final validation AUROC."""
-    job = spec_job(args.spec, args.budget, dataset, seed)
+    job = spec_job(args.spec, args.budget, "rcgan", dataset, seed)
     X_train, _, _, _ = make_split(job, args.data_dir)  # the test part is never used
     X_fit, X_normal, X_shuffled = validation_split(X_train, seed)
     params = {**job.init_args, **overrides, "random_state": seed, "n_threads": 1}

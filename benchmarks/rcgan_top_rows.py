@@ -24,7 +24,7 @@ from ganad import RCGAN
 from ganad.bench.runner import make_split
 from ganad.utils.scaling import apply_scaler
 from ganad.utils.support import fit_support
-from rcgan_diagnosis import spec_job
+from spec_validation import spec_job
 
 
 def describe(name, scores, X_test, y_test, X_train, k_percent):
@@ -61,7 +61,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     for seed in args.seeds:
-        job = spec_job(args.spec, args.budget, args.dataset, seed)
+        job = spec_job(args.spec, args.budget, "rcgan", args.dataset, seed)
         X_train, X_test, y_test, k_percent = make_split(job, args.data_dir)
         print(f"== {args.dataset} seed {seed}: {len(X_train)} training rows, {len(X_test)} test rows, "
               f"{int(y_test.sum())} anomalies, top {k_percent} %")
