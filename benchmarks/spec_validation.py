@@ -15,7 +15,11 @@ is scored:
   normals' score (mean, median, 80th percentile: a held-out loss where the score is one, as a latent
   search's mapping loss, which a generator that misses a mode of the data leaves high for that mode's
   rows), the fit's seconds, and, for a detector with a GAN phase, the generator's spread (``ganad.training.collapse``:
-  about 1 when the samples spread as the training rows do, near 0 for a collapsed generator).
+  about 1 when the samples spread as the training rows do, near 0 for a collapsed generator);
+* ``--groups NAME ...`` splits the held-out normals by indicator columns of the data set (its
+  ``feature_names``, e.g. KDDCUP99's ``flag=S0``: the rows at that column's training maximum), giving each
+  group's size, median score and share of the held-out normals' top fifth, and the same for the rows in
+  none of them: a mode of the normal data that the model misses shows as a group with a high median.
 
 No test row is read.
 
@@ -83,7 +87,8 @@ def score_groups(scores, X_normal, X_fit, columns, names):
 
 
 def run(args, dataset, seed, variant, overrides):
-    """One record: the validation AUROC and top recall per anomaly kind, the fit's seconds and spread."""
+    """One record: the validation AUROC and top recall per anomaly kind, the held-out normals' score, its groups,
+    the fit's seconds and the generator's spread."""
     job = spec_job(args.spec, args.budget, args.method, dataset, seed)
     X_train = make_split(job, args.data_dir)[0]  # the test part is never used
     X_fit, X_normal, X_permuted = validation_split(X_train, seed)
@@ -142,7 +147,8 @@ def main(argv=None):
     torch.set_num_threads(1)
     done = set()
     if args.jsonl and Path(args.jsonl).exists():
-        done = {(r["dataset"], r["seed"], r["variant"]) for r in map(json.loads, Path(args.jsonl).open())}
+        records = map(json.loads, Path(args.jsonl).read_text().splitlines())
+        done = {(r["dataset"], r["seed"], r["variant"]) for r in records}
     for name, text in (variant.split("=", 1) for variant in args.variants):
         for dataset in args.datasets:
             for seed in args.seeds:
