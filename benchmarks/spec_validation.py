@@ -44,7 +44,6 @@ from ganad.bench.runner import build_detector, load_data, make_split
 from ganad.bench.spec import expand, load_spec
 from ganad.metrics import auroc
 from ganad.training.collapse import SPREAD_PHASE, generated_spread
-from ganad.utils.scaling import apply_scaler
 
 
 def spec_job(spec, budget, method, dataset, seed):
@@ -57,13 +56,12 @@ def spec_job(spec, budget, method, dataset, seed):
 
 
 def generator_spread(detector, X_fit):
-    """The fitted generator's spread against the rows it was trained on, or None without a generator."""
+    """The fitted generator's spread against the rows it was trained on, or None without a generator: the value
+    ``fit``'s collapse check computed (the same rows through the detector's own input path, the same draw)."""
     if getattr(detector, "generator_", None) is None:
         return None
-    X = X_fit if detector.scaler_ is None else apply_scaler(X_fit, detector.scaler_)
-    rows = torch.as_tensor(X, dtype=torch.float32)
-    return generated_spread(detector.generator_.eval(), detector.prior_, rows,
-                            rng=detector._seeded_generator(SPREAD_PHASE))
+    rows = detector._model_input(detector._scoring_input(X_fit))
+    return generated_spread(detector.generator_, detector.prior_, rows, rng=detector._seeded_generator(SPREAD_PHASE))
 
 
 def feature_names(job, data_dir):
