@@ -14,8 +14,9 @@ is scored:
 * one record per (data set, seed, variant): the AUROC and ``top_recall`` per anomaly kind, the held-out
   normals' score (mean, median, 80th percentile: a held-out loss where the score is one, as a latent
   search's mapping loss, which a generator that misses a mode of the data leaves high for that mode's
-  rows), the fit's seconds, and, for a detector with a GAN phase, the generator's spread (``ganad.training.collapse``:
-  about 1 when the samples spread as the training rows do, near 0 for a collapsed generator);
+  rows), the fit's seconds, and, for a detector with a GAN phase, the generator's spread and missed share
+  (``ganad.training.collapse``: a spread about 1 when the samples spread as the training rows do, near 0 for a
+  collapsed generator; the missed share, the training rows in regions the generator hardly draws);
 * ``--groups NAME ...`` splits the held-out normals by indicator columns of the data set (its
   ``feature_names``, e.g. KDDCUP99's ``flag=S0``: the rows at that column's training maximum), giving each
   group's size, median score and share of the held-out normals' top fifth, and the same for the rows in
@@ -43,7 +44,7 @@ from defaults_validation import ROW_ANOMALIES, dilated, top_recall, validation_s
 from ganad.bench.runner import build_detector, load_data, make_split
 from ganad.bench.spec import expand, load_spec
 from ganad.metrics import auroc
-from ganad.training.collapse import SPREAD_PHASE, generated_spread
+from ganad.training.collapse import SPREAD_PHASE, generated_sample, missed_share, spread_ratio
 
 
 def spec_job(spec, budget, method, dataset, seed):
@@ -55,13 +56,16 @@ def spec_job(spec, budget, method, dataset, seed):
     return jobs[0]
 
 
-def generator_spread(detector, X_fit):
-    """The fitted generator's spread against the rows it was trained on, or None without a generator: the value
-    ``fit``'s collapse check computed (the same rows through the detector's own input path, the same draw)."""
+def generator_check(detector, X_fit):
+    """The fitted generator's ``(spread, missed share)`` against the rows it was trained on, ``(None, None)`` without
+    a generator: the values ``fit``'s check computed (the same rows through the detector's own input path, the
+    same draw)."""
     if getattr(detector, "generator_", None) is None:
-        return None
+        return None, None
     rows = detector._model_input(detector._scoring_input(X_fit))
-    return generated_spread(detector.generator_, detector.prior_, rows, rng=detector._seeded_generator(SPREAD_PHASE))
+    fake, real = generated_sample(detector.generator_, detector.prior_, rows,
+                                  rng=detector._seeded_generator(SPREAD_PHASE))
+    return spread_ratio(fake, real), missed_share(fake, real)
 
 
 def feature_names(job, data_dir):
@@ -86,7 +90,7 @@ def score_groups(scores, X_normal, X_fit, columns, names):
 
 def run(args, dataset, seed, variant, overrides):
     """One record: the validation AUROC and top recall per anomaly kind, the held-out normals' score, its groups,
-    the fit's seconds and the generator's spread."""
+    the fit's seconds and the generator's spread and missed share."""
     job = spec_job(args.spec, args.budget, args.method, dataset, seed)
     X_train = make_split(job, args.data_dir)[0]  # the test part is never used
     X_fit, X_normal, X_permuted = validation_split(X_train, seed)
@@ -105,7 +109,7 @@ def run(args, dataset, seed, variant, overrides):
         labels = np.r_[np.zeros(len(normal)), np.ones(len(scores))]
         values[kind] = {"auroc": round(auroc(labels, np.r_[normal, scores]), 4),
                         "top_recall": round(top_recall(normal, scores), 4)}
-    spread = generator_spread(detector, X_fit)
+    spread, missed = generator_check(detector, X_fit)
     groups = score_groups(normal, X_normal, X_fit, args.groups, feature_names(job, args.data_dir)) if args.groups else {}
     return {"spec": args.spec, "budget": args.budget, "method": args.method, "dataset": dataset, "seed": seed,
             "variant": variant, "overrides": overrides, "n_fit": len(X_fit), "n_validation": len(X_normal),
@@ -113,6 +117,7 @@ def run(args, dataset, seed, variant, overrides):
                                                    "median": round(float(np.median(normal)), 4),
                                                    "q80": round(float(np.quantile(normal, 0.8)), 4)},
             "groups": groups, "spread": None if spread is None else round(spread, 4),
+            "missed": None if missed is None else round(missed, 4),
             "warnings": sorted({f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught}),
             "fit_s": round(fit_s, 1), "git_sha": git_sha(), "torch": torch.__version__}
 
@@ -122,7 +127,7 @@ def line(record):
     held_out = record["normal_score"]
     return (f"{record['dataset']} seed {record['seed']} {record['variant']}: {kinds}; held-out normals mean "
             f"{held_out['mean']:.3g}, median {held_out['median']:.3g}, q80 {held_out['q80']:.3g}; spread "
-            f"{record['spread']}; {record['fit_s']:.0f} s"
+            f"{record['spread']}, missed {record.get('missed')}; {record['fit_s']:.0f} s"
             + "".join(f"\n    {name}: {g['n']} rows, median {g['median']}, top-fifth share {g['top_share']}"
                       for name, g in record["groups"].items()))
 

@@ -10,8 +10,8 @@ from ganad.detectors.alice import common as alice_common
 from ganad.nets import LatentPrior
 from ganad.registry import DETECTORS
 from ganad.training import collapse
-from ganad.training.collapse import (MIN_SPREAD, GeneratorCollapseWarning, generated_spread,
-                                     warn_if_collapsed)
+from ganad.training.collapse import (MAX_MISSED_SHARE, MIN_SPREAD, GeneratorCollapseWarning,
+                                     GeneratorCoverageWarning, generated_spread, missed_share, warn_if_collapsed)
 
 from ..conftest import QUICK_PARAMS
 
@@ -31,6 +31,18 @@ def rows(n=500, scale=3.0, seed=0):
     return scale * torch.randn(n, 2, generator=torch.Generator().manual_seed(seed))
 
 
+def two_modes(n=1000, seed=0):
+    """70 % of the rows around (-5, 0), 30 % around (5, 0)."""
+    points = 0.5 * torch.randn(n, 2, generator=torch.Generator().manual_seed(seed))
+    points[:, 0] += torch.where(torch.arange(n) < 0.7 * n, -5.0, 5.0)
+    return points
+
+
+def first_mode(z):
+    """A generator that draws the first of ``two_modes``' modes only."""
+    return 0.5 * z + torch.tensor([-5.0, 0.0])
+
+
 def test_spread_is_one_for_the_data_law_and_zero_for_a_point():
     prior, rng = LatentPrior("normal", 2), torch.Generator().manual_seed(1)
     assert generated_spread(lambda z: 3.0 * z, prior, rows(), rng=rng) == pytest.approx(1.0, abs=0.1)
@@ -42,11 +54,29 @@ def test_spread_is_one_for_the_data_law_and_zero_for_a_point():
 def test_only_a_spread_below_the_threshold_warns():
     prior = LatentPrior("normal", 2)
     with pytest.warns(GeneratorCollapseWarning, match="Point's generator did not learn the data.*spread 0 times"):
-        assert warn_if_collapsed("Point", Point(), prior, rows(), rng=torch.Generator().manual_seed(1)) == 0.0
+        assert warn_if_collapsed("Point", Point(), prior, rows(), rng=torch.Generator().manual_seed(1))[0] == 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("error", GeneratorCollapseWarning)
-        spread = warn_if_collapsed("Scaled", lambda z: 3.0 * z, prior, rows(), rng=torch.Generator().manual_seed(1))
-    assert spread > MIN_SPREAD
+        spread, missed = warn_if_collapsed("Scaled", lambda z: 3.0 * z, prior, rows(),
+                                           rng=torch.Generator().manual_seed(1))
+    assert spread > MIN_SPREAD and missed <= MAX_MISSED_SHARE
+
+
+def test_missed_share_is_the_share_of_a_mode_the_generator_never_draws():
+    prior, rng = LatentPrior("normal", 2), torch.Generator().manual_seed(1)
+    data = two_modes()
+    assert missed_share(two_modes(seed=1), data) == 0.0
+    assert missed_share(first_mode(prior.sample(1000, generator=rng, device="cpu")), data) == pytest.approx(0.3)
+    assert missed_share(Point()(data), torch.ones(10, 2)) == 0.0  # rows without two distinct values: no bins
+
+
+def test_a_missed_mode_warns_though_the_samples_spread():
+    """The generator that draws one of two modes keeps a fifth of the spread, above ``MIN_SPREAD``: only the
+    coverage check sees it."""
+    with pytest.warns(GeneratorCoverageWarning, match="missed part of the data: 30% of the training rows"):
+        spread, missed = warn_if_collapsed("OneMode", first_mode, LatentPrior("normal", 2), two_modes(),
+                                           rng=torch.Generator().manual_seed(1))
+    assert spread > MIN_SPREAD and missed == pytest.approx(0.3, abs=0.01)
 
 
 def test_only_rank_zero_warns_under_data_parallel_training(monkeypatch):
@@ -56,7 +86,7 @@ def test_only_rank_zero_warns_under_data_parallel_training(monkeypatch):
     rng = torch.Generator().manual_seed(1)
     with warnings.catch_warnings():
         warnings.simplefilter("error", GeneratorCollapseWarning)
-        assert warn_if_collapsed("Point", Point(), LatentPrior("normal", 2), rows(), rng=rng) == 0.0
+        assert warn_if_collapsed("Point", Point(), LatentPrior("normal", 2), rows(), rng=rng)[0] == 0.0
     assert not torch.equal(rng.get_state(), torch.Generator().manual_seed(1).get_state())
 
 
@@ -74,3 +104,16 @@ def test_a_gan_detector_whose_generator_collapsed_warns_at_fit(blobs):
 def test_the_bidirectional_detectors_check_their_generator_too(blobs, monkeypatch):
     monkeypatch.setattr(alice_common, "build_generator", lambda config: Point())
     fit_warns("bigan", blobs[:, :2])
+
+
+@pytest.mark.parametrize("name, checked", [("wgan-critic", True), ("history-ad", False), ("rcgan", True)])
+def test_fit_warns_of_a_missed_mode_unless_the_score_rests_on_the_generators_history(blobs, monkeypatch, name,
+                                                                                       checked):
+    """HistoryAD's D_TV scores against the generator's history (Eq. 13), not its last state: its last generator
+    is checked for a collapse only (``checks_coverage``)."""
+    monkeypatch.setattr(collapse, "spread_ratio", lambda fake, real: 1.0)
+    monkeypatch.setattr(collapse, "missed_share", lambda fake, real: 0.5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        DETECTORS[name](**{**QUICK_PARAMS[name], "random_state": 0}).fit(blobs)
+    assert any(w.category is GeneratorCoverageWarning for w in caught) == checked

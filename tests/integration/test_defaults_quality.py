@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from ganad.registry import DETECTORS
+from ganad.training.collapse import MAX_MISSED_SHARE, MIN_SPREAD
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -234,8 +235,8 @@ def test_from_gan_scores_the_fitted_gan_with_another_detector():
 
 def test_spec_validation_fits_the_specs_settings_on_its_training_split_only(tmp_path, capsys):
     """``spec_validation.py``: the spec's job with the variant's overrides, fitted on 80 % of the training part and
-    scored against its permuted and dilated copies; one record per run, resumed from ``--jsonl``; the spread of a
-    GAN detector's generator is recorded."""
+    scored against its permuted and dilated copies; one record per run, resumed from ``--jsonl``; the spread and
+    missed share of a GAN detector's generator are recorded, as ``fit``'s check computed them."""
     import json
 
     import spec_validation
@@ -255,6 +256,11 @@ def test_spec_validation_fits_the_specs_settings_on_its_training_split_only(tmp_
     assert all(0 <= v["auroc"] <= 1 and 0 <= v["top_recall"] <= 1 for v in record["validation"].values())
     assert record["n_validation"] == int(0.2 * (record["n_fit"] + record["n_validation"]))
     assert record["spread"] is not None and record["spread"] > 0
+    assert 0 <= record["missed"] <= 1
+    collapsed = any(w.startswith("GeneratorCollapseWarning") for w in record["warnings"])
+    assert collapsed == (record["spread"] < MIN_SPREAD)
+    assert any(w.startswith("GeneratorCoverageWarning") for w in record["warnings"]) == \
+        (not collapsed and record["missed"] > MAX_MISSED_SHARE)
     assert record["normal_score"]["median"] <= record["normal_score"]["q80"]
     assert "thyroid seed 0 short: permuted" in capsys.readouterr().out
     spec_validation.main(argv)  # resumed: the run is in the file already
@@ -274,3 +280,33 @@ def test_spec_validation_groups_split_the_held_out_scores_by_indicator_columns()
     assert groups == {"a=1": {"n": 4, "median": 7.5, "top_share": 1.0},
                       "b=1": {"n": 4, "median": 1.0, "top_share": 0.0},
                       "rest": {"n": 2, "median": 3.0, "top_share": 0.0}}
+
+
+@pytest.mark.long
+def test_generator_coverage_records_fits_checks_beside_the_validation_aurocs(tmp_path, capsys):
+    """``generator_coverage.py``: one row per (method, cell), the spread and missed share that ``fit``'s check
+    computed, the generator warnings it gave, and the validation AUROCs joined from a ``defaults_validation.py``
+    CSV; resumed from ``--csv``."""
+    import csv
+    import json
+
+    import defaults_validation as dv
+    import generator_coverage
+
+    validation = tmp_path / "validation.csv"
+    dv.append_rows(validation, [{"method": method, "cell": "ring", "params": "{}", "validation_auroc": value,
+                                 "anomalies": "permuted"} for method, value in (("anogan", 0.6), ("iforest", 0.8))])
+    argv = ["--methods", "anogan", "--cells", "ring", "--params", '{"n_epochs": 1, "batch_size": 200}',
+            "--validation", str(validation), "--csv", str(tmp_path / "missed.csv")]
+    generator_coverage.main(argv)
+    (row,) = list(csv.DictReader((tmp_path / "missed.csv").open()))
+    assert (row["method"], row["cell"], json.loads(row["params"])) == ("anogan", "ring", {"n_epochs": 1,
+                                                                                          "batch_size": 200})
+    assert float(row["spread"]) > 0 and 0 <= float(row["missed"]) <= 1
+    assert ("GeneratorCoverageWarning" in row["warned"]) == \
+        (float(row["spread"]) >= MIN_SPREAD and float(row["missed"]) > MAX_MISSED_SHARE)
+    assert json.loads(row["validation"]) == {"permuted": 0.6}
+    assert json.loads(row["iforest_validation"]) == {"permuted": 0.8}
+    assert "anogan         ring" in capsys.readouterr().out
+    generator_coverage.main(argv)  # resumed: the fit is in the file already
+    assert len((tmp_path / "missed.csv").read_text().splitlines()) == 2

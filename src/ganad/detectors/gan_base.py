@@ -222,10 +222,14 @@ class GANDetector(TorchDetector):
     ganad.training.collapse.GeneratorCollapseWarning
         At ``fit``, when the trained generator's samples spread less than a tenth of the
         training rows' spread (the GAN phase collapsed to a point).
+    ganad.training.collapse.GeneratorCoverageWarning
+        At ``fit``, when over a quarter of the training rows lie in regions the generator hardly
+        draws (a missed mode; not checked where ``checks_coverage`` is False).
     """
 
     network_names = ("generator_", "critic_")
     paper_epochs = 30
+    checks_coverage = True  # fit warns when the last generator misses part of the data (ganad.training.collapse)
     toy_max_features = TOY_MAX_FEATURES  # gp_weight="auto": lambda 0.1 up to this many features (None: all rows)
     network_sources = {}  # fitted network -> the network whose parameter and architecture it copies
 
@@ -329,7 +333,7 @@ class GANDetector(TorchDetector):
                                       params=self.get_params(), rng=self._seeded_generator(), prior=self.prior_,
                                       on_step_end=on_step_end, **self._trainer_options())
         warn_if_collapsed(type(self).__name__, self.generator_, self.prior_, X,
-                          rng=self._seeded_generator(SPREAD_PHASE))
+                          rng=self._seeded_generator(SPREAD_PHASE), coverage=self.checks_coverage)
         return history
 
     def _trainer_options(self):
