@@ -37,14 +37,17 @@ KDDCUP99 0.113 from all the training rows, 0.114 and 0.131 from a random 1,024 o
 scanned fits had 0.23 or more with the first version, and RCGAN's nine fits and HistoryAD's other
 three 0.39 or more with this one (``results/defaults-quality/cpu/generator_spread.txt``).
 
-The bins and the threshold were chosen on training data only (``results/defaults-quality/cpu/missed_share.csv``:
-the 72 default fits of the GAN detectors on 80 % of the nine row cells' training rows, beside their validation
-AUROCs on the other 20 %; and rcgan-t1's AnoGAN, whose vanilla GAN drops KDDCUP's S0 rows): with five bins no
-fit that validated within 0.1 of IForest passed 0.21 but BiGAN on four_dots (0.26, a cell whose permuted proxy
-is uninformative), while AnoGAN on KDDCUP99 (0.29-0.30 under every setting of its source, also where the spread
-was 0.87), AnoGAN and ADGAN on Musk (0.71, 0.58; permuted validation 0.58 / 0.70 against IForest's 0.96) and
-BiGAN on KDDCUP99 and arc (0.29) missed; with ten bins, fits that validated as well as IForest reached 0.36.
-Untrained (one-epoch) DCGAN generators of MNIST digits miss 0.78-0.88, trained ones 0.
+The bins and the threshold were chosen on training data only (benchmarks README, "``generator_coverage.py``";
+rows in ``results/defaults-quality/cpu/missed_share.csv``): each GAN detector with its defaults on 80 % of the
+nine row cells' training rows, beside its validation AUROCs on the other 20 %. With five bins the highest fit that
+validated within 0.1 of IForest is at 0.21 (BiGAN on Musk), BiGAN on four_dots at 0.26 (a cell whose permuted
+proxy is uninformative), while the fits that validate badly miss 0.27-0.71 (AnoGAN and ADGAN on Musk 0.71 and
+0.49, AnoGAN on four_dots 0.35, BiGAN on KDDCUP99 and arc 0.28 and 0.27) and rcgan-t1's AnoGAN, which drops
+KDDCUP's S0 rows, 0.28-0.30 under every setting of its source, also at a spread of 0.87
+(``results/adgan-diagnosis/cpu/anogan_rcgan_t1_missed.jsonl``); with ten bins, fits that validated as well as
+IForest reached 0.36.
+Two barely trained (one-epoch) DCGAN generators of MNIST digits miss 0.49 and 0.80, six trained ones 0
+(``results/adgan-diagnosis/cpu/missed_share_saved_gans.csv``).
 """
 
 import warnings
