@@ -58,8 +58,10 @@ def spec_job(spec, budget, method, dataset, seed):
 
 def generator_check(detector, X_fit):
     """The fitted generator's ``(spread, missed share)`` against the rows it was trained on, ``(None, None)`` without
-    a generator: the values ``fit``'s check computed (the same rows through the detector's own input path, the
-    same draw)."""
+    a generator: the values ``fit``'s check computed (``_generator_check``; HistoryAD's from samples of its history),
+    or, for a saved detector, the same check of its generator (its rows through the detector's own input path)."""
+    if hasattr(detector, "_generator_check"):
+        return detector._generator_check
     if getattr(detector, "generator_", None) is None:
         return None, None
     rows = detector._model_input(detector._scoring_input(X_fit))

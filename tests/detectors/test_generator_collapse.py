@@ -106,14 +106,14 @@ def test_the_bidirectional_detectors_check_their_generator_too(blobs, monkeypatc
     fit_warns("bigan", blobs[:, :2])
 
 
-@pytest.mark.parametrize("name, checked", [("wgan-critic", True), ("history-ad", False), ("rcgan", True)])
-def test_fit_warns_of_a_missed_mode_unless_the_score_rests_on_the_generators_history(blobs, monkeypatch, name,
-                                                                                       checked):
-    """HistoryAD's D_TV scores against the generator's history (Eq. 13), not its last state: its last generator
-    is checked for a collapse only (``checks_coverage``)."""
+@pytest.mark.parametrize("name, subject", [("wgan-critic", "WGANCritic's generator"), ("rcgan", "RCGAN's generator"),
+                                           ("history-ad", "HistoryAD's generator history (P_G_hist)")])
+def test_fit_checks_the_samples_its_score_rests_on(blobs, monkeypatch, name, subject):
+    """One check per fit. HistoryAD's D_TV scores against the generator's history (Eq. 13), not its last state:
+    its check reads samples of P_G_hist."""
     monkeypatch.setattr(collapse, "spread_ratio", lambda fake, real: 1.0)
     monkeypatch.setattr(collapse, "missed_share", lambda fake, real: 0.5)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with pytest.warns(GeneratorCoverageWarning) as caught:
         DETECTORS[name](**{**QUICK_PARAMS[name], "random_state": 0}).fit(blobs)
-    assert any(w.category is GeneratorCoverageWarning for w in caught) == checked
+    assert [str(w.message).split(" missed part")[0] for w in caught if w.category is GeneratorCoverageWarning] == \
+        [subject]

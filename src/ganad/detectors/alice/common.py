@@ -202,8 +202,8 @@ class ALICEDetector(TorchDetector):
                                             params={**self.get_params(), "learning_rate": self.learning_rate_},
                                             rng=self._seeded_generator(), prior=self.prior_,
                                             penalty=self._penalty(X), ema_decay=self.ema_decay, **stopping)
-        warn_if_collapsed(type(self).__name__, self.generator_, self.prior_, X,
-                          rng=self._seeded_generator(SPREAD_PHASE))
+        self._generator_check = warn_if_collapsed(type(self).__name__, self.generator_, self.prior_, X,
+                                                  rng=self._seeded_generator(SPREAD_PHASE))
 
     def _early_stopping_split(self, X):
         """``(training rows, JointTrainer's early-stopping arguments)``; only ALAD and RCGAN stop early."""
