@@ -46,7 +46,8 @@ def validation_aurocs(path):
 
 def coverage_row(method, cell, seed, data_dir, validation, params=None, model=None):
     """One CSV row: the fit's spread, missed share and generator warnings, and the validation AUROCs; with
-    ``model`` (a saved detector's folder) that detector is checked instead of a fit, and ``params`` is its path."""
+    ``model`` (``(folder, detector)`` of a saved detector) that detector is checked instead of a fit, and
+    ``params`` is its folder."""
     X_train, image_shape = make_cell(cell, seed, data_dir)[::3]
     X_fit = validation_split(X_train, seed)[0]
     with warnings.catch_warnings(record=True) as caught:
@@ -54,7 +55,8 @@ def coverage_row(method, cell, seed, data_dir, validation, params=None, model=No
         if model is None:
             detector = build(method, seed, image_shape, {**(params or {}), "n_threads": 1}).fit(X_fit)
         else:
-            detector, params = load_model(model, device="cpu"), {"model": str(model)}
+            folder, detector = model
+            params = {"model": str(folder)}
     spread, missed = generator_check(detector, X_fit)
     return {"method": method, "cell": cell, "seed": seed, "params": json.dumps(params or {}, sort_keys=True),
             "spread": round(spread, 4), "missed": round(missed, 4),
@@ -95,9 +97,11 @@ def main(argv=None):
             report(args.csv, row)
     for item in args.models:
         cell, _, folder = item.partition("=")
-        method = method_name(load_model(folder, device="cpu"))
+        detector = load_model(folder, device="cpu")
+        method = method_name(detector)
         if (method, cell, args.seed, json.dumps({"model": folder}, sort_keys=True)) not in done:
-            report(args.csv, coverage_row(method, cell, args.seed, args.data_dir, validation, model=folder))
+            report(args.csv, coverage_row(method, cell, args.seed, args.data_dir, validation,
+                                          model=(folder, detector)))
 
 
 def report(path, row):

@@ -11,7 +11,8 @@ from ganad.nets import LatentPrior
 from ganad.registry import DETECTORS
 from ganad.training import collapse
 from ganad.training.collapse import (MAX_MISSED_SHARE, MIN_SPREAD, GeneratorCollapseWarning,
-                                     GeneratorCoverageWarning, generated_spread, missed_share, warn_if_collapsed)
+                                     GeneratorCoverageWarning, generated_sample, missed_share, spread_ratio,
+                                     warn_if_collapsed)
 
 from ..conftest import QUICK_PARAMS
 
@@ -41,6 +42,10 @@ def two_modes(n=1000, seed=0):
 def first_mode(z):
     """A generator that draws the first of ``two_modes``' modes only."""
     return 0.5 * z + torch.tensor([-5.0, 0.0])
+
+
+def generated_spread(generator, prior, X, *, rng):
+    return spread_ratio(*generated_sample(generator, prior, X, rng=rng))
 
 
 def test_spread_is_one_for_the_data_law_and_zero_for_a_point():

@@ -79,7 +79,11 @@ class GeneratorCoverageWarning(GeneratorCollapseWarning):
 
 @torch.no_grad()
 def generated_sample(generator, prior, X, *, rng, n_samples=SPREAD_SAMPLES):
-    """``(generated rows, a random n_samples of the rows X)``: the draws both checks compare."""
+    """``(generated rows, a random n_samples of the rows X)``: the draws both checks compare.
+
+    ``X`` is the networks' input (a tensor, rows or images), of which a random ``n_samples`` rows at most
+    are used (the cost stays that of one batch on a large set).
+    """
     fake = generator(prior.sample(n_samples, generator=rng, device=X.device)).detach()
     return fake, training_sample(X, rng=rng, n_samples=n_samples)
 
@@ -89,17 +93,9 @@ def training_sample(X, *, rng, n_samples=SPREAD_SAMPLES):
     return X[torch.randperm(len(X), generator=rng, device=X.device)[:n_samples]]
 
 
-def generated_spread(generator, prior, X, *, rng, n_samples=SPREAD_SAMPLES):
-    """The mean distance of ``n_samples`` generated rows from their median, over the same for the rows ``X``.
-
-    ``X`` is the networks' input (a tensor, rows or images), of which a random ``n_samples`` rows at most
-    are used (the cost stays that of one batch on a large set); 1.0 when they have no spread.
-    """
-    return spread_ratio(*generated_sample(generator, prior, X, rng=rng, n_samples=n_samples))
-
-
 def spread_ratio(fake, real):
-    """``distance_from_median(fake) / distance_from_median(real)``, 1.0 when ``real`` has no spread."""
+    """The mean distance of the generated rows ``fake`` from their median, over the same for the training rows
+    ``real``: ``distance_from_median(fake) / distance_from_median(real)``, 1.0 when ``real`` has no spread."""
     data_spread = distance_from_median(real)
     if data_spread == 0:
         return 1.0
