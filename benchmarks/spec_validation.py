@@ -91,8 +91,8 @@ def score_groups(scores, X_normal, X_fit, columns, names):
 
 
 def run(args, dataset, seed, variant, overrides):
-    """One record: the validation AUROC and top recall per anomaly kind, the held-out normals' score, its groups,
-    the fit's seconds and the generator's spread and missed share."""
+    """One record per score setting of ``--scores``: the validation AUROC and top recall per anomaly kind, the
+    held-out normals' score, its groups, the fit's seconds and the generator's spread and missed share."""
     job = spec_job(args.spec, args.budget, args.method, dataset, seed)
     X_train = make_split(job, args.data_dir)[0]  # the test part is never used
     X_fit, X_normal, X_permuted = validation_split(X_train, seed)
@@ -104,6 +104,21 @@ def run(args, dataset, seed, variant, overrides):
         warnings.simplefilter("always")
         detector.fit(X_fit)
     fit_s = time.perf_counter() - start
+    spread, missed = generator_check(detector, X_fit)
+    common = {"spec": args.spec, "budget": args.budget, "method": args.method, "dataset": dataset, "seed": seed,
+              "overrides": overrides, "n_fit": len(X_fit), "n_validation": len(X_normal),
+              "spread": None if spread is None else round(spread, 4), "missed": None if missed is None else round(missed, 4),
+              "warnings": sorted({f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught}),
+              "fit_s": round(fit_s, 1), "git_sha": git_sha(), "torch": torch.__version__}
+    for score_name, score_overrides in args.scores:
+        detector.set_params(**score_overrides)
+        yield {**common, "variant": variant + score_name, "score_overrides": score_overrides,
+               **validation_values(args, detector, job, X_fit, X_normal, anomalies)}
+
+
+def validation_values(args, detector, job, X_fit, X_normal, anomalies):
+    """The fitted ``detector``'s validation AUROC and top recall per anomaly kind, its held-out normals' score and
+    their groups."""
     normal = detector.anomaly_score(X_normal)
     values = {}
     for kind in args.anomalies:
@@ -111,17 +126,11 @@ def run(args, dataset, seed, variant, overrides):
         labels = np.r_[np.zeros(len(normal)), np.ones(len(scores))]
         values[kind] = {"auroc": round(auroc(labels, np.r_[normal, scores]), 4),
                         "top_recall": round(top_recall(normal, scores), 4)}
-    spread, missed = generator_check(detector, X_fit)
     groups = score_groups(normal, X_normal, X_fit, args.groups, feature_names(job, args.data_dir)) if args.groups else {}
-    return {"spec": args.spec, "budget": args.budget, "method": args.method, "dataset": dataset, "seed": seed,
-            "variant": variant, "overrides": overrides, "n_fit": len(X_fit), "n_validation": len(X_normal),
-            "validation": values, "normal_score": {"mean": round(float(normal.mean()), 4),
+    return {"validation": values, "normal_score": {"mean": round(float(normal.mean()), 4),
                                                    "median": round(float(np.median(normal)), 4),
                                                    "q80": round(float(np.quantile(normal, 0.8)), 4)},
-            "groups": groups, "spread": None if spread is None else round(spread, 4),
-            "missed": None if missed is None else round(missed, 4),
-            "warnings": sorted({f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught}),
-            "fit_s": round(fit_s, 1), "git_sha": git_sha(), "torch": torch.__version__}
+            "groups": groups}
 
 
 def line(record):
@@ -143,12 +152,17 @@ def main(argv=None):
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--variants", nargs="+", default=["spec={}"],
                         help="NAME=JSON constructor overrides on top of the spec's init_args")
+    parser.add_argument("--scores", nargs="+", default=[], metavar="NAME=JSON",
+                        help="score settings (set_params after the fit, e.g. score_type) to score each fit with too; "
+                             "a record per setting, its variant named VARIANT:NAME")
     parser.add_argument("--anomalies", nargs="+", choices=ROW_ANOMALIES, default=list(ROW_ANOMALIES))
     parser.add_argument("--groups", nargs="+", default=[], metavar="NAME",
                         help="indicator columns (feature names) to split the held-out normals' scores by")
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     parser.add_argument("--jsonl", help="records, one per line; runs already there are skipped")
     args = parser.parse_args(argv)
+    args.scores = [("", {})] + [(":" + name, json.loads(text)) for name, text in
+                                (score.split("=", 1) for score in args.scores)]
     torch.set_num_threads(1)
     done = set()
     if args.jsonl and Path(args.jsonl).exists():
@@ -159,11 +173,11 @@ def main(argv=None):
             for seed in args.seeds:
                 if (dataset, seed, name) in done:
                     continue
-                record = run(args, dataset, seed, name, json.loads(text))
-                print(line(record), flush=True)
-                if args.jsonl:
-                    with open(args.jsonl, "a") as handle:
-                        handle.write(json.dumps(record) + "\n")
+                for record in run(args, dataset, seed, name, json.loads(text)):
+                    print(line(record), flush=True)
+                    if args.jsonl:
+                        with open(args.jsonl, "a") as handle:
+                            handle.write(json.dumps(record) + "\n")
 
 
 if __name__ == "__main__":

@@ -233,6 +233,34 @@ def test_from_gan_scores_the_fitted_gan_with_another_detector():
     assert scored[0][3] == pytest.approx(float(critic.anomaly_score(X_normal).mean()))
 
 
+@pytest.mark.filterwarnings("ignore::ganad.training.collapse.GeneratorCollapseWarning")  # a two-epoch GAN
+def test_rcgan_top_rows_compares_the_scores_of_one_fit():
+    """``rcgan_top_rows.score_comparison``: Eq. 11 as the detector scores, the same logit without the range rule
+    (equal wherever no test row is beyond the range), and Eq. 12; logit quantiles and the rows beyond the range."""
+    import numpy as np
+    from rcgan_top_rows import LOGIT_QUANTILES, score_comparison
+
+    from ganad import RCGAN
+    from ganad.data import make_ring
+
+    X_train = make_ring(300, random_state=0)
+    X_test = np.r_[make_ring(60, random_state=1), 3 + make_ring(20, random_state=2)]
+    y_test = np.r_[np.zeros(60), np.ones(20)]
+    detector = RCGAN(n_epochs=2, latent_dim=2, encoder_hidden=(8,), generator_hidden=(8,), discriminator_hidden=(8,),
+                     discriminator_xx_hidden=(8,), random_state=0).fit(X_train)
+    result = score_comparison(detector, X_train, X_test, y_test, 25)
+    assert set(result["scores"]) == {"eq11", "eq11_no_range", "eq12"}
+    assert all(0 <= v["f1"] <= 1 and 0 <= v["auroc"] <= 1 for v in result["scores"].values())
+    assert detector.score_type == "auto"  # restored after Eq. 12
+    low, high = result["logit_range"]
+    assert result["train_logit"][0] == pytest.approx(low, abs=1e-3)
+    assert result["train_logit"][-1] == pytest.approx(high, abs=1e-3)
+    assert len(result["test_anomaly_logit"]) == len(LOGIT_QUANTILES)
+    if result["above_range"]["rows"] == 0:
+        assert result["scores"]["eq11"] == result["scores"]["eq11_no_range"]
+    assert 0 <= result["above_range"]["anomalies"] <= result["above_range"]["rows"] <= len(X_test)
+
+
 def test_spec_validation_fits_the_specs_settings_on_its_training_split_only(tmp_path, capsys):
     """``spec_validation.py``: the spec's job with the variant's overrides, fitted on 80 % of the training part and
     scored against its permuted and dilated copies; one record per run, resumed from ``--jsonl``; the spread and
@@ -266,6 +294,27 @@ def test_spec_validation_fits_the_specs_settings_on_its_training_split_only(tmp_
     spec_validation.main(argv)  # resumed: the run is in the file already
     assert len((tmp_path / "runs.jsonl").read_text().splitlines()) == 1
     assert capsys.readouterr().out == ""
+
+
+def test_spec_validation_scores_one_fit_under_each_score_setting(tmp_path):
+    """``--scores``: each fit is scored again under every score setting (``set_params`` after the fit), a record per
+    setting named ``VARIANT:NAME`` with the same fit's values; the two RCGAN scores rank differently."""
+    import json
+
+    import spec_validation
+
+    from tests.fake_data import write_fake_data
+
+    write_fake_data(tmp_path / "data")
+    spec_validation.main(["rcgan-t1", "--budget", "smoke", "--method", "rcgan", "--datasets", "thyroid",
+                          "--data-dir", str(tmp_path / "data"), "--jsonl", str(tmp_path / "runs.jsonl"),
+                          "--anomalies", "permuted", "--variants", 'short={"n_epochs": 2}',
+                          "--scores", 'eq12={"score_type": "features"}'])
+    eq11, eq12 = [json.loads(line) for line in (tmp_path / "runs.jsonl").open()]
+    assert (eq11["variant"], eq12["variant"]) == ("short", "short:eq12")
+    assert (eq11["score_overrides"], eq12["score_overrides"]) == ({}, {"score_type": "features"})
+    assert eq11["fit_s"] == eq12["fit_s"] and eq11["spread"] == eq12["spread"]
+    assert eq11["normal_score"] != eq12["normal_score"]
 
 
 def test_spec_validation_groups_split_the_held_out_scores_by_indicator_columns():
