@@ -121,6 +121,17 @@ class RCGAN(CycleDetector):
     history_ : ganad.training.history.TrainingHistory
         The training losses per epoch.
 
+    Warnings
+    --------
+    Eq. 11 (the default on rows) reads D_xx's confidence, and for rows unlike every training row,
+    such as rows with categories the training rows never had, that confidence is an
+    extrapolation which moves with the seed and with the CPU the fit ran on. On rcgan-t1's KDDCUP
+    split (README "What moves Eq. 11 on KDDCUP") six fits gave test F1 0.46-0.91 with Eq. 11
+    and 0.87-0.89 with Eq. 12 (``score_type="features"``) on the same networks, and one seed's
+    F1 moved by 0.06-0.07 between two CPUs. Eq. 12 is not the safer default everywhere: with
+    ALAD's Arrhythmia networks it fell to near chance on held-out rows once D_xx had learned. Check
+    a score on held-out rows like those you expect before relying on it.
+
     See Also
     --------
     ALAD : The detector whose networks and settings RCGAN follows (§5.4).
