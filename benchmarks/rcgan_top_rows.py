@@ -25,8 +25,8 @@ import numpy as np
 import torch
 from sklearn.ensemble import IsolationForest
 
-from ganad import RCGAN
 from _rows import git_sha
+from ganad import RCGAN
 from ganad.bench.runner import make_split
 from ganad.metrics import auroc, precision_recall_f1_at_k
 from ganad.utils.scaling import apply_scaler

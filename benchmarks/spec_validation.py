@@ -107,7 +107,8 @@ def run(args, dataset, seed, variant, overrides):
     spread, missed = generator_check(detector, X_fit)
     common = {"spec": args.spec, "budget": args.budget, "method": args.method, "dataset": dataset, "seed": seed,
               "overrides": overrides, "n_fit": len(X_fit), "n_validation": len(X_normal),
-              "spread": None if spread is None else round(spread, 4), "missed": None if missed is None else round(missed, 4),
+              "spread": None if spread is None else round(spread, 4),
+              "missed": None if missed is None else round(missed, 4),
               "warnings": sorted({f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught}),
               "fit_s": round(fit_s, 1), "git_sha": git_sha(), "torch": torch.__version__}
     for score_name, score_overrides in args.scores:
