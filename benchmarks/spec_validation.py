@@ -111,8 +111,10 @@ def run(args, dataset, seed, variant, overrides):
               "missed": None if missed is None else round(missed, 4),
               "warnings": sorted({f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught}),
               "fit_s": round(fit_s, 1), "git_sha": git_sha(), "torch": torch.__version__}
+    fitted = detector.get_params()
+    fitted = {name: fitted[name] for _, score_overrides in args.scores for name in score_overrides}
     for score_name, score_overrides in args.scores:
-        detector.set_params(**score_overrides)
+        detector.set_params(**{**fitted, **score_overrides})  # each setting on the fit's own, not the last one's
         yield {**common, "variant": variant + score_name, "score_overrides": score_overrides,
                **validation_values(args, detector, job, X_fit, X_normal, anomalies)}
 

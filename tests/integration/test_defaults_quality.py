@@ -297,8 +297,9 @@ def test_spec_validation_fits_the_specs_settings_on_its_training_split_only(tmp_
 
 
 def test_spec_validation_scores_one_fit_under_each_score_setting(tmp_path):
-    """``--scores``: each fit is scored again under every score setting (``set_params`` after the fit), a record per
-    setting named ``VARIANT:NAME`` with the same fit's values; the two RCGAN scores rank differently."""
+    """``--scores``: each fit is scored again under every score setting (``set_params`` after the fit, each on the
+    fit's own parameters), a record per setting named ``VARIANT:NAME`` with the same fit's values; the two RCGAN
+    scores rank differently."""
     import json
 
     import spec_validation
@@ -309,12 +310,13 @@ def test_spec_validation_scores_one_fit_under_each_score_setting(tmp_path):
     spec_validation.main(["rcgan-t1", "--budget", "smoke", "--method", "rcgan", "--datasets", "thyroid",
                           "--data-dir", str(tmp_path / "data"), "--jsonl", str(tmp_path / "runs.jsonl"),
                           "--anomalies", "permuted", "--variants", 'short={"n_epochs": 2}',
-                          "--scores", 'eq12={"score_type": "features"}'])
-    eq11, eq12 = [json.loads(line) for line in (tmp_path / "runs.jsonl").open()]
+                          "--scores", 'eq12={"score_type": "features"}', 'l1={"score_norm": 1}'])
+    eq11, eq12, l1 = [json.loads(line) for line in (tmp_path / "runs.jsonl").open()]
     assert (eq11["variant"], eq12["variant"]) == ("short", "short:eq12")
     assert (eq11["score_overrides"], eq12["score_overrides"]) == ({}, {"score_type": "features"})
     assert eq11["fit_s"] == eq12["fit_s"] and eq11["spread"] == eq12["spread"]
     assert eq11["normal_score"] != eq12["normal_score"]
+    assert l1["normal_score"] == eq11["normal_score"]  # each setting on the fit's own: Eq. 11 ignores the norm
 
 
 def test_spec_validation_groups_split_the_held_out_scores_by_indicator_columns():
