@@ -66,8 +66,7 @@ def score_comparison(detector, X_train, X_test, y_test, k_percent):
     range rule and Eq. 12 on one fitted RCGAN; D_xx's logit quantiles on the training rows and on the test
     split's normal and anomalous rows, and the test rows beyond the training logit range."""
     def logit(X):
-        rows = torch.as_tensor(apply_scaler(X, detector.scaler_), dtype=torch.float32)
-        return detector._in_chunks(detector._pair_logit, rows).double().numpy().ravel()
+        return detector._map_rows(detector._pair_logit, X).ravel()  # the scoring path's validation and scaling
 
     def quantiles(values):
         return [round(float(q), 4) for q in np.quantile(values, LOGIT_QUANTILES)]

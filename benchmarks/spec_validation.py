@@ -44,7 +44,7 @@ from defaults_validation import ROW_ANOMALIES, dilated, top_recall, validation_s
 from ganad.bench.runner import build_detector, load_data, make_split
 from ganad.bench.spec import expand, load_spec
 from ganad.metrics import auroc
-from ganad.training.collapse import SPREAD_PHASE, generated_sample, missed_share, spread_ratio
+from ganad.training.collapse import SPREAD_PHASE, generated_sample, sample_checks
 
 
 def spec_job(spec, budget, method, dataset, seed):
@@ -65,9 +65,8 @@ def generator_check(detector, X_fit):
     if getattr(detector, "generator_", None) is None:
         return None, None
     rows = detector._model_input(detector._scoring_input(X_fit))
-    fake, real = generated_sample(detector.generator_, detector.prior_, rows,
-                                  rng=detector._seeded_generator(SPREAD_PHASE))
-    return spread_ratio(fake, real), missed_share(fake, real)
+    return sample_checks(*generated_sample(detector.generator_, detector.prior_, rows,
+                                           rng=detector._seeded_generator(SPREAD_PHASE)))
 
 
 def feature_names(job, data_dir):

@@ -138,6 +138,12 @@ def warn_if_collapsed(name, generator, prior, X, *, rng):
     return check_samples(f"{name}'s generator", fake, real, stacklevel=2)
 
 
+def sample_checks(fake, real):
+    """``(spread_ratio, missed_share)`` of the samples ``fake`` against the training rows ``real``: the two values
+    ``check_samples`` warns on, without its warnings."""
+    return spread_ratio(fake, real), missed_share(fake, real)
+
+
 def check_samples(subject, fake, real, *, stacklevel=1):
     """Compare the samples ``fake`` of ``subject`` with the training rows ``real``; returns ``(spread, missed)``.
 
@@ -146,7 +152,7 @@ def check_samples(subject, fake, real, *, stacklevel=1):
     training every rank computes both (the same values: the ranks hold the same generator and seed their
     draws alike) and only rank 0 warns, as only it writes files and shows progress. ``stacklevel`` is the
     warning's, counted from the caller."""
-    spread, missed = spread_ratio(fake, real), missed_share(fake, real)
+    spread, missed = sample_checks(fake, real)
     if not is_main_process():
         return spread, missed
     if spread < MIN_SPREAD:
