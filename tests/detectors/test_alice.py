@@ -10,7 +10,7 @@ from torch import nn
 import ganad
 from ganad.data import make_four_dots, make_four_dots_anomaly_set
 from ganad.detectors.alice import PenaltyDistribution, unit_cube_frame
-from ganad.detectors.alice.common import resolved_learning_rate
+from ganad.detectors.alice.common import resolved_ema_decay, resolved_learning_rate
 from ganad.detectors.alice.losses import joint_discriminator_loss, joint_generator_loss
 from ganad.detectors.alice.trainer import JointTrainer
 from ganad.metrics import auroc
@@ -273,6 +273,23 @@ def test_auto_learning_rate_on_images_is_each_detectors_own(name, rate):
     model = DETECTORS[name](image_shape=(1, 16, 16), latent_dim=2, conv_width=4, batch_size=4, n_epochs=1,
                             ema_decay=0.0, random_state=0).fit(images)
     assert model.learning_rate_ == rate
+
+
+@pytest.mark.parametrize(("rate", "decay"), [(1e-5, 0.999), (1e-4, 0.99), (3e-5, 0.997), (2e-3, 0.8), (0.05, 0.0)])
+def test_auto_ema_decay_keeps_alads_window_in_rate_times_steps(rate, decay):
+    """ALAD's 0.999 at its 1e-5: 1 - decay grows with the rate, down to the last weights."""
+    assert resolved_ema_decay("auto", rate) == pytest.approx(decay, abs=1e-12)
+    assert resolved_ema_decay(0.9999, rate) == 0.9999
+
+
+def test_rcgan_averages_rows_at_0_99_by_default(blobs):
+    """RCGAN's ema_decay="auto" at the rows' 1e-4 trains as ema_decay=0.99; ALAD and BiGAN keep their codes'."""
+    assert DETECTORS["rcgan"]().ema_decay == "auto"
+    assert (DETECTORS["alad"]().ema_decay, DETECTORS["bigan"]().ema_decay) == (0.999, 0.9999)
+    auto = tiny("rcgan", ema_decay="auto", learning_rate="auto").fit(blobs)
+    same = tiny("rcgan", ema_decay=0.99, learning_rate="auto").fit(blobs)
+    assert auto.ema_decay_ == 0.99 and tiny("rcgan", ema_decay="auto", learning_rate=1e-5).fit(blobs).ema_decay_ == 0.999
+    assert all(torch.equal(a, b) for a, b in zip(module_parameters(auto), module_parameters(same)))
 
 
 def test_scores_use_the_weight_averages(blobs):

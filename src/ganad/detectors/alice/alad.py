@@ -47,6 +47,8 @@ class ALAD(CycleDetector):
         The epochs trained.
     learning_rate_ : float
         Adam's learning rate trained with (``learning_rate`` with "auto" resolved).
+    ema_decay_ : float
+        The decay of the weight averages that score (``ema_decay`` with "auto" resolved).
     history_ : ganad.training.history.TrainingHistory
         The training losses per epoch.
 

@@ -19,9 +19,10 @@ So ``n_epochs="auto"`` trains rows for at least 20,000 steps (``ROW_MIN_UPDATES`
 D_xx has learned: on rcgan-t3's training splits Eq. 11's validation AUROC then varied
 with the seed by a standard deviation of about 0.03, while Eq. 12, the default before, fell
 on Arrhythmia as D_xx learned (README "Training length").
-Networks, optimiser, weight averaging (``ema_decay=0.999``) and early stopping are ALAD's
-(``common.py``); early stopping monitors the Eq. 12 distance with ``score_norm``
-whatever ``score_type`` is, as ALAD monitors its feature-matching score.
+Networks, optimiser and early stopping are ALAD's (``common.py``); so is the weight averaging, ALAD's 0.999 at
+its rate of 1e-5, kept over the same stretch of training at RCGAN's rate (``ema_decay="auto"``: 0.99 at the rows'
+1e-4, ``common.resolved_ema_decay``, chosen on validation rows; issue 15). Early stopping monitors the Eq. 12
+distance with ``score_norm`` whatever ``score_type`` is, as ALAD monitors its feature-matching score.
 """
 
 import math
@@ -78,7 +79,8 @@ def unit_cube_frame(X):
 
 
 @declare({
-    **override(ALICE_HYPERPARAMETERS, n_epochs={"doc": alice_epochs_doc(ROW_MIN_UPDATES)}),
+    **override(ALICE_HYPERPARAMETERS, n_epochs={"doc": alice_epochs_doc(ROW_MIN_UPDATES)},
+               ema_decay={"default": "auto"}),
     **CYCLE_HYPERPARAMETERS,
     "penalty": Hyperparameter(
         "normal", [StrOptions({*PENALTIES, "none"}), None], f'{one_of((*PENALTIES, "none"))} or None',
@@ -118,6 +120,8 @@ class RCGAN(CycleDetector):
         The epochs trained.
     learning_rate_ : float
         Adam's learning rate trained with (``learning_rate`` with "auto" resolved).
+    ema_decay_ : float
+        The decay of the weight averages that score (``ema_decay`` with "auto" resolved).
     history_ : ganad.training.history.TrainingHistory
         The training losses per epoch.
 
