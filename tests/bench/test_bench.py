@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import shutil
+import warnings
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from ganad.bench.spec import BUDGETS, LOADERS, validate
 from ganad.data._cache import Dataset
 from ganad.protocols import PROTOCOLS
 from ganad.registry import DETECTORS
+from ganad.training.collapse import GeneratorCoverageWarning
 
 
 @pytest.mark.parametrize("name", list_specs())
@@ -124,6 +126,22 @@ def test_rows_record_what_a_rerun_needs_to_give_the_same_floats(tiny_spec, monke
     monkeypatch.delenv("GANAD_NUM_THREADS")
     row = run_job(dataclasses.replace(job, init_args={**job.init_args, "n_threads": 2}))
     assert row["threads"] == 2
+
+
+def test_rows_name_each_warning_of_their_own_fit(tiny_spec, monkeypatch):
+    """Every job's row lists its fit's warnings, also when an earlier job in the process raised the same one."""
+    class Warns(DETECTORS["wgan-critic"]):
+        def fit(self, X, y=None):
+            warnings.warn("the generator missed part of the data", GeneratorCoverageWarning, stacklevel=2)
+            return super().fit(X, y)
+
+    monkeypatch.setitem(DETECTORS, "wgan-critic", Warns)
+    job = next(job for job in expand(tiny_spec, "smoke") if job.method == "wgan-critic")
+    with pytest.warns(GeneratorCoverageWarning):
+        rows = [run_job(job), run_job(job)]
+    for row in rows:
+        assert row["status"] == "ok", row.get("error")
+        assert "GeneratorCoverageWarning: the generator missed part of the data" in row["fit_warnings"]
 
 
 def test_missing_data_is_reported_with_the_fetch_hint(tmp_path):

@@ -4,8 +4,8 @@ Each job loads its data, builds its split with the spec's protocol and its own s
 fresh detector from :data:`ganad.registry.DETECTORS` with ``random_state=seed`` and checks it
 against the training rows as ``fit`` would (:func:`build_detector`), fits it, scores the
 test rows and returns one flat row: the job's configuration, seed, git SHA, durations,
-metrics and a status -- ``ok``, ``failed`` (with the error), ``not implemented`` (method not
-in the registry yet) or ``data missing`` (with the fetch hint). Jobs run through
+metrics, the warnings its fit raised (``fit_warnings``) and a status -- ``ok``, ``failed`` (with the
+error), ``not implemented`` (method not in the registry yet) or ``data missing`` (with the fetch hint). Jobs run through
 ``joblib.Parallel(n_jobs=jobs)``, so a Dask or Ray joblib backend can take the grid
 (``with joblib.parallel_config(backend="dask"): run_spec(...)`` with a ``distributed.Client``
 open; its rows' metrics equal a serial run's, ``tests/integration/test_dask.py``). The jobs
@@ -28,6 +28,7 @@ import platform
 import subprocess
 import time
 import traceback
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -174,8 +175,11 @@ def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
             keep = shared is None
             detector = detector if shared is None else shared
         fit_start = time.perf_counter()
-        detector.fit(X_train)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            detector.fit(X_train)
         row["fit_s"] = time.perf_counter() - fit_start
+        row["fit_warnings"] = replayed(caught)
         row["threads"] = fit_threads(detector)
         if gan_dir is not None and keep:
             keep_gan(detector, gan_dir, job)
@@ -194,6 +198,19 @@ def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
                    traceback=traceback.format_exc(limit=5))
     row["total_s"] = time.perf_counter() - start
     return row
+
+
+def replayed(caught):
+    """Show the warnings a fit raised, as they would have shown, and return them as ``"Category: message"``.
+
+    ``fit`` runs with every warning recorded (none is folded into an earlier one from the same line, as
+    Python's default filter does across the jobs of one process), so each row says which of its own
+    checks fired, e.g. a :class:`~ganad.training.collapse.GeneratorCoverageWarning` from the fit-time
+    generator check.
+    """
+    for warning in caught:
+        warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
+    return [f"{warning.category.__name__}: {warning.message}" for warning in caught]
 
 
 def select_hyperparameters(job, data_dir):
