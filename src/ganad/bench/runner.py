@@ -4,11 +4,11 @@ Each job loads its data, builds its split with the spec's protocol and its own s
 fresh detector from :data:`ganad.registry.DETECTORS` with ``random_state=seed`` and checks it
 against the training rows as ``fit`` would (:func:`build_detector`), fits it, scores the
 test rows and returns one flat row: the job's configuration, seed, git SHA, durations,
-metrics, the warnings its fit raised (``fit_warnings``) and a status -- ``ok``, ``failed`` (with the
-error), ``not implemented`` (method not in the registry yet) or ``data missing`` (with the fetch hint). Jobs run through
-``joblib.Parallel(n_jobs=jobs)``, so a Dask or Ray joblib backend can take the grid
-(``with joblib.parallel_config(backend="dask"): run_spec(...)`` with a ``distributed.Client``
-open; its rows' metrics equal a serial run's, ``tests/integration/test_dask.py``). The jobs
+metrics, the warnings its fit raised (``fit_warnings``) and a status -- ``ok``, ``failed`` (with
+the error), ``not implemented`` (method not in the registry yet) or ``data missing`` (with the
+fetch hint). Jobs run through ``joblib.Parallel(n_jobs=jobs)``, so a Dask or Ray joblib
+backend can take the grid (``with joblib.parallel_config(backend="dask"): run_spec(...)`` with a
+``distributed.Client`` open; its rows' metrics equal a serial run's, ``tests/integration/test_dask.py``). The jobs
 then run in the workers' processes: ``data_dir`` must be readable there, and a loader added
 to ``LOADERS`` at run time is not seen by them.
 
