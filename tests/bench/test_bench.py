@@ -129,7 +129,8 @@ def test_rows_record_what_a_rerun_needs_to_give_the_same_floats(tiny_spec, monke
 
 
 def test_rows_name_each_warning_of_their_own_fit(tiny_spec, monkeypatch):
-    """Every job's row lists its fit's warnings, also when an earlier job in the process raised the same one."""
+    """Every job's row lists its fit's warnings, also when an earlier job in the process raised the same one, and
+    when the fit then fails."""
     class Warns(DETECTORS["wgan-critic"]):
         def fit(self, X, y=None):
             warnings.warn("the generator missed part of the data", GeneratorCoverageWarning, stacklevel=2)
@@ -142,6 +143,17 @@ def test_rows_name_each_warning_of_their_own_fit(tiny_spec, monkeypatch):
     for row in rows:
         assert row["status"] == "ok", row.get("error")
         assert "GeneratorCoverageWarning: the generator missed part of the data" in row["fit_warnings"]
+
+    class WarnsThenDiverges(Warns):
+        def fit(self, X, y=None):
+            warnings.warn("the generator missed part of the data", GeneratorCoverageWarning, stacklevel=2)
+            raise FloatingPointError("the loss diverged")
+
+    monkeypatch.setitem(DETECTORS, "wgan-critic", WarnsThenDiverges)
+    with pytest.warns(GeneratorCoverageWarning):
+        row = run_job(job)
+    assert row["status"] == "failed" and "diverged" in row["error"]
+    assert row["fit_warnings"] == ["GeneratorCoverageWarning: the generator missed part of the data"]
 
 
 def test_missing_data_is_reported_with_the_fetch_hint(tmp_path):

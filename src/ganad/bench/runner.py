@@ -174,12 +174,14 @@ def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
             row["gan_from"] = None if shared is None else job.gan_from
             keep = shared is None
             detector = detector if shared is None else shared
-        fit_start = time.perf_counter()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            detector.fit(X_train)
+        fit_start, caught = time.perf_counter(), []
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                detector.fit(X_train)
+        finally:  # a fit that raises keeps the warnings it gave before
+            row["fit_warnings"] = replayed(caught)
         row["fit_s"] = time.perf_counter() - fit_start
-        row["fit_warnings"] = replayed(caught)
         row["threads"] = fit_threads(detector)
         if gan_dir is not None and keep:
             keep_gan(detector, gan_dir, job)
