@@ -69,9 +69,9 @@ def scores(values, train_values):
             "fold": range_score(values, (low, high)), "minus_f": -values, "plus_f": values}
 
 
-def cell_rows(method, cell, data_dir):
-    X_fit, X_normal, anomalies, image_shape = validation_sets(cell, data_dir)
-    detector = build(method, 0, image_shape).fit(X_fit)
+def cell_rows(method, cell, data_dir, seed=0):
+    X_fit, X_normal, anomalies, image_shape = validation_sets(cell, data_dir, seed)
+    detector = build(method, seed, image_shape).fit(X_fit)
     network = CRITICS[method]
     train_values = critic_output(detector, network, X_fit)
     normal = scores(critic_output(detector, network, X_normal), train_values)
@@ -79,7 +79,7 @@ def cell_rows(method, cell, data_dir):
     for kind, X_anomalous in anomalies.items():
         anomalous = scores(critic_output(detector, network, X_anomalous), train_values)
         labels = np.r_[np.zeros(len(X_normal)), np.ones(len(X_anomalous))]
-        rows.append({"method": method, "cell": cell, "anomalies": kind,
+        rows.append({"method": method, "cell": cell, "seed": seed, "anomalies": kind,
                      **{name: round(auroc(labels, np.r_[normal[name], anomalous[name]]), 4) for name in normal}})
     return rows
 
@@ -90,12 +90,13 @@ def main(argv=None):
     parser.add_argument("--cells", nargs="+", default=["mnist8:2", "mnist8:3", "mnist8:8", "thyroid", "arrhythmia",
                                                        "kddcup99", "musk", "ring", "loop", "arc"])
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
+    parser.add_argument("--seed", type=int, default=0, help="the validation split's and the fit's seed")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--csv")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     for cell in args.cells:
-        rows = cell_rows(args.method, cell, args.data_dir)
+        rows = cell_rows(args.method, cell, args.data_dir, args.seed)
         for row in rows:
             print(" ".join(f"{value}" for value in row.values()), flush=True)
         if args.csv:
