@@ -20,6 +20,7 @@ few hundred MNIST training images of one digit at 8x8 given as z-scored rows, un
 other digits). Image cells (``mnist:c``): the defaults-quality job's training images fitted (with
 ``image_shape``), ``MNIST8_VALIDATION`` unseen training images of class c against as many of the
 other classes (``anogan_saturation.validation_images``). No test row is read. One CSV row per (method, cell, anomaly kind).
+``--seed S`` draws the validation split, the synthetic and sampled cells and the fit with seed S (default 0).
 
     PYTHONPATH=src:benchmarks python benchmarks/critic_interval.py wgan-critic \\
         --cells mnist8:2 mnist8:3 mnist8:8 thyroid arrhythmia kddcup99 musk ring loop arc \\
