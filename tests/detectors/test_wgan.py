@@ -223,9 +223,10 @@ def test_auto_gp_weight_is_the_toy_lambda_on_two_features_only(gp_weight, n_feat
     assert resolved == expected and isinstance(resolved, float)
 
 
-def test_auto_gp_weight_without_a_feature_limit_is_the_toy_lambda_on_all_rows():
-    assert resolved_gp_weight("auto", n_features=274, image_shape=None, toy_max_features=None) == 0.1
-    assert resolved_gp_weight("auto", n_features=784, image_shape=(1, 28, 28), toy_max_features=None) == 10.0
+def test_auto_gp_weight_of_wider_rows_is_the_detectors_own():
+    assert resolved_gp_weight("auto", n_features=274, image_shape=None, wide_rows_gp_weight=1.0) == 1.0
+    assert resolved_gp_weight("auto", n_features=2, image_shape=None, wide_rows_gp_weight=1.0) == 0.1
+    assert resolved_gp_weight("auto", n_features=784, image_shape=(1, 28, 28), wide_rows_gp_weight=1.0) == 10.0
 
 
 def test_the_gp_weight_trained_with_is_recorded(blobs):
@@ -233,7 +234,8 @@ def test_the_gp_weight_trained_with_is_recorded(blobs):
     assert encoder.gp_weight_ == 10.0  # blobs have more than two features
     assert tiny("wgan-encoder").fit(blobs[:, :2]).gp_weight_ == 0.1
     assert tiny("wgan-encoder", gp_weight=2.5).fit(blobs[:, :2]).gp_weight_ == 2.5
-    assert tiny("wgan-critic").fit(blobs).gp_weight_ == 0.1  # the critic's "auto": 0.1 on every row input
+    assert tiny("wgan-critic").fit(blobs).gp_weight_ == 1.0  # the critic's "auto" on rows of more than two features
+    assert tiny("wgan-critic").fit(blobs[:, :2]).gp_weight_ == 0.1
     reused = DETECTORS["wgan-critic"].from_gan(encoder)
     assert reused.gp_weight == 10.0 and reused.fit(blobs).gp_weight_ == 10.0  # what the reused GAN trained with
 

@@ -113,14 +113,15 @@ GAN_PHASE = tuple(name for name in GAN_HYPERPARAMETERS if name not in NOT_GAN_PH
 REUSED_GAN = ("generator", "critic", "n_epochs")  # what from_gan sets itself
 
 
-def resolved_gp_weight(gp_weight, *, n_features, image_shape, toy_max_features=TOY_MAX_FEATURES):
+def resolved_gp_weight(gp_weight, *, n_features, image_shape, wide_rows_gp_weight=PAPER_GP_WEIGHT):
     """The gradient-penalty weight lambda that ``gp_weight`` means for rows of ``n_features``.
 
     A number is taken as it is. "auto" is Algorithm 2's lambda = 10 (Haloui et al. §3.4,
     from Gulrajani et al. 2017) for images and for rows of more than two features, and
     lambda = 0.1 for rows of one or two features: Gulrajani et al.'s own code for their 2-D
     toy sets (``gan_toy.py``: "Smaller lambda seems to help for toy tasks specifically").
-    ``toy_max_features`` None takes 0.1 on rows of any width (WGANCritic's rule, see there).
+    ``wide_rows_gp_weight`` is the lambda for rows of more than two features (WGANCritic takes 1,
+    see there).
     Haloui et al. add that "the penalization coefficient has to be well defined in order to
     achieve convergence" (§3.4). Chosen on training data only (issue 13,
     ``benchmarks/defaults_validation.py``, held-out training rows against the same rows with
@@ -136,11 +137,14 @@ def resolved_gp_weight(gp_weight, *, n_features, image_shape, toy_max_features=T
     10.0
     >>> resolved_gp_weight(1.0, n_features=2, image_shape=None)
     1.0
+    >>> resolved_gp_weight("auto", n_features=6, image_shape=None, wide_rows_gp_weight=1.0)
+    1.0
     """
     if gp_weight != "auto":
         return float(gp_weight)
-    rows_are_toy = toy_max_features is None or n_features <= toy_max_features
-    return TOY_GP_WEIGHT if image_shape is None and rows_are_toy else PAPER_GP_WEIGHT
+    if image_shape is not None:
+        return PAPER_GP_WEIGHT
+    return TOY_GP_WEIGHT if n_features <= TOY_MAX_FEATURES else float(wide_rows_gp_weight)
 
 
 def resolved_saturating(saturating, *, image_shape):
@@ -230,7 +234,7 @@ class GANDetector(TorchDetector):
     network_names = ("generator_", "critic_")
     paper_epochs = 30
     checks_last_generator = True  # fit checks the trained generator against the data (ganad.training.collapse)
-    toy_max_features = TOY_MAX_FEATURES  # gp_weight="auto": lambda 0.1 up to this many features (None: all rows)
+    wide_rows_gp_weight = PAPER_GP_WEIGHT  # gp_weight="auto": lambda on rows of more than TOY_MAX_FEATURES features
     network_sources = {}  # fitted network -> the network whose parameter and architecture it copies
 
     @classmethod
@@ -344,7 +348,7 @@ class GANDetector(TorchDetector):
         if "gp_weight" in options:
             self.gp_weight_ = options["gp_weight"] = resolved_gp_weight(
                 self.gp_weight, n_features=self.n_features_in_, image_shape=self.image_shape_,
-                toy_max_features=self.toy_max_features)
+                wide_rows_gp_weight=self.wide_rows_gp_weight)
         if "saturating" in options:
             self.saturating_ = options["saturating"] = resolved_saturating(self.saturating,
                                                                            image_shape=self.image_shape_)
