@@ -91,3 +91,16 @@ def test_run_spec_methods_runs_only_those(tiny3, tmp_path):
     assert [row["method"] for row in rows] == ["iforest"]
     with pytest.raises(ValueError, match="not-here"):
         run_spec(spec, "smoke", tmp_path, methods=["not-here"])
+
+
+def test_run_spec_datasets_runs_only_those(tiny3, tmp_path, monkeypatch):
+    monkeypatch.setitem(LOADERS, "tiny3b", LOADERS["tiny3"])
+    raw = _raw()
+    raw["datasets"].append({"name": "tiny3b", "classes": [1]})
+    spec = validate(raw)
+    rows, _ = run_spec(spec, "smoke", tmp_path, datasets=["tiny3b"])
+    assert [row["dataset"] for row in rows] == ["tiny3b"]
+    rows, _ = run_spec(spec, "smoke", tmp_path)  # the other data set's jobs run on a later call
+    assert sorted(row["dataset"] for row in rows) == ["tiny3", "tiny3b"]
+    with pytest.raises(ValueError, match="datasets \\['not-here'\\]"):
+        run_spec(spec, "smoke", tmp_path, datasets=["not-here"])

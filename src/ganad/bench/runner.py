@@ -52,13 +52,14 @@ logger = logging.getLogger(__name__)
 OK, FAILED, NOT_IMPLEMENTED, DATA_MISSING = "ok", "failed", "not implemented", "data missing"
 
 
-def run_spec(spec, budget="smoke", out=None, *, jobs=1, data_dir=None, seeds=None, figures=False, methods=None):
+def run_spec(spec, budget="smoke", out=None, *, jobs=1, data_dir=None, seeds=None, figures=False, methods=None,
+             datasets=None):
     """Run (or resume) ``spec`` under ``budget``; return ``(rows, paths)``.
 
     ``out`` defaults to ``bench_results/<spec>/<budget>``. ``rows`` are the latest row of
     every job of the grid that has one; ``paths`` maps "jsonl", "json", "csv", "markdown" to
-    the files. ``methods`` (names of the budget's methods) runs only their jobs; the outputs
-    still show every row of the grid already in the log.
+    the files. ``methods`` (names of the budget's methods) and ``datasets`` (names of its data
+    sets) run only their jobs; the outputs still show every row of the grid already in the log.
     """
     spec = load_spec(spec) if isinstance(spec, (str, Path)) else spec
     out = Path(out or Path("bench_results") / spec.name / budget)
@@ -66,11 +67,12 @@ def run_spec(spec, budget="smoke", out=None, *, jobs=1, data_dir=None, seeds=Non
     log = out / "results.jsonl"
     grid = expand(spec, budget, seeds=seeds)
     done = {row["key"] for row in read_jsonl(log) if row.get("status") == OK}
-    if methods is not None:
-        unknown = sorted(set(methods) - {job.method for job in grid})
+    for field, names in (("method", methods), ("dataset", datasets)):
+        unknown = sorted(set(names or ()) - {getattr(job, field) for job in grid})
         if unknown:
-            raise ValueError(f"methods {unknown} are not in {spec.name}'s {budget} budget")
-    todo = [job for job in grid if job.key not in done and (methods is None or job.method in methods)]
+            raise ValueError(f"{field}s {unknown} are not in {spec.name}'s {budget} budget")
+    todo = [job for job in grid if job.key not in done and (methods is None or job.method in methods)
+            and (datasets is None or job.dataset in datasets)]
     logger.info("%s/%s: %d jobs, %d already done, %d to run", spec.name, budget, len(grid),
                 sum(job.key in done for job in grid), len(todo))
     sha = git_sha()

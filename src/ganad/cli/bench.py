@@ -2,7 +2,7 @@
 
     ganad bench --list
     ganad bench TABLE [--budget smoke|cpu|paper] [--jobs N] [--out DIR] [--data-dir DIR]
-                      [--seeds S ...] [--methods M ...] [--figures]
+                      [--seeds S ...] [--methods M ...] [--datasets D ...] [--figures]
 
 A rerun with the same ``--out`` resumes: jobs with an ``ok`` row in ``results.jsonl`` are
 skipped. Exit status 0 when no job failed (methods not implemented yet and missing data are
@@ -30,6 +30,8 @@ def add_bench_parser(commands):
     parser.add_argument("--seeds", type=int, nargs="+", metavar="S", help="override the budget's seeds")
     parser.add_argument("--methods", nargs="+", metavar="M",
                         help="run only these methods of the budget (the table still shows every logged row)")
+    parser.add_argument("--datasets", nargs="+", metavar="D",
+                        help="run only these data sets of the budget (the table still shows every logged row)")
     parser.add_argument("--figures", action="store_true", help="also draw PR/ROC curves and score box plots per job")
     parser.add_argument("--verbose", action="store_true", help="log INFO messages")
     parser.set_defaults(command=bench)
@@ -49,7 +51,8 @@ def bench(args):
 
     spec = load_spec(args.table)
     rows, paths = run_spec(spec, args.budget, args.out, jobs=args.jobs, data_dir=args.data_dir,
-                           seeds=args.seeds, figures=args.figures, methods=args.methods)
+                           seeds=args.seeds, figures=args.figures, methods=args.methods,
+                           datasets=args.datasets)
     counts = {}
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
