@@ -117,11 +117,10 @@ def resolved_gp_weight(gp_weight, *, n_features, image_shape, wide_rows_gp_weigh
     """The gradient-penalty weight lambda that ``gp_weight`` means for rows of ``n_features``.
 
     A number is taken as it is. "auto" is Algorithm 2's lambda = 10 (Haloui et al. §3.4,
-    from Gulrajani et al. 2017) for images and for rows of more than two features, and
-    lambda = 0.1 for rows of one or two features: Gulrajani et al.'s own code for their 2-D
-    toy sets (``gan_toy.py``: "Smaller lambda seems to help for toy tasks specifically").
-    ``wide_rows_gp_weight`` is the lambda for rows of more than two features (WGANCritic takes 1,
-    see there).
+    from Gulrajani et al. 2017) for images, ``wide_rows_gp_weight`` (default that 10; WGANCritic
+    passes 1, see there) for rows of more than two features, and lambda = 0.1 for rows of one
+    or two features: Gulrajani et al.'s own code for their 2-D toy sets (``gan_toy.py``:
+    "Smaller lambda seems to help for toy tasks specifically").
     Haloui et al. add that "the penalization coefficient has to be well defined in order to
     achieve convergence" (§3.4). Chosen on training data only (issue 13,
     ``benchmarks/defaults_validation.py``, held-out training rows against the same rows with
