@@ -9,7 +9,9 @@ Score convention (scikit-learn's, stated once here):
 * ``predict(X)``: -1 for outliers, +1 for inliers.
 
 ``offset_`` is set at the end of ``fit`` so that a fraction ``contamination`` of the
-training data is flagged (estimated on at most ``offset_sample_size`` training rows).
+training data is flagged (estimated on at most ``offset_sample_size`` training rows);
+``calibrate(X)`` sets it from normal rows held out from ``fit`` instead, for models that
+score their training rows as more normal than new ones.
 Rows far outside the training data's range score above every training row
 (``support_rule``, ``ganad.utils.support``).
 
@@ -71,7 +73,8 @@ BASE_HYPERPARAMETERS = {
     "contamination": Hyperparameter(
         0.1, [Interval(Real, 0, 0.5, closed="right")], "float in (0, 0.5]",
         "Fraction of the training rows that ``predict`` flags: ``offset_`` is that quantile of their scores "
-        "(estimated on at most ``offset_sample_size`` rows). It sets the threshold only, never the scores."),
+        "(estimated on at most ``offset_sample_size`` rows); ``calibrate(X)`` resets it from normal rows held out "
+        "from ``fit``. It sets the threshold only, never the scores."),
     "random_state": Hyperparameter(
         None, ["random_state"], "int, RandomState instance or None",
         "Seeds the model's initialisation, the minibatches and every random draw of the fit (local "
@@ -294,6 +297,32 @@ class BaseDetector(OutlierMixin, BaseEstimator):
     def predict(self, X):
         """+1 for inliers, -1 for outliers."""
         return np.where(self.decision_function(X) < 0, -1, 1)
+
+    def calibrate(self, X):
+        """Set ``offset_`` from normal rows that ``fit`` did not see, so that ``predict`` flags about
+        ``contamination`` of new normal rows; returns self.
+
+        ``fit`` sets ``offset_`` from the training rows' own scores. A model that scores its training
+        rows as more normal than new rows of the same data (a density, an energy or a critic fitted on a
+        few hundred rows) then flags far more than ``contamination`` of new normal rows, up to all of
+        them (benchmarks README, "``false_alarms.py``"). ``calibrate`` sets ``offset_`` to the
+        ``contamination`` quantile of the scores of ``X`` instead, as the detector scores them (support
+        rule included). The scores, ``score_samples`` and every ranking stay as they are; only
+        ``decision_function`` and ``predict`` move. Where ``offset_`` does not come from a quantile
+        (``WGANCritic(contamination="range")``, §5.1's interval), it stays.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Normal rows held out from ``fit``: two or more, and at least ``1 / contamination`` for the
+            quantile to rest on more than the most extreme row.
+        """
+        check_is_fitted(self)
+        scores = self.anomaly_score(X)
+        if len(scores) < 2:
+            raise ValueError(f"calibrate needs at least 2 normal rows, got {len(scores)}")
+        self.offset_ = self._fit_offset(-scores)
+        return self
 
     def save(self, path):
         """Write the fitted model to the folder ``path`` (safetensors + JSON); return its path.

@@ -4,11 +4,13 @@ Each detector is fitted once per module (``fitted``) with the tiny settings of
 ``QUICK_PARAMS``, and the tests below read that fit: ``fit`` returns ``self``; a saved and
 loaded model scores identically; the same ``random_state`` gives the same scores and
 another gives other scores; the global RNGs (numpy's legacy one, ``random``, torch's
-default generator) are untouched by fitting and scoring; an invalid parameter value is a
+default generator) are untouched by fitting and scoring; ``calibrate`` moves ``offset_`` to
+the ``contamination`` quantile of held-out rows and nothing else; an invalid parameter value is a
 ``ValueError`` naming the parameter; a fit resumed from a checkpoint equals an
 uninterrupted one. Family-specific checks stay in ``test_<family>.py``.
 """
 
+import copy
 import random
 
 import numpy as np
@@ -17,6 +19,7 @@ import torch
 
 import ganad
 from ganad.fitted_state import fitted_tensors
+from sklearn.exceptions import NotFittedError
 from ganad.registry import DETECTORS
 
 from ..conftest import QUICK_PARAMS
@@ -160,6 +163,37 @@ def test_fit_and_scoring_leave_the_global_rngs_alone(name, fitted, rows):
     detector.decision_function(rows)
     detector.predict(rows)
     assert global_states() == before, f"{name}'s scoring moved a global RNG"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_calibrate_sets_the_offset_from_held_out_rows(name, fitted):
+    detector = copy.deepcopy(fitted(name)[0])
+    if detector.contamination == "range":  # WGANCritic's default: §5.1's interval, no quantile to move
+        detector.set_params(contamination=0.1)
+    held_out = 1.5 * np.random.default_rng(1).normal(size=(40, 3))  # wider than the fitted rows
+    scores = detector.score_samples(held_out)
+    assert detector.calibrate(held_out) is detector
+    assert detector.offset_ == pytest.approx(np.percentile(scores, 100 * detector.contamination))
+    np.testing.assert_array_equal(detector.score_samples(held_out), scores)
+    assert np.mean(detector.predict(held_out) == -1) == pytest.approx(detector.contamination, abs=1 / 40)
+
+
+def test_calibrate_refuses_an_unfitted_model_other_columns_and_a_single_row(fitted, rows):
+    with pytest.raises(NotFittedError):
+        make("iforest").calibrate(rows)
+    detector = copy.deepcopy(fitted("iforest")[0])
+    with pytest.raises(ValueError, match="3 features"):
+        detector.calibrate(rows[:, :2])
+    with pytest.raises(ValueError, match="at least 2 normal rows"):
+        detector.calibrate(rows[:1])
+    assert detector.offset_ == fitted("iforest")[0].offset_
+
+
+def test_calibrate_keeps_the_critics_paper_interval(fitted, rows):
+    critic = copy.deepcopy(fitted("wgan-critic")[0])
+    assert critic.contamination == "range"
+    offset = critic.offset_
+    assert critic.calibrate(2.0 * rows).offset_ == offset
 
 
 @pytest.mark.parametrize(("name", "param", "value"), INVALID_CASES)

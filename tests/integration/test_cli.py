@@ -88,6 +88,22 @@ def test_fit_summary_names_method_shape_and_path(tmp_path, capsys):
     assert (tmp_path / "model" / "config.json").is_file()
 
 
+@pytest.mark.filterwarnings("ignore:X does not have valid feature names")  # the held-out rows as an array
+def test_fit_calibration_sets_the_threshold_from_held_out_rows(train_csv, tmp_path, capsys):
+    held_out = 2.0 * np.random.default_rng(2).normal(size=(40, N_FEATURES))
+    calibration = tmp_path / "held_out.csv"
+    np.savetxt(calibration, held_out[:, ::-1], delimiter=",", header="x2,x1,x0", comments="")  # matched by name
+    flags = [*TINY, "--param", "contamination=0.1"]
+    run_ok(["fit", train_csv, "--method", "wgan-critic", "--out", tmp_path / "plain", *flags])
+    run_ok(["fit", train_csv, "--method", "wgan-critic", "--out", tmp_path / "calibrated", *flags,
+            "--calibration", calibration])
+    assert f"threshold set from the 40 rows of {calibration}" in capsys.readouterr().out
+    expected = ganad.load(tmp_path / "plain", device="cpu").calibrate(held_out).offset_
+    calibrated = ganad.load(tmp_path / "calibrated", device="cpu")
+    assert calibrated.offset_ == pytest.approx(expected)
+    assert np.mean(calibrated.predict(held_out) == -1) == pytest.approx(0.1, abs=1 / 40)
+
+
 def test_scores_match_the_loaded_model(fitted, train_csv, tmp_path):
     _, model = fitted
     scores, labels = score(model, train_csv, tmp_path / "scores.csv")
@@ -181,6 +197,8 @@ BAD_FIT = {
     "param with a flag": (lambda d, t: fit_argv(d, t / "m", "--param", "random_state=1"), "--seed"),
     "invalid param value": (lambda d, t: fit_argv(d, t / "m", "--param", "n_epochs=-1"), "n_epochs"),
     "NaN in data": (lambda d, t: fit_argv(write_csv(t / "nan.csv", np.full((5, 2), np.nan)), t / "m"), "NaN"),
+    "calibration of other columns": (
+        lambda d, t: fit_argv(d, t / "m", "--calibration", write_csv(t / "narrow.csv", np.zeros((5, 2)))), "x2"),
 }
 
 

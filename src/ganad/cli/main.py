@@ -167,6 +167,11 @@ def _add_fit_parser(commands):
     parser.add_argument("--seed", type=_seed, default=None,
                         help="random_state, 0 to 2**32 - 1 (default: a random seed, printed; "
                              "passing it back refits the same model, bit for bit on CPU)")
+    parser.add_argument("--calibration", metavar="NORMAL_ROWS",
+                        help="normal rows held out from DATA, in DATA's format and columns: the saved model's "
+                             "threshold (predict, `ganad score --labels`) is set from their scores instead of "
+                             "DATA's, so that it flags about `contamination` of new normal rows "
+                             "(Detector.calibrate)")
     add_device_argument(parser)
     parser.add_argument("--verbose", action="store_true",
                         help="show a training progress bar (on a terminal) and log INFO messages")
@@ -225,15 +230,20 @@ def _fit(args, distributed):
                          f"which ganad refuses); {NOT_SAVABLE}: use it from Python or through `ganad bench`")
     seed = distributed.broadcast_object(_random_seed() if args.seed is None else args.seed)  # rank 0's
     detector = cls(**_detector_params(cls, args, seed))
-    check_output(args.out, [args.data], folder=True)
+    inputs = [args.data] + ([] if args.calibration is None else [args.calibration])
+    check_output(args.out, inputs, folder=True)
     check_model_destination(args.out)
     if args.report is not None:
-        check_report_output(args.report, [args.data], args.out)
+        check_report_output(args.report, inputs, args.out)
     names = _unique_names(column_names(args.data, **reading_options(args, detector)), args.data)
     X = read_array(args.data, **reading_options(args, detector))
+    X_calibration = None if args.calibration is None else \
+        read_array(args.calibration, **reading_options(args, detector), columns=names)
     start = time.perf_counter()
     detector.fit(X)
     seconds = time.perf_counter() - start
+    if X_calibration is not None:
+        detector.calibrate(X_calibration)
     if names is not None:
         detector.feature_names_in_ = np.asarray(names, dtype=object)
     if not distributed.is_main_process():
@@ -243,6 +253,8 @@ def _fit(args, distributed):
     ranks = f" x {distributed.world_size()} processes" if distributed.world_size() > 1 else ""
     print(f"{args.method}: fitted on {X.shape[0]} rows x {X.shape[1]} features{named} in {seconds:.2f} s "
           f"(seed {seed}, {detector.device_}{ranks}); saved to {path}")
+    if X_calibration is not None:
+        print(f"threshold set from the {len(X_calibration)} rows of {args.calibration}")
     if args.report is not None:
         write_report(args.report, detector, X, data_name=args.data, training_data=True)
         print(f"wrote the report to {args.report}")
