@@ -16,7 +16,8 @@ makes it) and cell:
   ``offset_`` set from one half as ``calibrate`` sets it (the ``contamination`` quantile of
   their ``score_samples``; the first split goes through ``calibrate`` itself) and the share of
   the other half flagged, averaged over the splits (``calibrated_p10``, ``calibrated_p90``:
-  its 10th and 90th percentiles, the spread one calibration set of that size gives).
+  its 10th and 90th percentiles, the spread one calibration set of that size gives); empty where
+  ``offset_`` is not a quantile (``WGANCritic``'s default ``contamination="range"``).
 
     PYTHONPATH=src:benchmarks python benchmarks/false_alarms.py --methods iforest kde gmm \\
         --cells thyroid arrhythmia mnist8:5 --csv results/defaults-quality/cpu/false_alarms.csv
@@ -79,12 +80,17 @@ def measure(method, cell, seed, data_dir):
                "n_fit": len(X_fit), "n_held_out": len(X_held_out),
                "flagged_training": round(flagged(detector, X_fit), 4),
                "flagged_held_out": round(flagged(detector, X_held_out), 4)}
-        shares = calibrated_shares(detector, X_held_out, seed)
-    row.update(flagged_calibrated=round(float(shares.mean()), 4),
-               calibrated_p10=round(float(np.percentile(shares, 10)), 4),
-               calibrated_p90=round(float(np.percentile(shares, 90)), 4),
-               seconds=round(time.perf_counter() - start, 1))
+        shares = calibrated_shares(detector, X_held_out, seed) if _is_share(detector.contamination) else None
+    row.update({name: None if shares is None else round(float(value(shares)), 4) for name, value in
+                [("flagged_calibrated", np.mean), ("calibrated_p10", lambda v: np.percentile(v, 10)),
+                 ("calibrated_p90", lambda v: np.percentile(v, 90))]})
+    row["seconds"] = round(time.perf_counter() - start, 1)
     return row
+
+
+def _is_share(contamination):
+    """Whether ``offset_`` is a quantile that ``calibrate`` moves (not WGANCritic's "range", §5.1's interval)."""
+    return not isinstance(contamination, str)
 
 
 def main(argv=None):
@@ -97,7 +103,6 @@ def main(argv=None):
     parser.add_argument("--csv")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    rows = []
     for cell in validation_cells(args.cells):
         for method in args.methods:
             try:
@@ -105,13 +110,13 @@ def main(argv=None):
             except FileNotFoundError as error:
                 print(f"{cell}: data missing ({error})", file=sys.stderr)
                 break
+            calibrated = "calibrated n/a" if row["flagged_calibrated"] is None else \
+                f"calibrated {row['flagged_calibrated']:.3f} ({row['calibrated_p10']:.3f}-{row['calibrated_p90']:.3f})"
             print(f"{method:<15} {cell:<11} training {row['flagged_training']:.3f}  held-out "
-                  f"{row['flagged_held_out']:.3f}  calibrated {row['flagged_calibrated']:.3f} "
-                  f"({row['calibrated_p10']:.3f}-{row['calibrated_p90']:.3f}; {row['n_held_out']} rows, "
-                  f"{row['seconds']:.0f} s)", flush=True)
-            rows.append(row)
-    if args.csv and rows:
-        append_rows(args.csv, rows)
+                  f"{row['flagged_held_out']:.3f}  {calibrated}  ({row['n_held_out']} rows, {row['seconds']:.0f} s)",
+                  flush=True)
+            if args.csv:
+                append_rows(args.csv, [row])  # row by row: a long run keeps what it measured
 
 
 if __name__ == "__main__":
