@@ -34,8 +34,8 @@ from .fitted_state import check_network_size
 
 # what ``fit`` sets beside the networks, ``fitted_tensors`` and ``fitted_values`` (and the
 # optional ``feature_names_in_``): what a model file restores (``_restore_fitted``)
-RESTORED_ATTRIBUTES = ("n_features_in_", "image_shape_", "seed_", "offset_", "imputer_", "scaler_", "support_",
-                       "device_")
+RESTORED_ATTRIBUTES = ("n_features_in_", "image_shape_", "seed_", "offset_", "calibration_rows_", "imputer_",
+                       "scaler_", "support_", "device_")
 
 
 # Rows per block of the CPU's float32 matrix kernels: on an AVX-512 machine a batch whose length

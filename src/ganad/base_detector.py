@@ -128,6 +128,9 @@ class BaseDetector(OutlierMixin, BaseEstimator):
     ----------
     offset_ : float
         ``decision_function(X) = score_samples(X) - offset_``; negative values are outliers.
+    calibration_rows_ : int or None
+        The number of held-out rows ``calibrate`` set ``offset_`` from; None while ``offset_`` is
+        ``fit``'s, from the training rows.
     n_features_in_ : int
         Number of features seen at ``fit``.
     feature_names_in_ : ndarray of shape (n_features,)
@@ -179,6 +182,7 @@ class BaseDetector(OutlierMixin, BaseEstimator):
         self.support_ = None
         if self.support_rule:
             self.support_ = {**fit_support(X_scaled, self.image_shape_), "score": float(train_scores.max())}
+        self.calibration_rows_ = None
         self.offset_ = self._fit_offset(-train_scores)
         check_finite_state(self)
         self._check_far_rows(X)
@@ -321,8 +325,13 @@ class BaseDetector(OutlierMixin, BaseEstimator):
         scores = self.anomaly_score(X)
         if len(scores) < 2:
             raise ValueError(f"calibrate needs at least 2 normal rows, got {len(scores)}")
-        self.offset_ = self._fit_offset(-scores)
+        if self._offset_is_quantile():
+            self.offset_, self.calibration_rows_ = self._fit_offset(-scores), len(scores)
         return self
+
+    def _offset_is_quantile(self):
+        """Whether ``offset_`` is the ``contamination`` quantile of scores (``calibrate`` moves it)."""
+        return True
 
     def save(self, path):
         """Write the fitted model to the folder ``path`` (safetensors + JSON); return its path.

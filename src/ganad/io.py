@@ -116,6 +116,7 @@ def _fitted_values(config, device):
         "image_shape_": None if config["image_shape"] is None else tuple(config["image_shape"]),
         "seed_": config["seed"],
         "offset_": config["offset"],
+        "calibration_rows_": config.get("calibration_rows"),  # absent from files saved before calibrate
         "imputer_": None if imputer is None else np.asarray(imputer, dtype=np.float64),
         "scaler_": None if config["scaler"] is None else {k: np.asarray(v) for k, v in config["scaler"].items()},
         "support_": None if support is None else {k: v if k == "score" else np.asarray(v, dtype=np.float64)

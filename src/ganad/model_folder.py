@@ -107,6 +107,7 @@ def _config(detector):
         "image_shape": None if detector.image_shape_ is None else list(detector.image_shape_),
         "seed": int(detector.seed_),
         "offset": float(detector.offset_),
+        "calibration_rows": detector.calibration_rows_,
         "imputer": None if detector.imputer_ is None else detector.imputer_.tolist(),
         "scaler": scaler,
         "support": None if detector.support_ is None else

@@ -2,7 +2,8 @@
 
 ``check_config`` refuses, with ``ValueError`` naming the field, every value a ganad save
 cannot have written: a wrong type, a missing or unknown key, a feature count that does not
-match the image shape, the imputer or the scaler, a non-finite offset, an imputer without
+match the image shape, the imputer or the scaler, a non-finite offset, a ``calibration_rows``
+that is neither null nor a count of two or more, an imputer without
 ``impute`` (or the reverse). The detector's own parameters are
 checked afterwards by its ``_parameter_constraints`` (``ganad.io``).
 """
@@ -45,6 +46,9 @@ def _check_fields(config):
     offset = _field(config, "offset", Real)
     if not math.isfinite(offset):
         raise ValueError(f"offset={offset} is not finite")
+    rows = config.get("calibration_rows")
+    if rows is not None and (not isinstance(rows, Integral) or isinstance(rows, bool) or rows < 2):
+        raise ValueError(f"calibration_rows={rows!r} is neither null nor a count of 2 rows or more")
     _check_imputer(config.get("imputer"), config["params"].get("impute"), n_features)
     _check_scaler(_required(config, "scaler"), n_features)
     _check_support(config.get("support"), n_features)

@@ -103,6 +103,12 @@ class _Figures:
                 f"<figcaption>{_e(caption)}</figcaption></figure>")
 
 
+def _threshold_rows(detector):
+    """The rows ``offset_`` was set from: the training rows, or those of ``calibrate``."""
+    rows = getattr(detector, "calibration_rows_", None)
+    return "the training rows" if rows is None else f"the {rows} held-out normal rows given to calibrate"
+
+
 def _summary(detector, method):
     threshold = -detector.offset_
     params = detector.get_params()
@@ -122,7 +128,7 @@ def _summary(detector, method):
         ("offset_", _number(detector.offset_)),
         ("threshold", _e(f"{_fmt(threshold)}: predict flags a row as an anomaly where anomaly_score > "
                          f"-offset_ = {_fmt(threshold)} (a fraction contamination = "
-                         f"{params.get('contamination')} of the training rows)")),
+                         f"{params.get('contamination')} of {_threshold_rows(detector)})")),
         ("torch seed (seed_, drawn from random_state)", _e(str(getattr(detector, "seed_", "unknown")))),
     ]
     parameters = [(_e(name), _e(repr(value))) for name, value in sorted(params.items())]

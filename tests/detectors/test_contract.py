@@ -122,6 +122,9 @@ def test_save_load_gives_identical_scores(name, fitted, rows, tmp_path):
     np.testing.assert_array_equal(loaded.decision_function(rows), model.decision_function(rows))
     np.testing.assert_array_equal(loaded.predict(rows), model.predict(rows))
     assert loaded.offset_ == model.offset_
+    assert loaded.calibration_rows_ is None
+    calibrated = ganad.load(copy.deepcopy(model).calibrate(rows[:20]).save(tmp_path / "calibrated"), device="cpu")
+    assert calibrated.calibration_rows_ == (None if model.contamination == "range" else 20)  # §5.1's rule stays
     expected, got = fitted_tensors(model), fitted_tensors(loaded)
     assert got.keys() == expected.keys()
     for key, tensor in expected.items():
@@ -172,7 +175,9 @@ def test_calibrate_sets_the_offset_from_held_out_rows(name, fitted):
         detector.set_params(contamination=0.1)
     held_out = 1.5 * np.random.default_rng(1).normal(size=(40, 3))  # wider than the fitted rows
     scores = detector.score_samples(held_out)
+    assert detector.calibration_rows_ is None
     assert detector.calibrate(held_out) is detector
+    assert detector.calibration_rows_ == 40
     assert detector.offset_ == pytest.approx(np.percentile(scores, 100 * detector.contamination))
     np.testing.assert_array_equal(detector.score_samples(held_out), scores)
     assert np.mean(detector.predict(held_out) == -1) == pytest.approx(detector.contamination, abs=1 / 40)
@@ -194,6 +199,7 @@ def test_calibrate_keeps_the_critics_paper_interval(fitted, rows):
     assert critic.contamination == "range"
     offset = critic.offset_
     assert critic.calibrate(2.0 * rows).offset_ == offset
+    assert critic.calibration_rows_ is None
 
 
 @pytest.mark.parametrize(("name", "param", "value"), INVALID_CASES)

@@ -101,6 +101,7 @@ def test_fit_calibration_sets_the_threshold_from_held_out_rows(train_csv, tmp_pa
     expected = ganad.load(tmp_path / "plain", device="cpu").calibrate(held_out).offset_
     calibrated = ganad.load(tmp_path / "calibrated", device="cpu")
     assert calibrated.offset_ == pytest.approx(expected)
+    assert calibrated.calibration_rows_ == 40
     assert np.mean(calibrated.predict(held_out) == -1) == pytest.approx(0.1, abs=1 / 40)
 
 

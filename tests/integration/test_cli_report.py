@@ -125,6 +125,15 @@ def test_page_names_the_method_paper_and_threshold(fitted):
     assert "wgan-encoder" in text and "Haloui et al. 2018" in text
     assert f"{-model.offset_:.6g}" in text and f"{model.offset_:.6g}" in text
     assert "the given data" in text and "Give data (--data)" not in text
+    assert "of the training rows)" in text  # offset_ from fit, not calibrate
+
+
+def test_page_names_the_rows_calibrate_set_the_threshold_from(fitted, tmp_path):
+    folder = load_model(fitted[3], device="cpu").calibrate(np.random.default_rng(3).normal(size=(30, 2))).save(
+        tmp_path / "calibrated")
+    assert run(["report", folder, "--out", tmp_path / "page.html", "--device", "cpu"]) == 0
+    text = " ".join(parse((tmp_path / "page.html").read_text(encoding="utf-8")).text)
+    assert "of the 30 held-out normal rows given to calibrate)" in text
 
 
 def test_page_lists_the_top_rows_in_order_with_their_features(fitted):

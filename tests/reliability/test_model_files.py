@@ -150,6 +150,8 @@ CONFIG_EDITS = [
     (("seed",), 1.5, "seed"),
     (("offset",), "NaN", "offset"),
     (("offset",), None, "offset"),
+    (("calibration_rows",), 1, "calibration_rows"),
+    (("calibration_rows",), "40", "calibration_rows"),
     (("scaler",), {"shift": [0, 0, 0]}, "scaler"),
     (("scaler",), {"shift": [0, 0, 0], "scale": [1, 1]}, "scaler"),
     (("scaler",), {"shift": [0, 0, 0], "scale": [1, 0, 1]}, "positive"),

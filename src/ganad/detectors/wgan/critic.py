@@ -109,9 +109,12 @@ class WGANCritic(GANDetector):
         return "its score is the critic's output (§5.1), a value of the whole row, not a residual per input feature"
 
     def _fit_offset(self, train_scores):
-        if self.contamination == "range":
+        if not self._offset_is_quantile():
             return -1.0 - with_slack(1.0)
         return super()._fit_offset(train_scores)
+
+    def _offset_is_quantile(self):
+        return self.contamination != "range"
 
     def outside_training_range(self, X):
         """The paper's rule (§5.1): True where f_w(x) leaves [min, max] of the training data."""
