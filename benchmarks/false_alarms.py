@@ -53,9 +53,10 @@ def flagged(detector, X):
     return float(np.mean(detector.predict(X) == -1))
 
 
-def calibrated_shares(detector, X_held_out, seed):
-    """The share of one half of ``X_held_out`` flagged after calibrating on the other, per random split."""
-    normality = detector.score_samples(X_held_out)
+def calibrated_shares(detector, X_held_out, normality, seed):
+    """The share of one half of ``X_held_out`` flagged after calibrating on the other, per random split;
+    None where ``calibrate`` leaves ``offset_`` (``calibration_rows_`` stays None). ``normality``: the
+    rows' ``score_samples``, scored once."""
     rng = np.random.default_rng(seed)
     shares = []
     for index in range(SPLITS):
@@ -63,6 +64,8 @@ def calibrated_shares(detector, X_held_out, seed):
         calibration, evaluation = order[:len(order) // 2], order[len(order) // 2:]
         if index == 0:
             offset = detector.calibrate(X_held_out[calibration]).offset_
+            if detector.calibration_rows_ is None:
+                return None
         else:
             offset = np.percentile(normality[calibration], 100.0 * detector.contamination)
         shares.append(np.mean(normality[evaluation] < offset))
@@ -76,21 +79,20 @@ def measure(method, cell, seed, data_dir):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # fit's own warnings (coverage, collapse) are other tables' subject
         detector = build(method, seed, None).fit(X_fit)
+        normality = detector.score_samples(X_held_out)  # predict flags where normality < offset_
         row = {"method": method, "cell": cell, "seed": seed, "contamination": detector.contamination,
                "n_fit": len(X_fit), "n_held_out": len(X_held_out),
                "flagged_training": round(flagged(detector, X_fit), 4),
-               "flagged_held_out": round(flagged(detector, X_held_out), 4)}
-        shares = calibrated_shares(detector, X_held_out, seed) if _is_share(detector.contamination) else None
-    row.update({name: None if shares is None else round(float(value(shares)), 4) for name, value in
-                [("flagged_calibrated", np.mean), ("calibrated_p10", lambda v: np.percentile(v, 10)),
-                 ("calibrated_p90", lambda v: np.percentile(v, 90))]})
+               "flagged_held_out": round(float(np.mean(normality < detector.offset_)), 4)}
+        shares = calibrated_shares(detector, X_held_out, normality, seed)
+    if shares is None:
+        row.update(flagged_calibrated=None, calibrated_p10=None, calibrated_p90=None)
+    else:
+        p10, p90 = np.percentile(shares, [10, 90])
+        row.update(flagged_calibrated=round(float(shares.mean()), 4), calibrated_p10=round(float(p10), 4),
+                   calibrated_p90=round(float(p90), 4))
     row["seconds"] = round(time.perf_counter() - start, 1)
     return row
-
-
-def _is_share(contamination):
-    """Whether ``offset_`` is a quantile that ``calibrate`` moves (not WGANCritic's "range", §5.1's interval)."""
-    return not isinstance(contamination, str)
 
 
 def main(argv=None):
