@@ -326,7 +326,11 @@ class BaseDetector(OutlierMixin, BaseEstimator):
         if len(scores) < 2:
             raise ValueError(f"calibrate needs at least 2 normal rows, got {len(scores)}")
         if self._offset_is_quantile():
-            self.offset_, self.calibration_rows_ = self._fit_offset(-scores), len(scores)
+            offset = self._fit_offset(-scores)
+            if not np.isfinite(offset):
+                raise ValueError(f"calibrate: the contamination quantile of the rows' scores is {offset}, not a "
+                                 "threshold (infinite scores); offset_ is left as it was")
+            self.offset_, self.calibration_rows_ = offset, len(scores)
         return self
 
     def _offset_is_quantile(self):

@@ -183,7 +183,7 @@ def test_calibrate_sets_the_offset_from_held_out_rows(name, fitted):
     assert np.mean(detector.predict(held_out) == -1) == pytest.approx(detector.contamination, abs=1 / 40)
 
 
-def test_calibrate_refuses_an_unfitted_model_other_columns_and_a_single_row(fitted, rows):
+def test_calibrate_refuses_an_unfitted_model_other_columns_a_single_row_and_infinite_scores(fitted, rows):
     with pytest.raises(NotFittedError):
         make("iforest").calibrate(rows)
     detector = copy.deepcopy(fitted("iforest")[0])
@@ -191,7 +191,10 @@ def test_calibrate_refuses_an_unfitted_model_other_columns_and_a_single_row(fitt
         detector.calibrate(rows[:, :2])
     with pytest.raises(ValueError, match="at least 2 normal rows"):
         detector.calibrate(rows[:1])
-    assert detector.offset_ == fitted("iforest")[0].offset_
+    detector.anomaly_score = lambda X: np.full(len(X), np.inf)  # rows scored infinitely far: no threshold
+    with pytest.raises(ValueError, match="not a threshold"):
+        detector.calibrate(rows)
+    assert detector.offset_ == fitted("iforest")[0].offset_ and detector.calibration_rows_ is None
 
 
 def test_calibrate_keeps_the_critics_paper_interval(fitted, rows):
