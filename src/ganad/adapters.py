@@ -61,7 +61,8 @@ class PyODAdapter(BaseEstimator):
     Deviations from ``BaseDetector``: ``contamination`` is validated at ``fit`` (scikit-learn's
     convention) rather than in ``__init__``; ``y`` is ignored, so ``predict_proba`` always has two
     columns; ``fit_predict`` is not deprecated; ``predict_with_rejection`` and
-    ``compute_rejection_stats`` are not provided.
+    ``compute_rejection_stats`` are not provided. ``calibrate`` is ganad's, not PyOD's: it sets
+    ``threshold_`` from normal rows held out from ``fit``.
     """
 
     _parameter_constraints = {
@@ -92,10 +93,47 @@ class PyODAdapter(BaseEstimator):
         self.detector_ = clone(self.detector).fit(X)
         self.decision_scores_ = -self.detector_.score_samples(X)
         if self.contamination is None:
-            final = self.detector_[-1] if isinstance(self.detector_, Pipeline) else self.detector_
-            self.threshold_ = -final.offset_
+            self.threshold_ = -self._final_detector().offset_
         else:
             self.threshold_ = np.percentile(self.decision_scores_, 100 * (1 - self.contamination))
+        self.labels_ = self._labels(self.decision_scores_)
+        return self
+
+    def calibrate(self, X):
+        """Set ``threshold_`` from normal rows that ``fit`` did not see; returns self.
+
+        Not part of PyOD's ``BaseDetector``: its ``threshold_`` is a quantile of the *training* scores,
+        which flags far more than ``contamination`` of new normal rows when the detector scores its
+        training rows as more normal than new ones (README, "The threshold on new data"). Here
+        ``threshold_`` becomes the ``100 * (1 - contamination)`` percentile of the scores of ``X``; with
+        ``contamination=None`` the wrapped detector's own ``calibrate`` sets its ``offset_`` and
+        ``threshold_ = -offset_`` follows it. ``labels_`` are recomputed under the new threshold
+        (PyOD's ``labels_`` are the training rows above ``threshold_``); ``decision_scores_`` and every
+        score stay as they are.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Normal rows held out from ``fit``: two or more.
+        """
+        check_is_fitted(self)
+        scores = self.decision_function(X)
+        if len(scores) < 2:
+            raise ValueError(f"calibrate needs at least 2 normal rows, got {len(scores)}")
+        if self.contamination is None:
+            final = self._final_detector()
+            if not hasattr(final, "calibrate"):
+                raise ValueError(f"contamination=None keeps the detector's own threshold, and "
+                                 f"{type(final).__name__} has no calibrate; give the adapter a contamination")
+            rows = self.detector_[:-1].transform(X) if isinstance(self.detector_, Pipeline) else X
+            self.threshold_ = -final.calibrate(rows).offset_
+        else:
+            with np.errstate(invalid="ignore"):  # an infinite score may make the percentile NaN: refused below
+                threshold = np.percentile(scores, 100 * (1 - self.contamination))
+            if not np.isfinite(threshold):
+                raise ValueError(f"calibrate: the contamination percentile of the rows' scores is {threshold}, not "
+                                 "a threshold (infinite scores); threshold_ is left as it was")
+            self.threshold_ = threshold
         self.labels_ = self._labels(self.decision_scores_)
         return self
 
@@ -211,6 +249,10 @@ class PyODAdapter(BaseEstimator):
             Values in [0, 1].
         """
         return self._confidence(self.decision_function(X))
+
+    def _final_detector(self):
+        """The fitted detector that scores (a Pipeline's last step)."""
+        return self.detector_[-1] if isinstance(self.detector_, Pipeline) else self.detector_
 
     def _labels(self, scores):
         return (scores > self.threshold_).astype(int).ravel()

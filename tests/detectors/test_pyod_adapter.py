@@ -130,6 +130,47 @@ def test_contamination_none_keeps_the_detectors_threshold(tabular):
         np.testing.assert_array_equal(labels, (adapter.detector_.predict(X) == -1).astype(int))
 
 
+def test_calibrate_sets_the_threshold_from_held_out_rows(tabular):
+    # FirstColumn scores by the first feature: held-out scores 0..19, contamination 0.1 -> 90th percentile 0.9 * 19 = 17.1
+    X_train, X_test = tabular
+    adapter = PyODAdapter(FirstColumn(), contamination=0.1).fit(X_train)
+    training_scores = adapter.decision_scores_.copy()
+    held_out = scores_as_rows(np.arange(20.0))
+    assert adapter.calibrate(held_out) is adapter
+    assert adapter.threshold_ == pytest.approx(17.1)
+    np.testing.assert_array_equal(adapter.decision_scores_, training_scores)
+    np.testing.assert_array_equal(adapter.labels_, (training_scores > 17.1).astype(int))
+    np.testing.assert_array_equal(adapter.predict(held_out), (np.arange(20.0) > 17.1).astype(int))
+
+
+def test_calibrate_with_contamination_none_calibrates_the_detector(tabular):
+    X_train, X_test = tabular
+    pipeline = make_pipeline(StandardScaler(), iforest(contamination=0.2))
+    adapter = PyODAdapter(pipeline, contamination=None).fit(X_train)
+    adapter.calibrate(X_test[:40])
+    detector = adapter.detector_[-1]
+    assert detector.calibration_rows_ == 40
+    assert adapter.threshold_ == -detector.offset_
+    np.testing.assert_array_equal(adapter.predict(X_test), (adapter.detector_.predict(X_test) == -1).astype(int))
+
+
+def test_calibrate_refusals(tabular):
+    X_train, X_test = tabular
+    with pytest.raises(NotFittedError):
+        PyODAdapter(iforest()).calibrate(X_test)
+    adapter = PyODAdapter(iforest()).fit(X_train)
+    with pytest.raises(ValueError, match="at least 2 normal rows"):
+        adapter.calibrate(X_test[:1])
+    own = PyODAdapter(FirstColumn(), contamination=None).fit(X_train)
+    with pytest.raises(ValueError, match="FirstColumn has no calibrate"):
+        own.calibrate(X_test)
+    first = PyODAdapter(FirstColumn()).fit(X_train)
+    threshold = first.threshold_
+    with pytest.raises(ValueError, match="infinite scores"):
+        first.calibrate(scores_as_rows([0.0, np.inf]))
+    assert first.threshold_ == threshold
+
+
 def test_hand_computed_values():
     # training scores 0..9, contamination 0.1: threshold = 90th percentile = 8.1; for a score s,
     # k = #training scores <= s, p = (1 + k) / 12, outlier confidence 1 - BinomCDF(9; 10, p) = p ** 10
