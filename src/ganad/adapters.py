@@ -117,10 +117,7 @@ class PyODAdapter(BaseEstimator):
             Normal rows held out from ``fit``: two or more.
         """
         check_is_fitted(self)
-        scores = self.decision_function(X)
-        if len(scores) < 2:
-            raise ValueError(f"calibrate needs at least 2 normal rows, got {len(scores)}")
-        if self.contamination is None:
+        if self.contamination is None:  # the detector's calibrate scores the rows and refuses too few
             final = self._final_detector()
             if not hasattr(final, "calibrate"):
                 raise ValueError(f"contamination=None keeps the detector's own threshold, and "
@@ -128,6 +125,9 @@ class PyODAdapter(BaseEstimator):
             rows = self.detector_[:-1].transform(X) if isinstance(self.detector_, Pipeline) else X
             self.threshold_ = -final.calibrate(rows).offset_
         else:
+            scores = self.decision_function(X)
+            if len(scores) < 2:
+                raise ValueError(f"calibrate needs at least 2 normal rows, got {len(scores)}")
             with np.errstate(invalid="ignore"):  # an infinite score may make the percentile NaN: refused below
                 threshold = np.percentile(scores, 100 * (1 - self.contamination))
             if not np.isfinite(threshold):

@@ -161,6 +161,8 @@ def test_calibrate_refusals(tabular):
     adapter = PyODAdapter(iforest()).fit(X_train)
     with pytest.raises(ValueError, match="at least 2 normal rows"):
         adapter.calibrate(X_test[:1])
+    with pytest.raises(ValueError, match="at least 2 normal rows"):  # refused by the detector's own calibrate
+        PyODAdapter(iforest(), contamination=None).fit(X_train).calibrate(X_test[:1])
     own = PyODAdapter(FirstColumn(), contamination=None).fit(X_train)
     with pytest.raises(ValueError, match="FirstColumn has no calibrate"):
         own.calibrate(X_test)
