@@ -248,3 +248,21 @@ def test_an_option_the_objective_ignores_is_warned(blobs):
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*set but ignored")
         tiny("wgan-critic", gan="wgan-clip", clip_value=0.05).fit(blobs)
+
+
+def test_the_critic_scores_with_its_weight_average(blobs):
+    """One critic step (one batch, no generator step): the average is training.ema's first update, 0.1 x the
+    initial weights + 0.9 x the trained ones, and ema_decay=0 keeps the trained ones."""
+    X = blobs[:40]
+    settings = dict(hidden=(8, 8), batch_size=64, random_state=0)
+    initial = ganad.WGANCritic(n_epochs=0, **settings).fit(X).critic_
+    trained = ganad.WGANCritic(n_epochs=1, **settings).fit(X).critic_
+    averaged = ganad.WGANCritic(n_epochs=1, ema_decay=0.5, **settings).fit(X).critic_
+    assert not all(torch.equal(start, last) for start, last in zip(initial.parameters(), trained.parameters()))
+    for start, last, average in zip(initial.parameters(), trained.parameters(), averaged.parameters()):
+        torch.testing.assert_close(average, 0.1 * start + 0.9 * last)
+
+
+def test_the_critic_averages_are_not_resumed(tmp_path, blobs):
+    with pytest.raises(ValueError, match="cannot resume with ema_decay > 0"):
+        ganad.WGANCritic(n_epochs=1, ema_decay=0.99, checkpoint_path=tmp_path / "ckpt", resume=True).fit(blobs)

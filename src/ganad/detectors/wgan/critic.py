@@ -49,13 +49,14 @@ from numbers import Real
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ...scoring.critic_range import interval_score, training_range, with_slack
-from ...utils.params import declare, override
+from ...training.ema import WeightAverage
+from ...utils.params import Hyperparameter, declare, override
 from ..gan_base import GAN_HYPERPARAMETERS, PAPER_GP_WEIGHT, TOY_GP_WEIGHT, TOY_MAX_FEATURES, GANDetector
 
 CRITIC_ROWS_GP_WEIGHT = 1.0  # gp_weight="auto" on rows of more than TOY_MAX_FEATURES features (module docstring)
 
 
-@declare(override(GAN_HYPERPARAMETERS, gp_weight={
+@declare({**override(GAN_HYPERPARAMETERS, gp_weight={
     "doc": 'Gradient penalty weight lambda ("wgan-gp"; setting it with another ``gan`` warns). "auto": '
            f"{TOY_GP_WEIGHT} on rows of at most {TOY_MAX_FEATURES} features (Gulrajani et al.'s toy-data value), "
            f"{CRITIC_ROWS_GP_WEIGHT} on wider rows, {PAPER_GP_WEIGHT} (Algorithm 2) on images; see ``gp_weight_`` "
@@ -64,7 +65,12 @@ CRITIC_ROWS_GP_WEIGHT = 1.0  # gp_weight="auto" on rows of more than TOY_MAX_FEA
     "type": '"range" or float in (0, 0.5]',
     "doc": '"range": the paper\'s rule, ``predict`` flags the rows whose critic output leaves the [min, max] of '
            "the training rows' outputs. A number flags that fraction of the training rows instead, as for every "
-           "detector."}))
+           "detector."}), "ema_decay": Hyperparameter(
+    0.0, [Interval(Real, 0, 1, closed="left")], "float in [0, 1)",
+    "Decay of the exponential moving average of the critic's weights, updated after every critic step "
+    "(``training.ema``), that scores; 0 (the default) scores with the last weights. The averages are not "
+    "checkpointed: ``resume=True`` with a decay above 0 is refused. Checked on rows, not adopted (wgan "
+    "README, \"The critic's weight averages on rows\").")})
 class WGANCritic(GANDetector):
     """Scores samples by the trained critic's output within its training range (§5.1).
 
@@ -96,6 +102,17 @@ class WGANCritic(GANDetector):
 
     fitted_values = ("critic_range_", "critic_median_")
     wide_rows_gp_weight = CRITIC_ROWS_GP_WEIGHT
+
+    def _fit_model(self, X):
+        if self.ema_decay > 0 and self.resume:
+            raise ValueError("WGANCritic cannot resume with ema_decay > 0: the averages of the critic's weights "
+                             "are not in the checkpoint")
+        self._build_networks()
+        average = WeightAverage(self.critic_, self.ema_decay) if self.ema_decay > 0 else None
+        self.history_ = self._train_gan(X, on_step_end=None if average is None else lambda *_: average.update())
+        if average is not None:
+            average.copy_to_module()
+        self._fit_scorer(X)
 
     def _fit_scorer(self, X):
         values = self._in_chunks(self.critic_, X)
