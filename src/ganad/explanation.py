@@ -114,5 +114,6 @@ def check_contributions(terms):
     n_nan = int(np.isnan(terms).any(axis=1).sum())
     if n_nan:
         raise ValueError(f"{n_nan} of {len(terms)} rows have NaN contributions: the model cannot explain "
-                         "them; check the scoring parameters (e.g. a latent search's learning rate)")
+                         "them; rows far beyond the training data can overflow the networks (scale the data), and "
+                         "a scoring parameter can diverge (e.g. a latent search's learning rate)")
     return terms

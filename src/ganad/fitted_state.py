@@ -105,19 +105,21 @@ def check_finite_state(detector):
 def check_offset_scores(scores):
     """The training rows' anomaly scores that set ``offset_`` must all be numbers (no NaN)."""
     return _refuse_nan(scores, TrainingDivergedError, "training rows scored NaN, so no threshold (offset_) can "
-                       "be set and no model was kept")
+                       "be set and no model was kept; check the scoring parameters (e.g. a latent search's "
+                       "learning rate)")
 
 
 def check_scores(scores):
     """Anomaly scores returned to a user: never NaN (an infinite score still ranks correctly)."""
-    return _refuse_nan(scores, ValueError, "rows scored NaN: the model cannot score them")
+    return _refuse_nan(scores, ValueError, "rows scored NaN: the model cannot score them; rows far beyond the "
+                       "training data can overflow the networks (scale the data), and a scoring parameter can "
+                       "diverge (e.g. a latent search's learning rate)")
 
 
 def _refuse_nan(scores, error, what):
     n_nan = int(np.isnan(scores).sum())
     if n_nan:
-        raise error(f"{n_nan} of {len(scores)} {what}; check the scoring parameters (e.g. a latent "
-                    "search's learning rate)")
+        raise error(f"{n_nan} of {len(scores)} {what}")
     return scores
 
 

@@ -111,6 +111,19 @@ def test_vae_monte_carlo_score_is_close_to_the_mean_score(cloud, fitted):
     assert np.corrcoef(mean_score, mc_score)[0, 1] > 0.9
 
 
+def test_vae_scores_rows_far_from_the_data_finite_and_above_the_data(cloud, fitted):
+    """The encoder's log variance is capped as the decoder's: rows 1e3 to 1e6 from the data overflowed exp in
+    the KL term (an infinite score) and, with sampled codes, scored NaN (a ValueError)."""
+    X = cloud[0]
+    far = np.zeros((4, X.shape[1]))
+    far[:, 0] = [1e3, 1e4, 1e5, 1e6]
+    detector = copy.deepcopy(fitted["vae"])
+    for n_score_samples in (0, 4):
+        scores = detector.set_params(n_score_samples=n_score_samples).anomaly_score(far)
+        assert np.isfinite(scores).all()
+        assert scores.min() > detector.anomaly_score(X).max()
+
+
 def test_squared_distance_and_one_class_loss_by_hand():
     features = torch.tensor([[1.0, 2.0], [0.0, -1.0]])
     center = torch.tensor([1.0, 0.0])

@@ -42,7 +42,7 @@ from ...utils.params import Hyperparameter, declare, override
 from ..hyperparameters import epochs_doc
 from .deep import (BASELINE_HYPERPARAMETERS, DeepBaseline, conv_decoder, conv_encoder,
                    mlp_decoder, mlp_encoder)
-from .losses import gaussian_kl, gaussian_nll_terms, negative_elbo
+from .losses import MAX_LOG_VARIANCE, gaussian_kl, gaussian_nll_terms, negative_elbo
 
 MIN_LOG_VARIANCE = 2 * math.log(0.01)  # the decoder's sigma >= 0.01 (rows)
 
@@ -117,9 +117,14 @@ class VAE(DeepBaseline):
                 "decoder_": conv_decoder(self.image_shape_, self.conv_width, self.latent_dim)}
 
     def encode(self, X):
-        """(mu, log sigma^2), each (B, latent_dim), for a batch tensor."""
+        """(mu, log sigma^2), each (B, latent_dim), for a batch tensor; log sigma^2 capped at ``MAX_LOG_VARIANCE``.
+
+        The cap, as the decoder's: a row far from the training data (|x| of 1e3 to 1e5 on z-scored rows) drove the
+        encoder's log variance past 88.7, where ``exp`` overflows float32, so the KL term scored it ``inf`` (tied
+        with every farther row) and a sampled code made its score NaN. Below the cap nothing changes.
+        """
         mu, logvar = self.encoder_(X).chunk(2, dim=1)
-        return mu, logvar
+        return mu, logvar.clamp_max(MAX_LOG_VARIANCE)
 
     def decode(self, z):
         """(x_hat, log sigma^2 of p(x|z)) for a batch of codes; the log variance is None on images."""
