@@ -55,7 +55,7 @@ from .utils.params import Hyperparameter, current_names, declare, one_of
 from .utils.impute import IMPUTATIONS, fill_missing, finite_check, fit_imputer
 from .utils.rng import torch_seed
 from .utils.scaling import SCALINGS, apply_scaler, fit_scaler
-from .utils.support import InvertedScoreWarning, apply_support, far_rows, fit_support
+from .utils.support import ConstantScoreWarning, InvertedScoreWarning, apply_support, far_rows, fit_support
 from .utils.validation import FLOAT32_MAX, check_float32_range, check_image_shape, check_network_range
 from .fitted_state import check_finite_state, check_offset_scores, check_scores
 from .model_folder import save_model
@@ -174,11 +174,13 @@ class BaseDetector(OutlierMixin, BaseEstimator):
         self.scaler_ = fit_scaler(X, self.scaling)
         X_scaled = apply_scaler(X, self.scaler_)
         check_network_range(X_scaled)
+        sample = _offset_sample(X_scaled, self.offset_sample_size, self.seed_)
         with self._fit_threads():
             self._fit_model(self._model_input(X_scaled))
             check_finite_state(self)
-            train_scores = self._method_scores(_offset_sample(X_scaled, self.offset_sample_size, self.seed_))
+            train_scores = self._method_scores(sample)
         check_offset_scores(train_scores)
+        self._check_constant_scores(train_scores, sample)
         self.support_ = None
         if self.support_rule:
             self.support_ = {**fit_support(X_scaled, self.image_shape_), "score": float(train_scores.max())}
@@ -198,6 +200,17 @@ class BaseDetector(OutlierMixin, BaseEstimator):
         """``image_shape_`` checked against ``n_features``, and ``seed_``: what the model is built from."""
         self.image_shape_ = check_image_shape(self.image_shape, n_features)
         self.seed_ = distributed.broadcast_object(torch_seed(self.random_state))  # data-parallel: rank 0's
+
+    def _check_constant_scores(self, train_scores, X):
+        """Warn (``ConstantScoreWarning``) when the training rows ``X`` differ but all score the same: the
+        model does not resolve them (e.g. features on a scale of 1e-9, unscaled), and no row can rank above
+        another inside their range. Data-parallel: rank 0 alone warns."""
+        if np.ptp(train_scores) == 0 and np.ptp(X, axis=0).any() and distributed.is_main_process():
+            warnings.warn(f"{type(self).__name__} scores all {len(X)} training rows the same "
+                          f"({float(train_scores[0]):.6g}) although they differ: its scores cannot rank such rows. "
+                          f"If the features' scale is far from 1 (their largest spread here is "
+                          f"{float(np.ptp(X, axis=0).max()):.3g}), scale them (scaling='standard').",
+                          ConstantScoreWarning, stacklevel=3)
 
     def _check_far_rows(self, X):
         """Warn (``InvertedScoreWarning``) when rows 10 standard deviations from the training data

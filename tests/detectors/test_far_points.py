@@ -16,7 +16,7 @@ import pytest
 
 from ganad.registry import DETECTORS
 from ganad.training import distributed
-from ganad.utils.support import InvertedScoreWarning, excess, far_rows, fit_support
+from ganad.utils.support import ConstantScoreWarning, InvertedScoreWarning, excess, far_rows, fit_support
 
 from ..conftest import QUICK_PARAMS
 
@@ -39,6 +39,7 @@ def test_far_rows_score_at_least_as_high_as_every_training_row(name, data):
     X, far = data
     with warnings.catch_warnings():
         warnings.simplefilter("error", InvertedScoreWarning)
+        warnings.simplefilter("error", ConstantScoreWarning)
         detector = DETECTORS[name](**QUICK_PARAMS[name], random_state=0).fit(X)
     train, outside = detector.anomaly_score(X), detector.anomaly_score(far)
     assert outside.min() >= train.max(), f"{(outside < train.max()).sum()} of {len(far)} far rows score below"
@@ -64,6 +65,17 @@ def test_the_fit_guard_warns_about_an_inverted_score_unless_the_support_rule_cov
     warned = [w for w in caught if issubclass(w.category, InvertedScoreWarning)]
     assert len(warned) == (0 if support_rule else 1)
     assert support_rule or "10 standard deviations" in str(warned[0].message)
+
+
+def test_the_fit_guard_warns_when_every_training_row_scores_the_same(data):
+    """Features on a scale of 1e-9, unscaled: the autoencoder reconstructs every row alike and its scores rank
+    nothing (found by a probe of every detector); rows that are all the same are no cause for the warning."""
+    X, _ = data
+    with pytest.warns(ConstantScoreWarning, match=r"scores all \d+ training rows the same.*scaling='standard'"):
+        DETECTORS["dcae"](**QUICK_PARAMS["dcae"], random_state=0).fit(X * 1e-9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConstantScoreWarning)
+        DETECTORS["dcae"](**QUICK_PARAMS["dcae"], random_state=0).fit(np.repeat(X[:1], 50, axis=0))
 
 
 def test_on_images_the_support_pools_each_channel_over_its_pixels():

@@ -66,6 +66,10 @@ class InvertedScoreWarning(UserWarning):
     """A fitted detector scores rows far outside its training data as normal."""
 
 
+class ConstantScoreWarning(UserWarning):
+    """A fitted detector scores every training row the same although the rows differ: it ranks nothing."""
+
+
 def far_rows(X, *, distance=10.0, n_rows=8, seed=0):
     """``n_rows`` rows ``distance`` standard deviations from the mean of ``X`` in every feature.
 
