@@ -56,6 +56,7 @@ from .utils.impute import IMPUTATIONS, fill_missing, finite_check, fit_imputer
 from .utils.rng import torch_seed
 from .utils.scaling import SCALINGS, apply_scaler, fit_scaler
 from .utils.support import ConstantScoreWarning, InvertedScoreWarning, apply_support, far_rows, fit_support
+from .utils.threads import MAX_THREADS
 from .utils.validation import FLOAT32_MAX, check_float32_range, check_image_shape, check_network_range
 from .fitted_state import check_finite_state, check_offset_scores, check_scores
 from .model_folder import save_model
@@ -88,7 +89,7 @@ BASE_HYPERPARAMETERS = {
         "Rows scored per chunk, which bounds the memory of scoring."),
     "verbose": Hyperparameter(0, ["verbose"], "int", "Above 0, a progress bar per training phase."),
     "n_threads": Hyperparameter(
-        None, [Interval(Integral, 1, None, closed="left"), None], "int or None",
+        None, [Interval(Integral, 1, MAX_THREADS, closed="both"), None], f"int in [1, {MAX_THREADS}] or None",
         "Torch intra-op threads for fit and scoring; None chooses from the network's size and the "
         "environment (``GANAD_NUM_THREADS``; see ``ganad.utils.threads``)."),
     "support_rule": Hyperparameter(

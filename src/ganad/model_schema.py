@@ -44,7 +44,7 @@ def _check_fields(config):
     if not 0 <= seed < 2**63:
         raise ValueError(f"seed={seed} is not a torch seed")
     offset = _field(config, "offset", Real)
-    if not math.isfinite(offset):
+    if not _finite(offset):
         raise ValueError(f"offset={offset} is not finite")
     rows = config.get("calibration_rows")
     if rows is not None and (not isinstance(rows, Integral) or isinstance(rows, bool) or rows < 2):
@@ -78,7 +78,7 @@ def _is_plain(value, depth=0):
     if value is None or isinstance(value, bool | str):
         return True
     if isinstance(value, Real):
-        return math.isfinite(value)
+        return _finite(value)
     return isinstance(value, list) and depth < 2 and all(_is_plain(item, depth + 1) for item in value)
 
 
@@ -129,4 +129,12 @@ def _check_support(support, n_features):
 
 
 def _finite_number(value):
-    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+    return isinstance(value, Real) and not isinstance(value, bool) and _finite(value)
+
+
+def _finite(value):
+    """``math.isfinite``, False too for an integer beyond float range (JSON has them: ``1`` followed by 400 zeros)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False

@@ -99,6 +99,30 @@ def test_fit_refuses_a_model_folder_that_holds_its_data(model, tmp_path, capsys)
     assert data.is_file()
 
 
+def test_an_output_that_is_a_link_or_a_special_file_is_refused_and_kept(model, tmp_path, capsys):
+    """The rename that writes an output whole would replace a symlink or a FIFO with a plain file (as root, a
+    device such as /dev/null too: a black-box probe's finding)."""
+    data = write_csv(tmp_path / "d.csv", X)
+    target = write_csv(tmp_path / "target.csv", X)
+    link, fifo = tmp_path / "link.csv", tmp_path / "fifo.csv"
+    link.symlink_to(target)
+    os.mkfifo(fifo)
+    assert run(["score", model, data, "--out", link, "--device", "cpu"]) == 2
+    assert "is a symbolic link" in capsys.readouterr().err
+    assert run(["score", model, data, "--out", fifo, "--device", "cpu"]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+    assert link.is_symlink() and not fifo.is_file() and fifo.exists()
+
+
+def test_fit_refuses_a_checkpoint_path_that_is_its_data(tmp_path, capsys):
+    data = write_csv(tmp_path / "train.csv", X)
+    before = data.read_bytes()
+    assert run(["fit", data, "--method", "dcae", "--out", tmp_path / "model", *TINY,
+                "--param", f"checkpoint_path={data}"]) == 2
+    assert "is the input" in capsys.readouterr().err
+    assert data.read_bytes() == before
+
+
 def test_rank_refuses_to_write_over_its_data(model, tmp_path, capsys):
     data = write_csv(tmp_path / "images.csv", X)
     before = data.read_bytes()

@@ -150,6 +150,7 @@ CONFIG_EDITS = [
     (("seed",), 1.5, "seed"),
     (("offset",), "NaN", "offset"),
     (("offset",), None, "offset"),
+    (("offset",), 10**400, "offset"),
     (("calibration_rows",), 1, "calibration_rows"),
     (("calibration_rows",), "40", "calibration_rows"),
     (("scaler",), {"shift": [0, 0, 0]}, "scaler"),

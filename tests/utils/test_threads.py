@@ -60,6 +60,15 @@ def test_n_threads_parameter_and_environment_override(rows, caller_threads, monk
         DCAE(**QUICK_PARAMS["dcae"], random_state=0).fit(rows)
 
 
+def test_a_thread_count_beyond_any_machine_is_refused(rows, monkeypatch):
+    """10**9 threads made OpenMP abort the process allocating 216 GB (a black-box probe's finding)."""
+    with pytest.raises(ValueError, match="n_threads"):
+        DCAE(**QUICK_PARAMS["dcae"], n_threads=1025, random_state=0).fit(rows)
+    monkeypatch.setenv(ENV_VARIABLE, "1000000000")
+    with pytest.raises(ValueError, match="from 1 to 1024"):
+        DCAE(**QUICK_PARAMS["dcae"], random_state=0).fit(rows)
+
+
 def test_a_failing_fit_restores_the_callers_threads(rows, caller_threads):
     with pytest.raises(RuntimeError):
         DCAE(**QUICK_PARAMS["dcae"], learning_rate=1e35, random_state=0).fit(rows)

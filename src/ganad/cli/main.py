@@ -31,9 +31,10 @@ training diverged or on any other error (``internal error (TypeError): ...``); 3
 ``ganad: error: <message>`` (``ganad: interrupted`` for Ctrl-C), never a traceback.
 Results go to stdout: this is the one layer of ganad that prints.
 
-No command writes over its input: an ``--out`` that is an input file (by path, symlink or
-hard link), or for ``fit`` a folder holding the data file, is refused before anything is
-read or written. Score files, figures and reports are written to a temporary file and
+No command writes over its input: an ``--out`` (or ``fit``'s ``--param checkpoint_path=``)
+that is an input file (by path, symlink or hard link), or for ``fit`` a folder holding the data
+file, is refused before anything is read or written, as is an ``--out`` that is a symbolic link,
+a device, a pipe or a socket, which the renamed output would replace. Score files, figures and reports are written to a temporary file and
 renamed, so an error or Ctrl-C leaves the previous file, if any, as it was.
 
 The listing, ``--help`` and ``bench --list`` load neither torch nor scikit-learn: the
@@ -232,6 +233,8 @@ def _fit(args, distributed):
     detector = cls(**_detector_params(cls, args, seed))
     inputs = [args.data] + ([] if args.calibration is None else [args.calibration])
     check_output(args.out, inputs, folder=True)
+    if detector.get_params().get("checkpoint_path") is not None:  # --param checkpoint_path=...: written too
+        check_output(detector.checkpoint_path, inputs)
     check_model_destination(args.out)
     if args.report is not None:
         check_report_output(args.report, inputs, args.out)

@@ -45,6 +45,8 @@ import itertools
 import os
 import re
 import warnings
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,9 +225,11 @@ def _iter_named(path, suffix, chunk_rows, header, index_column, columns, missing
 def check_output(output, inputs, *, folder=False):
     """Refuse, before anything is written, an output path that would destroy an input.
 
-    ``output`` must be in an existing folder (else ``FileNotFoundError``) and must not be
-    one of the ``inputs`` files -- by path, symlink or hard link (``os.path.samefile``) --
-    else ``ValueError``. An output file (``folder=False``) must not be a folder; an output
+    ``output`` must be in an existing folder (else ``FileNotFoundError``), must be neither a
+    symbolic link nor a device, pipe or socket (outputs are written to a temporary file renamed
+    over the path, which would replace such an entry with a plain file), and must not be one of
+    the ``inputs`` files -- by path, symlink or hard link (``os.path.samefile``) -- else
+    ``ValueError``. An output file (``folder=False``) must not be a folder; an output
     folder (``folder=True``, replaced as a whole) must not hold an input.
     """
     output = Path(output)
@@ -240,6 +244,12 @@ def check_output(output, inputs, *, folder=False):
         if folder and source.exists() and Path(os.path.realpath(source)).is_relative_to(os.path.realpath(output)):
             raise ValueError(f"the output folder {output} holds the input {source} and would be "
                              "replaced: choose another output path")
+    if output.is_symlink():
+        raise ValueError(f"cannot write {output}: it is a symbolic link, which the write would replace; give the "
+                         f"path it points to ({os.path.realpath(output)})")
+    if output.exists() and not (output.is_file() or output.is_dir()):
+        raise ValueError(f"cannot write {output}: it is not a regular file (a device, pipe or socket, which the "
+                         "write would replace); give a file path")
 
 
 @contextlib.contextmanager
@@ -275,13 +285,16 @@ def _load_npy(path, mmap_mode):
 
 
 def _load_npz(path):
-    with np.load(path, allow_pickle=False) as archive:
-        keys = archive.files
-        if len(keys) == 1:
-            return archive[keys[0]]
-        for key in _NPZ_KEYS:
-            if key in keys:
-                return archive[key]
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            keys = archive.files
+            if len(keys) == 1:
+                return archive[keys[0]]
+            for key in _NPZ_KEYS:
+                if key in keys:
+                    return archive[key]
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        raise ValueError(f"{path}: cannot read as a .npz archive of numeric arrays ({error})") from None
     raise ValueError(f"{path}: holds arrays {keys}; expected a single array or one named "
                      f"{' or '.join(_NPZ_KEYS)}")
 

@@ -19,6 +19,7 @@ import torch
 ENV_VARIABLE = "GANAD_NUM_THREADS"
 USER_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
 LARGE_NETWORK = 10**6  # network values from which a fully connected model uses every thread
+MAX_THREADS = 1024  # beyond any one machine's cores; OpenMP allocates per thread (10**9 aborted the process)
 
 
 def choose_threads(n_threads, *, convolutional, n_values):
@@ -34,8 +35,8 @@ def choose_threads(n_threads, *, convolutional, n_values):
 
 def _env_threads():
     value = os.environ[ENV_VARIABLE]
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"{ENV_VARIABLE}={value!r} must be a positive integer")
+    if not value.isdigit() or not 1 <= int(value) <= MAX_THREADS:
+        raise ValueError(f"{ENV_VARIABLE}={value!r} must be an integer from 1 to {MAX_THREADS}")
     return int(value)
 
 
