@@ -93,6 +93,24 @@ def test_image_label_count_mismatch(tmp_path):
         load_mnist(data_dir=tmp_path)
 
 
+def test_damaged_idx_files_and_labels_out_of_range_are_value_errors_naming_the_file(tmp_path):
+    """A black-box probe found a non-gzip file reported as gzip.BadGzipFile without its path, and label 200 kept."""
+    images, labels = _random_images(3, (28, 28))
+    (tmp_path / "mnist").mkdir()
+    image_file = tmp_path / "mnist" / "train-images-idx3-ubyte.gz"
+    label_file = tmp_path / "mnist" / "train-labels-idx1-ubyte.gz"
+    image_file.write_bytes(gzip.compress(idx_bytes(images)))
+    label_file.write_bytes(gzip.compress(idx_bytes(np.array([0, 200, 1], dtype=np.uint8))))
+    with pytest.raises(ValueError, match=r"train-labels.*labels must be 0\.\.9"):
+        load_mnist(data_dir=tmp_path)
+    label_file.write_bytes(b"not gzip")
+    with pytest.raises(ValueError, match="train-labels.*cannot decompress"):
+        load_mnist(data_dir=tmp_path)
+    label_file.write_bytes(gzip.compress(idx_bytes(labels))[:20])  # truncated
+    with pytest.raises(ValueError, match="train-labels.*cannot decompress"):
+        load_mnist(data_dir=tmp_path)
+
+
 @pytest.fixture
 def cifar_dir(tmp_path):
     folder = tmp_path / "cifar10" / "cifar-10-batches-py"
@@ -148,6 +166,9 @@ def test_svhn_mat(tmp_path):
     image = ds.X[3].reshape(ds.image_shape)
     assert ds.image_shape == (3, 32, 32)
     assert image[1, 4, 20] == X[4, 20, 1, 3] / np.float32(127.5) - 1
+    scipy.io.savemat(tmp_path / "svhn" / "test_32x32.mat", {"X": X, "y": np.array([[10], [55], [1], [2]])})
+    with pytest.raises(ValueError, match="SVHN labels must be 1..10"):  # 55 became 5 before
+        load_svhn("test", data_dir=tmp_path)
 
 
 def test_digits():

@@ -81,6 +81,15 @@ def test_odds_errors(tmp_path):
     scipy.io.savemat(tmp_path / "bad.mat", {"X": np.zeros((3, 2)), "labels": np.zeros((3, 1))})
     with pytest.raises(ValueError, match="'X' and 'y'"):
         load_odds(tmp_path / "bad.mat")
+    scipy.io.savemat(tmp_path / "half.mat", {"X": np.zeros((3, 2)), "y": np.array([[0.5], [0], [1.7]])})
+    with pytest.raises(ValueError, match=r"in \{0, 1\}"):  # truncated to 0, 0, 1 before
+        load_odds(tmp_path / "half.mat")
+    scipy.io.savemat(tmp_path / "nan.mat", {"X": np.array([[0.0, np.nan], [1, 2]]), "y": np.array([[0], [1]])})
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        load_odds(tmp_path / "nan.mat")
+    (tmp_path / "garbage.mat").write_bytes(b"\x00" * 10 + b"not a mat file" * 20)
+    with pytest.raises(ValueError, match="garbage.mat: cannot read"):
+        load_odds(tmp_path / "garbage.mat")
 
 
 @pytest.mark.skipif(importlib.util.find_spec("h5py") is not None, reason="h5py is installed")

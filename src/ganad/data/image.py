@@ -22,8 +22,10 @@ Formats (files under the data folder, see :mod:`ganad.data._cache`):
 """
 
 import gzip
+import math
 import pickle
 import struct
+import zlib
 from io import BytesIO
 
 import numpy as np
@@ -274,7 +276,10 @@ def load_svhn(split="train", *, data_dir=None):
         raise ValueError(f"{path}: expected 'X' of shape (32, 32, 3, n) and 'y', got keys "
                          f"{sorted(k for k in mat if not k.startswith('__'))}")
     images = images.transpose(3, 2, 0, 1)  # (H, W, C, n) -> (n, C, H, W)
-    labels = labels.ravel().astype(np.int64) % 10  # label 10 is the digit 0
+    labels = labels.ravel()
+    if not np.isin(labels, np.arange(1, 11)).all():
+        raise ValueError(f"{path}: SVHN labels must be 1..10 (10 is the digit 0), got {np.unique(labels)[:10]}")
+    labels = labels.astype(np.int64) % 10  # label 10 is the digit 0
     _check_images(images, labels, path)
     return _image_dataset("svhn", images, labels, DIGIT_CLASSES, split, [path])
 
@@ -321,8 +326,8 @@ def parse_idx(data, ndim, source="IDX data"):
     if len(data) < header:
         raise ValueError(f"{source}: IDX header truncated ({len(data)} bytes)")
     shape = struct.unpack(f">{ndim}I", data[4:header])
-    if len(data) != header + int(np.prod(shape)):
-        raise ValueError(f"{source}: {len(data)} bytes, expected {header + int(np.prod(shape))} "
+    if len(data) != header + math.prod(shape):
+        raise ValueError(f"{source}: {len(data)} bytes, expected {header + math.prod(shape)} "
                          f"for an IDX array of shape {shape}")
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
 
@@ -331,14 +336,25 @@ def _load_idx_set(name, split, classes, data_dir):
     _check_split(split)
     root = resolve_data_dir(data_dir)
     paths = [require_file(root, f"{name}/{f}", how_to_get(name)) for f in _IDX_FILES[split]]
-    images = parse_idx(gzip.decompress(read_bytes(paths[0])), 3, paths[0])
-    labels = parse_idx(gzip.decompress(read_bytes(paths[1])), 1, paths[1]).astype(np.int64)
+    images = parse_idx(_gunzip(paths[0]), 3, paths[0])
+    labels = parse_idx(_gunzip(paths[1]), 1, paths[1]).astype(np.int64)
     _check_images(images, labels, paths[0])
     return _image_dataset(name, images[:, None], labels, classes, split, paths)
 
 
+def _gunzip(path):
+    try:
+        return gzip.decompress(read_bytes(path))
+    except (OSError, EOFError, zlib.error) as error:
+        raise ValueError(f"{path}: cannot decompress as gzip ({error})") from None
+
+
 def _image_dataset(name, images, labels, classes, split, paths):
     # images: (n, C, H, W) uint8 -> rows of C*H*W pixels in [-1, 1]
+    if not len(images):
+        raise ValueError(f"{paths[0]}: holds no images")
+    if labels.min() < 0 or labels.max() >= len(classes):
+        raise ValueError(f"{paths[-1]}: labels must be 0..{len(classes) - 1}, got {np.unique(labels)[:10]}")
     X = images.reshape(len(images), -1).astype(np.float32) / np.float32(127.5) - np.float32(1.0)
     return Dataset(X=X, y=np.asarray(labels, dtype=np.int64), name=name,
                    image_shape=tuple(images.shape[1:]), classes=classes,

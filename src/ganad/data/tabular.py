@@ -106,10 +106,12 @@ def load_odds(name_or_path, *, data_dir=None):
                 f"download {name_or_path}.mat from {_ODDS_URL} into the 'odds' folder")
         path = require_file(resolve_data_dir(data_dir), f"odds/{name_or_path}.mat", hint)
     X, y = _read_mat_xy(path)
-    if X.ndim != 2 or y.shape != (len(X),) or not np.isin(y, (0, 1)).all():
-        raise ValueError(f"{path}: expected X (n, d) and y (n,) in {{0, 1}}, got X {X.shape}, "
+    if X.ndim != 2 or y.shape != (len(X),) or not len(X) or not np.isin(y, (0, 1)).all():
+        raise ValueError(f"{path}: expected X (n, d) with n >= 1 and y (n,) in {{0, 1}}, got X {X.shape}, "
                          f"y with {y.size} values {np.unique(y)[:5]}")
-    return Dataset(X=X, y=y, name=path.stem, image_shape=None, classes=OUTLIER_CLASSES,
+    if not np.isfinite(X).all():
+        raise ValueError(f"{path}: X holds {int((~np.isfinite(X)).sum())} NaN or infinite values")
+    return Dataset(X=X, y=y.astype(np.int64), name=path.stem, image_shape=None, classes=OUTLIER_CLASSES,
                    meta={"files": [str(path)]})
 
 
@@ -215,10 +217,18 @@ def scale_on_train(X_train, *X_others, kind="minmax"):
 
 
 def _read_mat_xy(path):
+    """``(X float64, y as stored)`` of an ODDS ``.mat`` file; an unreadable file is a ValueError naming it."""
     import scipy.io  # loaded with the first .mat file: the command line's help must stay light
 
+    try:
+        return _mat_xy(path, scipy.io)
+    except (ValueError, TypeError, OSError, EOFError, scipy.io.matlab.MatReadError) as error:
+        raise ValueError(f"{path}: cannot read as an ODDS .mat file ({error})") from None
+
+
+def _mat_xy(path, scipy_io):
     source = io.BytesIO(read_bytes(path))
-    if scipy.io.matlab.matfile_version(source)[0] == _MAT_V73:
+    if scipy_io.matlab.matfile_version(source)[0] == _MAT_V73:
         try:
             import h5py
         except ImportError as err:
@@ -226,10 +236,10 @@ def _read_mat_xy(path):
                               "pip install h5py") from err
         with h5py.File(source, "r") as f:  # MATLAB stores arrays column-major: transpose
             X, y = np.asarray(f["X"], dtype=np.float64).T, np.asarray(f["y"])
-        return X, y.ravel().astype(np.int64)
+        return X, y.ravel()
     source.seek(0)
-    mat = scipy.io.loadmat(source)
+    mat = scipy_io.loadmat(source)
     if "X" not in mat or "y" not in mat:
         raise ValueError(f"{path}: expected variables 'X' and 'y', found "
                          f"{sorted(k for k in mat if not k.startswith('__'))}")
-    return np.asarray(mat["X"], dtype=np.float64), mat["y"].ravel().astype(np.int64)
+    return np.asarray(mat["X"], dtype=np.float64), mat["y"].ravel()
