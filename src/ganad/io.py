@@ -140,7 +140,8 @@ def _read_config(path):
     config = _read_json(config_file)
     if not isinstance(config, dict) or config.get("format") != FORMAT:
         raise ValueError(f"{config_file} is not a ganad model description (format != {FORMAT!r})")
-    if config.get("format_version") not in READABLE_VERSIONS:
+    version = config.get("format_version")
+    if type(version) is not int or version not in READABLE_VERSIONS:  # not true, nor 2.0: exactly what we write
         raise ValueError(f"{config_file} has format version {config.get('format_version')!r}, "
                          f"this ganad reads versions {READABLE_VERSIONS}")
     if config["format_version"] >= 2:

@@ -59,6 +59,17 @@ def _check_fields(config):
     fitted = _field(config, "fitted", dict)
     if set(fitted) != set(cls.fitted_values):
         raise ValueError(f"fitted holds {sorted(fitted)}, a {method} model has {sorted(cls.fitted_values)}")
+    for name, value in fitted.items():
+        _check_fitted_value(name, value)
+
+
+def _check_fitted_value(name, value):
+    """A fitted value is a finite number or a non-empty list of them; a ``*range_`` is ``[low, high]``, low <= high."""
+    numbers = value if isinstance(value, list) else [value]
+    if not numbers or not all(_finite_number(number) for number in numbers):
+        raise ValueError(f"fitted {name} must be a finite number or a non-empty list of them, got {value!r}")
+    if name.endswith("range_") and not (len(numbers) == 2 and numbers[0] <= numbers[1]):
+        raise ValueError(f"fitted {name} must be [low, high] with low <= high, got {value!r}")
 
 
 def _field(config, name, kind):

@@ -161,6 +161,8 @@ CONFIG_EDITS = [
     (("fitted",), None, "fitted"),
     (("feature_names",), ["a"], "feature_names"),
     (("format_version",), 99, "format version"),
+    (("format_version",), True, "format version"),
+    (("format_version",), 2.0, "format version"),
     (("format",), "other", "not a ganad model description"),
 ]
 
@@ -178,6 +180,19 @@ def test_a_resealed_config_edit_is_refused_with_a_value_error(path, value, messa
     _edit_config(folder, lambda c: _set(c, path, value))
     reseal(folder)
     with pytest.raises(ValueError, match=message):
+        ganad.load(folder)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("critic_range_", [0.39, 0.13]), ("critic_range_", [0.1, 0.2, 0.3]), ("critic_range_", "ab"),
+    ("critic_median_", None), ("critic_median_", "0.3"), ("critic_median_", [])])
+def test_a_resealed_fitted_value_of_the_wrong_kind_is_refused(name, value, saved):
+    """A black-box probe found a reversed range flagging every training row, and strings crashing scoring with a
+    TypeError."""
+    folder = saved("wgan-critic")
+    _edit_config(folder, lambda c: c["fitted"].update({name: value}))
+    reseal(folder)
+    with pytest.raises(ValueError, match=f"fitted {name} must be"):
         ganad.load(folder)
 
 
