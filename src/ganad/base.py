@@ -185,6 +185,11 @@ class TorchDetector(BaseDetector):
         for name, value in values.items():
             setattr(self, name, value)
 
+    def _fitted_tensor_shapes(self):
+        """``{name: shape}`` of the ``fitted_tensors`` that the parameters and fitted values imply; a model file's
+        are checked against them before its tensors are loaded (``ganad.io``)."""
+        return {}
+
     def _restore_networks(self, tensors, history):
         """Build the networks and load a model file's tensors: ``{network name + state_dict key: tensor}``
         and the ``fitted_tensors`` by name, already checked against the networks' shapes."""

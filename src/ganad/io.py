@@ -188,7 +188,8 @@ def _read_tensors(tensor_file, expected, detector):
 
 
 def _check_tensor_names(tensor_file, shapes, expected, detector):
-    """Every network tensor present with its shape, the fitted tensors present, nothing else."""
+    """Every network tensor present with its shape, the fitted tensors present with the shapes the config implies,
+    nothing else."""
     allowed = set(expected) | set(detector.fitted_tensors)
     missing = sorted(allowed - set(shapes))
     extra = sorted(name for name in set(shapes) - allowed if not name.startswith(HISTORY_PREFIX))
@@ -200,3 +201,8 @@ def _check_tensor_names(tensor_file, shapes, expected, detector):
     if wrong:
         raise ValueError(f"{tensor_file} does not match its config: {wrong[0]} has shape {shapes[wrong[0]]}, "
                          f"the config's networks need {expected[wrong[0]]}")
+    implied = {name: tuple(shape) for name, shape in detector._fitted_tensor_shapes().items()}
+    wrong = sorted(name for name, shape in implied.items() if shapes.get(name) != shape)
+    if wrong:
+        raise ValueError(f"{tensor_file} does not match its config: {wrong[0]} has shape {shapes.get(wrong[0])}, "
+                         f"the config's parameters need {implied[wrong[0]]}")

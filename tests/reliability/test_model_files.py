@@ -183,6 +183,24 @@ def test_a_resealed_config_edit_is_refused_with_a_value_error(path, value, messa
         ganad.load(folder)
 
 
+FITTED_TENSOR_METHODS = sorted(name for name in SAVABLE if DETECTORS[name].fitted_tensors)
+
+
+@pytest.mark.parametrize("name", FITTED_TENSOR_METHODS)
+def test_a_resealed_fitted_tensor_of_another_shape_is_refused(name, saved):
+    """A black-box probe found DeepSVDD's center_ of shape (1,) broadcast (58 of 100 rows flagged instead of 10)
+    and WGANInversion's latent_starts_ cut to one start changing the scores, silently."""
+    from safetensors.numpy import save_file
+    folder = saved(name)
+    tensors = load_numpy(folder / io.TENSOR_FILE)
+    tensor = DETECTORS[name].fitted_tensors[0]
+    tensors[tensor] = tensors[tensor].reshape(-1)[:1].copy()
+    save_file(tensors, folder / io.TENSOR_FILE)
+    reseal(folder)
+    with pytest.raises(ValueError, match=f"{tensor} has shape \\(1,\\), the config's parameters need"):
+        ganad.load(folder)
+
+
 @pytest.mark.parametrize(("name", "value"), [
     ("critic_range_", [0.39, 0.13]), ("critic_range_", [0.1, 0.2, 0.3]), ("critic_range_", "ab"),
     ("critic_median_", None), ("critic_median_", "0.3"), ("critic_median_", [])])

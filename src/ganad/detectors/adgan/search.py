@@ -14,7 +14,7 @@ from sklearn.utils._param_validation import Interval
 from ...scoring import adam, latent_search
 from ...utils.params import Hyperparameter, Renamed, declare
 from ...utils.validation import SequenceOf
-from ..gan_base import GAN_HYPERPARAMETERS, GANDetector
+from ..gan_base import GAN_HYPERPARAMETERS, GANDetector, latent_size
 
 # The search's parameters, with AnoGAN's defaults; ADGAN overrides them (``adgan.py``)
 SEARCH_HYPERPARAMETERS = {
@@ -51,6 +51,9 @@ class LatentSearchDetector(GANDetector):
 
     def _n_starts(self):
         return 1
+
+    def _fitted_tensor_shapes(self):
+        return {"latent_starts_": (self._n_starts(), latent_size(self))}
 
     def _fit_scorer(self, X):
         self.latent_starts_ = self.prior_.sample(self._n_starts(), generator=self._seeded_generator(1),

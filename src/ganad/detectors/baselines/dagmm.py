@@ -128,6 +128,10 @@ class DAGMM(DeepBaseline):
     paper_epochs = 200
     fitted_tensors = ("gmm_weights_", "gmm_means_", "gmm_covariances_")
 
+    def _fitted_tensor_shapes(self):
+        k, d = self.n_mixture_components, self._code_size() + 2
+        return {"gmm_weights_": (k,), "gmm_means_": (k, d), "gmm_covariances_": (k, d, d)}
+
     def _code_size(self):
         """The size of z_c that ``latent_dim`` means for the fitted data: a number as it is; "auto"
         ``ROWS_LATENT_DIM`` = 16 on rows and ``IMAGE_LATENT_DIM`` = 32 with ``image_shape``.

@@ -124,6 +124,9 @@ class DeepSVDD(DeepBaseline):
             return {"network_": mlp_features(self.n_features_in_, self.hidden, self.latent_dim)}
         return {"network_": conv_features(self.image_shape_, self.conv_width, self.latent_dim)}
 
+    def _fitted_tensor_shapes(self):
+        return {"center_": (self.latent_dim,)}
+
     def _before_training(self, X):
         """c = mean of phi over the training data at initialisation (Ruff et al. §3.3)."""
         self.network_.eval()  # as Ruff et al.'s code: batch norm with its initial statistics

@@ -119,8 +119,8 @@ class VAE(DeepBaseline):
     def encode(self, X):
         """(mu, log sigma^2), each (B, latent_dim), for a batch tensor; log sigma^2 capped at ``MAX_LOG_VARIANCE``.
 
-        The cap, as the decoder's: a row far from the training data (|x| of 1e3 to 1e5 on z-scored rows) drove the
-        encoder's log variance past 88.7, where ``exp`` overflows float32, so the KL term scored it ``inf`` (tied
+        The cap, as the decoder's: a row far from the training data (values of 1e3 to 1e5 on z-scored rows) drove
+        the encoder's log variance past 88.7, where ``exp`` overflows float32, so the KL term scored it ``inf`` (tied
         with every farther row) and a sampled code made its score NaN. Below the cap nothing changes.
         """
         mu, logvar = self.encoder_(X).chunk(2, dim=1)

@@ -23,7 +23,7 @@ from ...scoring import latent_search
 from ...explanation import exact, mean_squared_terms
 from ...scoring.reconstruction import reconstruction_error
 from ...utils.params import Hyperparameter, Renamed, declare
-from ..gan_base import GAN_HYPERPARAMETERS, GANDetector
+from ..gan_base import GAN_HYPERPARAMETERS, GANDetector, latent_size
 
 # The search's parameters; the paper fixes none of them (see the module docstring)
 INVERSION_HYPERPARAMETERS = {
@@ -73,6 +73,9 @@ class WGANInversion(GANDetector):
     # the contamination quantile of offset_ is estimated on 1000 training rows, which bounds
     # the threshold's cost; offset_ only sets predict's threshold, never the scores.
     offset_sample_size = 1000
+
+    def _fitted_tensor_shapes(self):
+        return {"latent_starts_": (self.n_seeds, latent_size(self))}
 
     def _fit_scorer(self, X):
         self.latent_starts_ = self.prior_.sample(self.n_seeds, generator=self._seeded_generator(1),
