@@ -31,11 +31,12 @@ training diverged or on any other error (``internal error (TypeError): ...``); 3
 ``ganad: error: <message>`` (``ganad: interrupted`` for Ctrl-C), never a traceback.
 Results go to stdout: this is the one layer of ganad that prints.
 
-No command writes over its input: an ``--out`` (or ``fit``'s ``--param checkpoint_path=``)
-that is an input file (by path, symlink or hard link), or for ``fit`` a folder holding the data
-file, is refused before anything is read or written, as is an ``--out`` that is a symbolic link,
-a device, a pipe or a socket, which the renamed output would replace. Score files, figures and reports are written to a temporary file and
-renamed, so an error or Ctrl-C leaves the previous file, if any, as it was.
+No command writes over its input: an ``--out`` (or ``fit``'s ``--param checkpoint_path=``) that
+is an input file (by path, symlink or hard link), or for ``fit`` a folder holding the data file,
+is refused before anything is read or written, as is an ``--out`` that is a symbolic link, a
+device, a pipe or a socket, which the renamed output would replace. Score files, figures and
+reports are written to a temporary file and renamed, so an error or Ctrl-C leaves the previous
+file, if any, as it was.
 
 The listing, ``--help`` and ``bench --list`` load neither torch nor scikit-learn: the
 modules that need them are imported by the commands that use them.
