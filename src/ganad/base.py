@@ -186,8 +186,8 @@ class TorchDetector(BaseDetector):
             setattr(self, name, value)
 
     def _fitted_tensor_shapes(self):
-        """``{name: shape}`` of the ``fitted_tensors`` that the parameters and fitted values imply; a model file's
-        are checked against them before its tensors are loaded (``ganad.io``)."""
+        """``{name: shape}`` of the ``fitted_tensors`` that the parameters and fitted values imply (None: any
+        positive size); a model file's are checked against them before its tensors are loaded (``ganad.io``)."""
         return {}
 
     def _restore_networks(self, tensors, history):

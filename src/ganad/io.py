@@ -187,6 +187,12 @@ def _read_tensors(tensor_file, expected, detector):
     return tensors
 
 
+def _fits(shape, implied):
+    """``shape`` is ``implied``, where an ``implied`` None stands for any positive size."""
+    return shape is not None and len(shape) == len(implied) and all(
+        size == want if want is not None else size >= 1 for size, want in zip(shape, implied))
+
+
 def _check_tensor_names(tensor_file, shapes, expected, detector):
     """Every network tensor present with its shape, the fitted tensors present with the shapes the config implies,
     nothing else."""
@@ -202,7 +208,7 @@ def _check_tensor_names(tensor_file, shapes, expected, detector):
         raise ValueError(f"{tensor_file} does not match its config: {wrong[0]} has shape {shapes[wrong[0]]}, "
                          f"the config's networks need {expected[wrong[0]]}")
     implied = {name: tuple(shape) for name, shape in detector._fitted_tensor_shapes().items()}
-    wrong = sorted(name for name, shape in implied.items() if shapes.get(name) != shape)
+    wrong = sorted(name for name, shape in implied.items() if not _fits(shapes.get(name), shape))
     if wrong:
         raise ValueError(f"{tensor_file} does not match its config: {wrong[0]} has shape {shapes.get(wrong[0])}, "
                          f"the config's parameters need {implied[wrong[0]]}")

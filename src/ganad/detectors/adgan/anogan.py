@@ -39,7 +39,7 @@ from ...nets import DCGANConfig
 from ...nets.freeze import frozen
 from ...scoring import nearest_starts
 from ...utils.params import Hyperparameter, declare, override
-from ..gan_base import GAN_HYPERPARAMETERS
+from ..gan_base import GAN_HYPERPARAMETERS, latent_size
 from .losses import anogan_loss, discrimination_loss, pairwise_anogan_loss
 from .search import SEARCH_HYPERPARAMETERS, SEARCH_RENAMED, LatentSearchDetector
 
@@ -116,6 +116,11 @@ class AnoGAN(LatentSearchDetector):
 
     def _n_starts(self):
         return self.start_candidates
+
+    def _fitted_tensor_shapes(self):
+        """Any number of candidate starts: the search starts from the best of those kept (a model of ganad 0.1.0
+        kept one, and scores as it did)."""
+        return {"latent_starts_": (None, latent_size(self))}
 
     def _mapping_loss(self, targets, x_hat, z):
         x, features_x = targets
