@@ -38,6 +38,7 @@ import types
 import numpy as np
 import torch
 
+from .fitted_state import NAN_CAUSES
 from .utils.support import apply_support
 
 
@@ -114,6 +115,5 @@ def check_contributions(terms):
     n_nan = int(np.isnan(terms).any(axis=1).sum())
     if n_nan:
         raise ValueError(f"{n_nan} of {len(terms)} rows have NaN contributions: the model cannot explain "
-                         "them; rows far beyond the training data can overflow the networks (scale the data), and "
-                         "a scoring parameter can diverge (e.g. a latent search's learning rate)")
+                         f"them; {NAN_CAUSES}")
     return terms

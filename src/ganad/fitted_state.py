@@ -109,11 +109,14 @@ def check_offset_scores(scores):
                        "learning rate)")
 
 
+# Why a fitted model returns NaN for some rows (check_scores; explanation.check_contributions)
+NAN_CAUSES = ("rows far beyond the training data can overflow the networks (scale the data), and a scoring "
+              "parameter can diverge (e.g. a latent search's learning rate)")
+
+
 def check_scores(scores):
     """Anomaly scores returned to a user: never NaN (an infinite score still ranks correctly)."""
-    return _refuse_nan(scores, ValueError, "rows scored NaN: the model cannot score them; rows far beyond the "
-                       "training data can overflow the networks (scale the data), and a scoring parameter can "
-                       "diverge (e.g. a latent search's learning rate)")
+    return _refuse_nan(scores, ValueError, f"rows scored NaN: the model cannot score them; {NAN_CAUSES}")
 
 
 def _refuse_nan(scores, error, what):

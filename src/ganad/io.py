@@ -142,9 +142,9 @@ def _read_config(path):
         raise ValueError(f"{config_file} is not a ganad model description (format != {FORMAT!r})")
     version = config.get("format_version")
     if type(version) is not int or version not in READABLE_VERSIONS:  # not true, nor 2.0: exactly what we write
-        raise ValueError(f"{config_file} has format version {config.get('format_version')!r}, "
+        raise ValueError(f"{config_file} has format version {version!r}, "
                          f"this ganad reads versions {READABLE_VERSIONS}")
-    if config["format_version"] >= 2:
+    if version >= 2:
         _check_manifest(path)
     check_config(config, config_file)
     return config
@@ -189,7 +189,7 @@ def _read_tensors(tensor_file, expected, detector):
 
 def _fits(shape, implied):
     """``shape`` is ``implied``, where an ``implied`` None stands for any positive size."""
-    return shape is not None and len(shape) == len(implied) and all(
+    return len(shape) == len(implied) and all(
         size == want if want is not None else size >= 1 for size, want in zip(shape, implied))
 
 
@@ -199,16 +199,12 @@ def _check_tensor_names(tensor_file, shapes, expected, detector):
     allowed = set(expected) | set(detector.fitted_tensors)
     missing = sorted(allowed - set(shapes))
     extra = sorted(name for name in set(shapes) - allowed if not name.startswith(HISTORY_PREFIX))
-    wrong = sorted(name for name in expected if name in shapes and shapes[name] != expected[name])
+    needed = {**expected, **{name: tuple(shape) for name, shape in detector._fitted_tensor_shapes().items()}}
+    wrong = sorted(name for name, shape in needed.items() if name in shapes and not _fits(shapes[name], shape))
     method = method_name(detector)
     if missing or extra:
         raise ValueError(f"{tensor_file} does not hold a {method} model: "
                          f"missing {missing[:5]}, unexpected {extra[:5]}")
     if wrong:
         raise ValueError(f"{tensor_file} does not match its config: {wrong[0]} has shape {shapes[wrong[0]]}, "
-                         f"the config's networks need {expected[wrong[0]]}")
-    implied = {name: tuple(shape) for name, shape in detector._fitted_tensor_shapes().items()}
-    wrong = sorted(name for name, shape in implied.items() if not _fits(shapes.get(name), shape))
-    if wrong:
-        raise ValueError(f"{tensor_file} does not match its config: {wrong[0]} has shape {shapes.get(wrong[0])}, "
-                         f"the config's parameters need {implied[wrong[0]]}")
+                         f"the config needs {needed[wrong[0]]}")

@@ -197,7 +197,7 @@ def test_a_resealed_fitted_tensor_of_another_shape_is_refused(name, saved):
     tensors[tensor] = tensors[tensor].reshape(-1)[:1].copy()
     save_file(tensors, folder / io.TENSOR_FILE)
     reseal(folder)
-    with pytest.raises(ValueError, match=f"{tensor} has shape \\(1,\\), the config's parameters need"):
+    with pytest.raises(ValueError, match=f"{tensor} has shape \\(1,\\), the config needs"):
         ganad.load(folder)
 
 

@@ -221,14 +221,16 @@ def _read_mat_xy(path):
     import scipy.io  # loaded with the first .mat file: the command line's help must stay light
 
     try:
-        return _mat_xy(path, scipy.io)
+        return _mat_xy(path)
     except (ValueError, TypeError, OSError, EOFError, scipy.io.matlab.MatReadError) as error:
         raise ValueError(f"{path}: cannot read as an ODDS .mat file ({error})") from None
 
 
-def _mat_xy(path, scipy_io):
+def _mat_xy(path):
+    import scipy.io
+
     source = io.BytesIO(read_bytes(path))
-    if scipy_io.matlab.matfile_version(source)[0] == _MAT_V73:
+    if scipy.io.matlab.matfile_version(source)[0] == _MAT_V73:
         try:
             import h5py
         except ImportError as err:
@@ -238,8 +240,8 @@ def _mat_xy(path, scipy_io):
             X, y = np.asarray(f["X"], dtype=np.float64).T, np.asarray(f["y"])
         return X, y.ravel()
     source.seek(0)
-    mat = scipy_io.loadmat(source)
+    mat = scipy.io.loadmat(source)
     if "X" not in mat or "y" not in mat:
-        raise ValueError(f"{path}: expected variables 'X' and 'y', found "
+        raise ValueError(f"expected variables 'X' and 'y', found "
                          f"{sorted(k for k in mat if not k.startswith('__'))}")
     return np.asarray(mat["X"], dtype=np.float64), mat["y"].ravel()
