@@ -105,6 +105,33 @@ def test_kdd_missing_file(tmp_path):
         load_kddcup99(data_dir=tmp_path)
 
 
+@pytest.mark.parametrize(("content", "message"), [
+    (gzip.compress(b""), "holds no connection records"),
+    (gzip.compress(b"\n\n"), "holds no connection records"),
+    (b"not gzip at all", "cannot decompress as gzip"),
+    (gzip.compress(b"0,tcp\xff\n"), "not the ASCII connection records"),
+    (gzip.compress((kdd_row("tcp", "http", "SF", 0, 1, "normal") + "\n0,tcp,http\n").encode()),
+     "record 2 has 3 comma-separated fields, a KDD Cup 1999 record has 42"),
+    (gzip.compress(kdd_row("tcp", "http", "SF", 0, 1, "normal").replace("0,tcp", "x,tcp", 1).encode()),
+     "a numeric field is not a number"),
+], ids=["empty", "blank lines", "not gzip", "not ascii", "short record", "not a number"])
+def test_kdd_damaged_file_is_named(tmp_path, content, message):
+    folder = tmp_path / "kddcup99"
+    folder.mkdir()
+    (folder / "kddcup.data_10_percent.gz").write_bytes(content)
+    with pytest.raises(ValueError, match=message) as error:
+        load_kddcup99(data_dir=tmp_path)
+    assert "kddcup.data_10_percent.gz" in str(error.value)
+
+
+def test_kdd_single_record(tmp_path):
+    (tmp_path / "kddcup99").mkdir()
+    (tmp_path / "kddcup99" / "kddcup.data_10_percent.gz").write_bytes(
+        gzip.compress(kdd_row("tcp", "http", "SF", 0, 1, "smurf").encode()))
+    ds = load_kddcup99(data_dir=tmp_path)
+    assert ds.X.shape == (1, 34 + 7) and ds.y.tolist() == [0]
+
+
 def test_scaling_is_fitted_on_train():
     train = np.array([[0.0, 10.0], [2.0, 10.0], [4.0, 10.0]])
     test = np.array([[6.0, 11.0]])

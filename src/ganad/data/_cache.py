@@ -18,9 +18,11 @@ A file may be stored whole or split into byte slices ``name.part0``, ``name.part
 slices in memory, so the loaders never see the difference.
 """
 
+import gzip
 import os
 import re
 import sys
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,3 +150,11 @@ def read_bytes(path):
     if not pieces:
         raise FileNotFoundError(f"data file not found: {path}")
     return b"".join(piece.read_bytes() for piece in pieces)
+
+
+def read_gunzipped(path):
+    """The decompressed content of the gzip file ``path``; a damaged file is a ValueError naming it."""
+    try:
+        return gzip.decompress(read_bytes(path))
+    except (OSError, EOFError, zlib.error) as error:
+        raise ValueError(f"{path}: cannot decompress as gzip ({error})") from None

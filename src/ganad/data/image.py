@@ -21,16 +21,14 @@ Formats (files under the data folder, see :mod:`ganad.data._cache`):
 - scikit-learn's 8x8 digits (embedded, no file), pixel values 0..16.
 """
 
-import gzip
 import math
 import pickle
 import struct
-import zlib
 from io import BytesIO
 
 import numpy as np
 
-from ._cache import Dataset, file_pieces, read_bytes, require_file
+from ._cache import Dataset, file_pieces, read_bytes, read_gunzipped, require_file
 from ._cache import data_dir as resolve_data_dir
 from .fetch import how_to_get
 
@@ -336,17 +334,10 @@ def _load_idx_set(name, split, classes, data_dir):
     _check_split(split)
     root = resolve_data_dir(data_dir)
     paths = [require_file(root, f"{name}/{f}", how_to_get(name)) for f in _IDX_FILES[split]]
-    images = parse_idx(_gunzip(paths[0]), 3, paths[0])
-    labels = parse_idx(_gunzip(paths[1]), 1, paths[1]).astype(np.int64)
+    images = parse_idx(read_gunzipped(paths[0]), 3, paths[0])
+    labels = parse_idx(read_gunzipped(paths[1]), 1, paths[1]).astype(np.int64)
     _check_images(images, labels, paths[0])
     return _image_dataset(name, images[:, None], labels, classes, split, paths)
-
-
-def _gunzip(path):
-    try:
-        return gzip.decompress(read_bytes(path))
-    except (OSError, EOFError, zlib.error) as error:
-        raise ValueError(f"{path}: cannot decompress as gzip ({error})") from None
 
 
 def _image_dataset(name, images, labels, classes, split, paths):

@@ -23,14 +23,13 @@ to [0, 1] with statistics of the training part only when asked (``scale=False`` 
 default); :func:`scale_on_train` fits on the training part too, to [-1, 1] or z-scores.
 """
 
-import gzip
 import io
 from pathlib import Path
 
 import numpy as np
 
 from ..utils.scaling import SCALINGS, apply_scaler, fit_scaler
-from ._cache import Dataset, read_bytes, require_file
+from ._cache import Dataset, read_bytes, read_gunzipped, require_file
 from ._cache import data_dir as resolve_data_dir
 from .fetch import DATASETS, how_to_get
 
@@ -158,12 +157,8 @@ def load_kddcup99(*, data_dir=None):
     FileNotFoundError: data file not found: no/such/folder/kddcup99/kddcup.data_10_percent.gz ...
     """
     path = require_file(resolve_data_dir(data_dir), _KDD_FILE, how_to_get("kddcup99"))
-    text = gzip.decompress(read_bytes(path)).decode("ascii")
-    strings = [KDD_COLUMNS.index(c) for c in _KDD_STRINGS]
-    numeric = [i for i in range(len(KDD_COLUMNS)) if i not in strings]
-    numbers = np.loadtxt(io.StringIO(text), delimiter=",", usecols=numeric, dtype=np.float64)
-    words = np.loadtxt(io.StringIO(text), delimiter=",", usecols=strings + [len(KDD_COLUMNS)],
-                       dtype=str)
+    numbers, words = _read_kdd_fields(path)
+    numeric = _kdd_numeric_columns()
     columns = {KDD_COLUMNS[i]: numbers[:, k] for k, i in enumerate(numeric)}
     columns.update({c: words[:, k] for k, c in enumerate(_KDD_STRINGS)})
     blocks = [numbers[:, [k for k, i in enumerate(numeric) if KDD_COLUMNS[i] not in KDD_SYMBOLIC]]]
@@ -179,6 +174,36 @@ def load_kddcup99(*, data_dir=None):
     return Dataset(X=np.hstack(blocks), y=(attack == "normal").astype(np.int64), name="kddcup99",
                    image_shape=None, classes=KDD_CLASSES,
                    meta={"feature_names": names, "attack": attack, "files": [str(path)]})
+
+
+def _read_kdd_fields(path):
+    """The numeric fields (float64) and the symbolic ones with the label (str) of every connection record in
+    ``path``; a file that is not gzip, not ASCII, empty, or with a record of another length is a ValueError naming
+    it (and the record)."""
+    try:
+        text = read_gunzipped(path).decode("ascii")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}: not the ASCII connection records of KDD Cup 1999 ({error})") from None
+    records = [line for line in text.splitlines() if line.strip()]
+    if not records:
+        raise ValueError(f"{path}: holds no connection records")
+    n_fields = len(KDD_COLUMNS) + 1  # the features and the label
+    for number, record in enumerate(records, start=1):
+        if record.count(",") != n_fields - 1:
+            raise ValueError(f"{path}: record {number} has {record.count(',') + 1} comma-separated fields, "
+                             f"a KDD Cup 1999 record has {n_fields}: {record[:80]!r}")
+    try:
+        numbers = np.loadtxt(records, delimiter=",", usecols=_kdd_numeric_columns(), dtype=np.float64, ndmin=2)
+    except ValueError as error:
+        raise ValueError(f"{path}: a numeric field is not a number ({error})") from None
+    strings = [KDD_COLUMNS.index(c) for c in _KDD_STRINGS]
+    words = np.loadtxt(records, delimiter=",", usecols=strings + [len(KDD_COLUMNS)], dtype=str, ndmin=2)
+    return numbers, words
+
+
+def _kdd_numeric_columns():
+    """Indices in ``KDD_COLUMNS`` of the numeric fields (all but protocol_type, service and flag)."""
+    return [i for i, name in enumerate(KDD_COLUMNS) if name not in _KDD_STRINGS]
 
 
 def scale_on_train(X_train, *X_others, kind="minmax"):
