@@ -29,6 +29,17 @@ def network_shapes(detector):
     detector's attributes are restored as they were (a fitted detector keeps its trained
     networks); ``n_features_in_``, ``image_shape_`` and ``seed_`` must be set.
     """
+    return {name: tuple(value.shape) for name, value in _meta_state(detector).items()}
+
+
+def network_dtypes(detector):
+    """``{tensor name: torch dtype}`` of the networks ``detector._build_networks()`` makes, allocating nothing
+    (as ``network_shapes``)."""
+    return {name: value.dtype for name, value in _meta_state(detector).items()}
+
+
+def _meta_state(detector):
+    """The networks' tensors by name, built on torch's ``meta`` device; the detector's attributes restored."""
     if not _network_names(detector):
         return {}
     state = dict(vars(detector))
@@ -36,7 +47,7 @@ def network_shapes(detector):
     try:
         with torch.device("meta"):
             detector._build_networks()
-        return {f"{name}{key}": tuple(value.shape)
+        return {f"{name}{key}": value
                 for name in detector.network_names for key, value in getattr(detector, name).state_dict().items()}
     finally:
         vars(detector).clear()

@@ -29,10 +29,11 @@ import json
 from pathlib import Path
 
 import numpy as np
+import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file
 
-from .fitted_state import check_network_size, non_finite_names
+from .fitted_state import check_network_size, network_dtypes, non_finite_names
 from .model_folder import (CONFIG_FILE, FORMAT, FORMAT_VERSION, HISTORY_PREFIX, MANIFEST_FILE, MAX_CONFIG_BYTES,
                            MODEL_FILES, READABLE_VERSIONS, TENSOR_FILE, check_model_destination, file_sha256,
                            manifest, params_from_json, save_model, user_module_params)
@@ -181,10 +182,24 @@ def _read_tensors(tensor_file, expected, detector):
                          "ganad loads nothing else, pickles included") from None
     _check_tensor_names(tensor_file, shapes, expected, detector)
     tensors = load_file(tensor_file, device="cpu")
+    _check_dtypes(tensor_file, tensors, network_dtypes(detector))
     bad = [name for name, value in tensors.items() if value.is_floating_point() and not value.isfinite().all()]
     if bad:
         raise ValueError(f"{tensor_file}: non-finite values in {', '.join(sorted(bad))}")
     return tensors
+
+
+def _check_dtypes(tensor_file, tensors, network_dtypes):
+    """The network tensors in their networks' dtypes (float32 weights, int64 counters), the rest (fitted tensors,
+    training history) in float32 or float64: another dtype would be cast on loading, losing what was fitted."""
+    wrong = sorted((name, value.dtype) for name, value in tensors.items()
+                   if value.dtype != network_dtypes.get(name, value.dtype)
+                   or name not in network_dtypes and value.dtype not in (torch.float32, torch.float64))
+    if wrong:
+        name, dtype = wrong[0]
+        needed = network_dtypes.get(name, "float32 or float64")
+        raise ValueError(f"{tensor_file} does not hold a ganad model: {name} is stored as {dtype}, "
+                         f"ganad writes it as {needed} ({len(wrong)} tensor(s) in another dtype)")
 
 
 def _fits(shape, implied):

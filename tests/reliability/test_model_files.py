@@ -183,6 +183,24 @@ def test_a_resealed_config_edit_is_refused_with_a_value_error(path, value, messa
         ganad.load(folder)
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.int64])
+@pytest.mark.parametrize("name", ["wgan-encoder", "deep-svdd"])
+def test_a_resealed_tensor_of_another_dtype_is_refused(name, dtype, saved):
+    """A black-box probe found weights stored as float16 or int64 loaded (cast back to float32 by torch) and
+    scored: rounded or truncated weights, silently."""
+    from safetensors.numpy import save_file
+    folder = saved(name)
+    tensors = load_numpy(folder / io.TENSOR_FILE)
+    first = sorted(k for k, v in tensors.items() if v.dtype == np.float32 and not k.startswith("history."))[0]
+    tensors[first] = tensors[first].astype(dtype)
+    save_file(tensors, folder / io.TENSOR_FILE)
+    reseal(folder)
+    needed = "float32 or float64" if first in DETECTORS[name].fitted_tensors else "torch.float32"
+    with pytest.raises(ValueError, match=f"{first} is stored as torch.{np.dtype(dtype).name}, "
+                                         f"ganad writes it as {needed}"):
+        ganad.load(folder)
+
+
 FITTED_TENSOR_METHODS = sorted(name for name in SAVABLE if DETECTORS[name].fitted_tensors)
 
 
