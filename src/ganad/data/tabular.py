@@ -139,6 +139,10 @@ def load_kddcup99(*, data_dir=None):
     FileNotFoundError
         If ``kddcup99/kddcup.data_10_percent.gz`` is missing; the message says how to
         obtain it.
+    ValueError
+        If the file is not gzip, not ASCII, holds no records, or holds a record whose field
+        count is not 42 or whose numeric field is not a number; the message names the file
+        (and the record).
 
     References
     ----------
