@@ -27,6 +27,17 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 
+FITTED_ATTRIBUTES = ("detector_", "decision_scores_", "threshold_", "labels_")
+
+
+def _own_offset(detector):
+    """The fitted ``detector``'s own threshold on ``score_samples``, ``offset_``; a ValueError where it has none."""
+    if not hasattr(detector, "offset_"):
+        raise ValueError(f"contamination=None keeps the detector's own threshold (its offset_), and "
+                         f"{type(detector).__name__} has no offset_; give the adapter a contamination")
+    return detector.offset_
+
+
 class PyODAdapter(BaseEstimator):
     """Wrap a ganad detector so that it speaks PyOD (``pyod.models.base.BaseDetector``).
 
@@ -90,13 +101,16 @@ class PyODAdapter(BaseEstimator):
         self : PyODAdapter
             The fitted adapter.
         """
-        self.detector_ = clone(self.detector).fit(X)
-        self.decision_scores_ = -self.detector_.score_samples(X)
+        for name in FITTED_ATTRIBUTES:  # a fit that raises leaves no state of an earlier fit beside this one's
+            vars(self).pop(name, None)
+        detector = clone(self.detector).fit(X)
+        scores = -detector.score_samples(X)
         if self.contamination is None:
-            self.threshold_ = -self._final_detector().offset_
+            threshold = -_own_offset(detector[-1] if isinstance(detector, Pipeline) else detector)
         else:
-            self.threshold_ = np.percentile(self.decision_scores_, 100 * (1 - self.contamination))
-        self.labels_ = self._labels(self.decision_scores_)
+            threshold = np.percentile(scores, 100 * (1 - self.contamination))
+        self.detector_, self.decision_scores_, self.threshold_ = detector, scores, threshold
+        self.labels_ = self._labels(scores)
         return self
 
     def calibrate(self, X):

@@ -29,6 +29,8 @@ Needs the optional packages ``onnx`` and ``onnxscript`` (``pip install 'ganad[on
 ``onnxruntime`` runs the result.
 """
 
+from numbers import Integral
+
 import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
@@ -125,7 +127,9 @@ def export_onnx(detector, path, *, opset=OPSET):
     Raises
     ------
     ValueError
-        If the detector's score is not one forward computation, or ``opset`` < 17.
+        If the detector's score is not one forward computation, ``opset`` is not an integer of 17 or
+        more, or torch's exporter cannot write the graph at ``opset`` (it writes 18, and converts
+        to other opsets where it can: 17 fails with some detectors).
     ImportError
         If ``onnx`` or ``onnxscript`` is not installed.
     """
@@ -133,8 +137,8 @@ def export_onnx(detector, path, *, opset=OPSET):
     if reason is not None:
         raise ValueError(reason)
     check_is_fitted(detector)
-    if opset < 17:
-        raise ValueError(f"opset must be at least 17; got {opset}")
+    if not isinstance(opset, Integral) or isinstance(opset, bool) or opset < 17:
+        raise ValueError(f"opset must be an integer, at least 17; got {opset!r}")
     import_optional("onnx", "onnx", "ONNX export")
     import_optional("onnxscript", "onnx", "ONNX export")
     graph = ScoringGraph(detector).cpu().eval()
@@ -143,19 +147,38 @@ def export_onnx(detector, path, *, opset=OPSET):
     device = detector.device_
     example = torch.zeros(2, detector.n_features_in_, dtype=torch.float32)
     try:
-        detector.device_ = torch.device("cpu")
+        _move(detector, networks, torch.device("cpu"))
         for network in networks:
-            network.cpu().eval()
+            network.eval()
         with torch.no_grad():
             program = torch.onnx.export(
                 graph, (example,), input_names=["X"], output_names=["anomaly_score"], opset_version=opset,
                 dynamic_shapes={"x": {0: torch.export.Dim("n", min=1)}}, dynamo=True, verbose=False)
+        _check_opset(program.model_proto, opset)
         program.save(str(path))
     finally:
-        detector.device_ = device
+        _move(detector, networks, device)
         for network, mode in zip(networks, modes):
-            network.to(device).train(mode)
+            network.train(mode)
     return str(path)
+
+
+def _move(detector, networks, device):
+    """The detector's networks and ``fitted_tensors`` (Deep SVDD's centre) to ``device``, and ``device_``."""
+    detector.device_ = device
+    for network in networks:
+        network.to(device)
+    for name in detector.fitted_tensors:
+        setattr(detector, name, getattr(detector, name).to(device))
+
+
+def _check_opset(model, opset):
+    """Refuse a graph written at another opset than asked: torch's exporter writes 18 and converts to the asked
+    opset, keeping 18 (with a log line only) where the conversion fails."""
+    written = next(entry.version for entry in model.opset_import if entry.domain in ("", "ai.onnx"))
+    if written != opset:
+        raise ValueError(f"torch's ONNX exporter could not write opset {opset} (its graph has opset {written}); "
+                         f"ask for an opset it writes, such as {OPSET}")
 
 
 def onnx_scores(path, X):

@@ -130,6 +130,19 @@ def test_contamination_none_keeps_the_detectors_threshold(tabular):
         np.testing.assert_array_equal(labels, (adapter.detector_.predict(X) == -1).astype(int))
 
 
+def test_contamination_none_needs_a_detector_with_its_own_threshold(tabular):
+    """A probe found an AttributeError naming offset_ only, and, after a failed refit, a fitted adapter mixing
+    the new detector's scores with the old fit's threshold and labels."""
+    from sklearn.neighbors import KernelDensity
+
+    adapter = PyODAdapter(KernelDensity(), contamination=0.1).fit(tabular[0])
+    adapter.set_params(contamination=None)
+    with pytest.raises(ValueError, match="KernelDensity has no offset_; give the adapter a contamination"):
+        adapter.fit(tabular[1])
+    with pytest.raises(NotFittedError):
+        adapter.predict(tabular[1])
+
+
 def test_calibrate_sets_the_threshold_from_held_out_rows(tabular):
     # FirstColumn scores by the first feature: held-out scores 0..19, contamination 0.1 -> 90th percentile 0.9 * 19 = 17.1
     X_train, X_test = tabular
