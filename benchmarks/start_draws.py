@@ -80,9 +80,10 @@ def draw_aurocs(job, gan_dir, data_dir, draws, *, split="test", kinds=("shared",
     elif split == "fit":  # no labels: the mean score of training rows
         rows = np.random.default_rng(job.seed).choice(len(X_train), min(n_validation, len(X_train)), replace=False)
         X_test, y_test = X_train[np.sort(rows)], None
-    detector = reuse_gan(build_detector(job, X_train), gan_dir, job)
+    detector = reuse_gan(build_detector(job, X_train), gan_dir, job, X_train)
     if detector is None:
-        raise SystemExit(f"no kept GAN of {job.gan_from} for {job.cell} seed {job.seed} in {gan_dir}")
+        raise SystemExit(f"no kept GAN of {job.gan_from} for {job.cell} seed {job.seed} in {gan_dir} trained on this "
+                         "split (a model kept before its rows' digest was, needs its GAN trained again)")
     detector.fit(X_train)  # the scoring phase only: from_gan trains no GAN
     fitted = detector.latent_starts_
     detector.set_params(score_batch_size=len(X_test))  # one call: per-query starts line up with the rows

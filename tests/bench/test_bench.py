@@ -11,6 +11,7 @@ import torch
 
 from ganad.bench import expand, list_specs, load_spec, run_spec, summarize
 from ganad.bench.runner import run_job
+from ganad.bench.results import read_jsonl
 from ganad.bench.spec import BUDGETS, LOADERS, validate
 from ganad.data._cache import Dataset
 from ganad.protocols import PROTOCOLS
@@ -114,6 +115,52 @@ def test_runner_rows_statuses_outputs_and_resume(tiny_spec, tmp_path):
     assert [r["auroc"] for r in rows_again if r["status"] == "ok"] == [r["auroc"] for r in ok]
 
 
+def test_a_row_logged_after_a_torn_line_is_kept(tiny_spec, tmp_path):
+    """A probe found the first row a resumed run logged glued to the line an interrupted run had cut short:
+    both unreadable, the job lost from the table though the run said it was done."""
+    rows, paths = run_spec(tiny_spec, "smoke", tmp_path, methods=["wgan-critic"])
+    lines = paths["jsonl"].read_text().splitlines()
+    paths["jsonl"].write_text("\n".join(lines[:-1]) + "\n" + lines[-1][:60])  # the last row torn, no newline
+    rows, _ = run_spec(tiny_spec, "smoke", tmp_path, methods=["wgan-critic"])
+    assert [row["status"] for row in rows] == ["ok"] * 4
+    assert read_jsonl(paths["jsonl"])[-1]["key"] == json.loads(lines[-1])["key"]
+
+
+def test_a_resumed_run_warns_of_rows_logged_with_other_settings(tiny_spec, tmp_path, caplog):
+    run_spec(tiny_spec, "smoke", tmp_path, methods=["wgan-critic"])
+    tiny_spec.methods["wgan-critic"]["init_args"]["hidden"] = [4, 4]
+    with caplog.at_level("WARNING", logger="ganad.bench.runner"):
+        run_spec(tiny_spec, "smoke", tmp_path, methods=["wgan-critic"])
+    assert "4 logged row(s) ran with other settings than the spec now gives" in caplog.text
+    assert "param.hidden" in caplog.text
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda raw: raw["grid"].update(seeds=[0, 0]), "grid.seeds repeats an entry"),
+    (lambda raw: raw["grid"].update(seeds=[0.5, 0.7]), "grid.seeds must be a list of ints"),
+    (lambda raw: raw["grid"].update(seeds="01"), "grid.seeds must be a list of ints"),
+    (lambda raw: raw.update(metrics="auroc"), "metrics must be a list of strs"),
+    (lambda raw: raw["datasets"].append({"name": "tiny", "train_fraction": 0.5}), "datasets' cells repeats"),
+    (lambda raw: raw["methods"]["wgan-critic"].update(init_arg={}), "unknown keys \\['init_arg'\\]"),
+    (lambda raw: raw["budgets"]["smoke"].update(methods=["wgan-critc"]), "budgets.smoke.methods \\['wgan-critc'\\]"),
+], ids=["repeated seed", "float seeds", "string seeds", "string metrics", "repeated data set", "misspelt key",
+        "budget method"])
+def test_a_spec_that_would_mislabel_or_ignore_a_job_is_refused(edit, message, monkeypatch):
+    raw = {"name": "tiny", "title": "t", "paper": "p", "reference": "r", "metrics": ["auroc"], "choices": "c",
+           "protocol": {"name": "leave-one-class-out"}, "datasets": [{"name": "tiny", "classes": [0]}],
+           "grid": {"methods": ["wgan-critic"], "seeds": [0, 1]}, "budgets": {b: {} for b in BUDGETS},
+           "methods": {"wgan-critic": {"init_args": {}}}, "published": {}}
+    monkeypatch.setitem(LOADERS, "tiny", None)
+    edit(raw)
+    with pytest.raises(ValueError, match=message):
+        validate(raw)
+
+
+def test_repeated_seeds_from_the_command_line_are_refused(tiny_spec):
+    with pytest.raises(ValueError, match="seeds repeat an entry"):
+        expand(tiny_spec, "smoke", seeds=[0, 0])
+
+
 def test_rows_record_what_a_rerun_needs_to_give_the_same_floats(tiny_spec, monkeypatch):
     """torch's version, the CPU kernels' instruction set, and the threads the fit itself ran on."""
     job = next(job for job in expand(tiny_spec, "smoke") if job.method == "wgan-critic")
@@ -214,13 +261,21 @@ def test_methods_sharing_a_trained_gan_score_as_if_each_trained_its_own(tiny_spe
 def test_a_resumed_run_trains_the_shared_gan_once_when_its_source_is_done(tiny_spec, tmp_path):
     own, _ = run_spec(_shared_gan_spec(share=False), "smoke", tmp_path / "own")
     run_spec(_shared_gan_spec(share=True), "smoke", tmp_path / "shared", methods=["adgan"])
-    for model in (tmp_path / "shared" / "gans").iterdir():  # a new session: the source's GAN is gone
-        shutil.rmtree(model)
+    shutil.rmtree(tmp_path / "shared" / "gans")  # a new session: the source's GAN is gone
     shared, _ = run_spec(_shared_gan_spec(share=True), "smoke", tmp_path / "shared")
     assert {row["method"]: row.get("gan_from") for row in shared} == {"anogan": None, "adgan-1seed": "adgan",
                                                                        "adgan": None}
     assert [row["auroc"] for row in shared] == [row["auroc"] for row in own]
     assert (tmp_path / "shared" / "gans" / "tiny-0_adgan_0" / "config.json").exists()
+
+
+def test_a_gan_kept_from_other_training_rows_is_not_reused(tiny_spec, tmp_path):
+    """A probe found a job scoring with a GAN that another spec's split had trained in the same folder."""
+    spec = _shared_gan_spec(share=True)
+    run_spec(spec, "smoke", tmp_path, methods=["adgan"])
+    spec.budgets["smoke"]["max_train"] = 40  # other training rows, the same keys and folder
+    rows, _ = run_spec(spec, "smoke", tmp_path, methods=["adgan-1seed"])
+    assert next(row for row in rows if row["method"] == "adgan-1seed")["gan_from"] is None
 
 
 def test_a_gan_source_with_other_gan_parameters_is_refused(tiny_spec, tmp_path):

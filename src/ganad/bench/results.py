@@ -9,22 +9,28 @@ from .tables import render_markdown, summarize
 
 
 def append_row(path, row):
-    """Append one row to the JSONL log ``path`` (one JSON object per line)."""
-    with open(path, "a", encoding="utf-8") as file:
-        file.write(json.dumps(_jsonable(row), sort_keys=False) + "\n")
+    """Append one row to the JSONL log ``path`` (one JSON object per line), on a line of its own even after a
+    line that an interrupted run left without its end."""
+    with open(path, "a+b") as file:
+        file.seek(0, 2)
+        torn = file.tell() > 0 and (file.seek(-1, 2), file.read(1))[1] != b"\n"
+        file.write((("\n" if torn else "") + json.dumps(jsonable(row), sort_keys=False) + "\n").encode("utf-8"))
 
 
 def read_jsonl(path):
-    """Every row of the JSONL log ``path`` ([] when it does not exist); a torn last line is skipped."""
+    """Every row of the JSONL log ``path`` ([] when it does not exist); a torn line, and a line that is not a
+    JSON object, are skipped."""
     path = Path(path)
     if not path.exists():
         return []
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
-            rows.append(json.loads(line))
+            row = json.loads(line)
         except json.JSONDecodeError:
             continue  # a line cut short by an interrupted run
+        if isinstance(row, dict):
+            rows.append(row)
     return rows
 
 
@@ -55,7 +61,7 @@ def write_outputs(rows, spec, out):
     summary = summarize(rows, spec)
     paths = {"jsonl": out / "results.jsonl", "json": out / "results.json", "csv": out / "results.csv",
              "markdown": out / "table.md"}
-    paths["json"].write_text(json.dumps(_jsonable({"spec": spec.name, "paper": spec.paper,
+    paths["json"].write_text(json.dumps(jsonable({"spec": spec.name, "paper": spec.paper,
                                                    "reference": spec.reference, "rows": rows,
                                                    "summary": summary}), indent=1), encoding="utf-8")
     write_csv(rows, paths["csv"])
@@ -63,11 +69,12 @@ def write_outputs(rows, spec, out):
     return paths
 
 
-def _jsonable(value):
+def jsonable(value):
+    """``value`` as the log writes it: numpy scalars as Python numbers, non-finite floats as None."""
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):

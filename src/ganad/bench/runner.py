@@ -23,6 +23,7 @@ rerun skips the jobs that already have an ``ok`` row there and retries the other
 
 import dataclasses
 import functools
+import json
 import logging
 import platform
 import subprocess
@@ -44,12 +45,13 @@ from ..protocols.holdout_selection import labelled_holdout, select_on_holdout
 from ..registry import DETECTORS
 from ..data.tabular import scale_on_train
 from .shared_gan import keep_gan, reuse_gan
-from .results import append_row, latest_rows, read_jsonl, write_outputs
+from .results import jsonable, append_row, latest_rows, read_jsonl, write_outputs
 from .spec import LOADERS, expand, fetch_hint, load_spec
 
 logger = logging.getLogger(__name__)
 
 OK, FAILED, NOT_IMPLEMENTED, DATA_MISSING = "ok", "failed", "not implemented", "data missing"
+SETTINGS = ("detector", "max_train", "max_test")  # with the protocol.* and param.* fields: what a job ran with
 
 
 def run_spec(spec, budget="smoke", out=None, *, jobs=1, data_dir=None, seeds=None, figures=False, methods=None,
@@ -66,7 +68,9 @@ def run_spec(spec, budget="smoke", out=None, *, jobs=1, data_dir=None, seeds=Non
     out.mkdir(parents=True, exist_ok=True)
     log = out / "results.jsonl"
     grid = expand(spec, budget, seeds=seeds)
-    done = {row["key"] for row in read_jsonl(log) if row.get("status") == OK}
+    logged = {row["key"]: row for row in read_jsonl(log) if row.get("status") == OK}
+    done = set(logged)
+    _warn_changed(grid, logged, log)
     for field, names in (("method", methods), ("dataset", datasets)):
         unknown = sorted(set(names or ()) - {getattr(job, field) for job in grid})
         if unknown:
@@ -94,6 +98,26 @@ def run_spec(spec, budget="smoke", out=None, *, jobs=1, data_dir=None, seeds=Non
             append_row(log, {**row, "git_sha": sha})
     rows = latest_rows(read_jsonl(log), [job.key for job in grid])
     return rows, write_outputs(rows, spec, out)
+
+
+def _warn_changed(grid, logged, log):
+    """Warn of the logged rows that a resumed run keeps although their settings are not the job's now (the spec,
+    its budget or the detector's parameters changed since they ran): a row's key names its cell, not its settings."""
+    changed = [(job.key, _changed_settings(logged[job.key], job)) for job in grid if job.key in logged]
+    changed = [(key, names) for key, names in changed if names]
+    if changed:
+        key, names = changed[0]
+        logger.warning("%d logged row(s) ran with other settings than the spec now gives (first: %s, %s); they "
+                       "are kept, not rerun: delete their lines from %s, or write to another --out, to rerun "
+                       "them", len(changed), key, ", ".join(names), log)
+
+
+def _changed_settings(row, job):
+    """The names of ``job``'s settings (detector, sizes, protocol options, init_args) that ``row`` logged
+    otherwise, compared as the log stores them (JSON)."""
+    wanted = json.loads(json.dumps(jsonable(base_row(job))))
+    names = {name for name in (*wanted, *row) if name in SETTINGS or name.startswith(("protocol.", "param."))}
+    return sorted(name for name in names if wanted.get(name) != row.get(name))
 
 
 def _precheck(job, data_dir):
@@ -172,7 +196,7 @@ def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
             job = dataclasses.replace(job, init_args={**job.init_args, **chosen})
         detector = build_detector(job, X_train)
         if gan_dir is not None and job.gan_from is not None:
-            shared = reuse_gan(detector, gan_dir, job)
+            shared = reuse_gan(detector, gan_dir, job, X_train)
             row["gan_from"] = None if shared is None else job.gan_from
             keep = shared is None
             detector = detector if shared is None else shared
@@ -186,7 +210,7 @@ def run_job(job, data_dir=None, figures_dir=None, *, gan_dir=None, keep=False):
         row["fit_s"] = time.perf_counter() - fit_start
         row["threads"] = fit_threads(detector)
         if gan_dir is not None and keep:
-            keep_gan(detector, gan_dir, job)
+            keep_gan(detector, gan_dir, job, X_train)
         score_start = time.perf_counter()
         scores = detector.anomaly_score(X_test)
         row["score_s"] = time.perf_counter() - score_start

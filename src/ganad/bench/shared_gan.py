@@ -13,10 +13,15 @@ trains its own GAN and saves it in the source's place, so that the next job reus
 train it again.
 """
 
+import hashlib
 from pathlib import Path
+
+import numpy as np
 
 from ..detectors.gan_base import GAN_PHASE, REUSED_GAN, GANDetector
 from ..io import CONFIG_FILE, load_model, params_from_json, save_model
+
+ROWS_SUFFIX = ".train-sha256"  # beside a kept model: the SHA-256 of the rows its GAN was trained on
 
 
 def gan_path(gan_dir, job, method):
@@ -24,18 +29,26 @@ def gan_path(gan_dir, job, method):
     return Path(gan_dir) / f"{job.cell}_{method}_{job.seed}".replace(":", "-")
 
 
-def keep_gan(detector, gan_dir, job):
+def keep_gan(detector, gan_dir, job, X_train):
     """Save a fitted detector for the jobs that reuse its GAN: a source under its own name, a
     job that found no source model (the source's row was already in the log) in the source's
-    place, since its GAN phase is the source's computation."""
-    save_model(detector, gan_path(gan_dir, job, job.gan_from or job.method))
+    place, since its GAN phase is the source's computation. The training rows' digest is kept
+    beside it (written last: a save cut short leaves no digest, and no reuse)."""
+    path = gan_path(gan_dir, job, job.gan_from or job.method)
+    digest = path.with_name(path.name + ROWS_SUFFIX)
+    digest.unlink(missing_ok=True)
+    save_model(detector, path)
+    digest.write_text(rows_digest(X_train))
 
 
-def reuse_gan(detector, gan_dir, job):
+def reuse_gan(detector, gan_dir, job, X_train):
     """``detector`` rebuilt to score with the source's trained GAN (``from_gan``), its own parameters
-    kept; None when there is no source model."""
+    kept; None when there is no source model, or when the source was trained on other rows than
+    ``X_train`` (another split, spec or budget written to the same folder)."""
     path = gan_path(gan_dir, job, job.gan_from)
-    if not isinstance(detector, GANDetector) or not (path / CONFIG_FILE).exists():
+    digest = path.with_name(path.name + ROWS_SUFFIX)
+    if not isinstance(detector, GANDetector) or not (path / CONFIG_FILE).exists() or not digest.exists() \
+            or digest.read_text() != rows_digest(X_train):
         return None
     source = load_model(path, device="cpu")
     mine, theirs = params_from_json(detector.get_params()), source.get_params()
@@ -45,3 +58,10 @@ def reuse_gan(detector, gan_dir, job):
                          f"parameters {different} differ")
     return type(detector).from_gan(source, **{name: value for name, value in detector.get_params().items()
                                               if name not in REUSED_GAN})
+
+
+def rows_digest(X):
+    """The SHA-256 of the rows ``X`` (their dtype, shape and values)."""
+    X = np.ascontiguousarray(X)
+    return hashlib.sha256(f"{X.dtype.str}{X.shape}".encode() + X.tobytes()).hexdigest()
+

@@ -47,6 +47,8 @@ from ..protocols.holdout_selection import HOLDOUT_SIZE
 
 BUDGETS = ("smoke", "cpu", "paper")
 BUDGET_KEYS = {"classes", "seeds", "datasets", "methods", "max_train", "max_test", "protocol"}
+METHOD_KEYS = {"detector", "init_args", "budgets", "datasets", "gan_from", "selection", "holdout_grid",
+               "holdout_size"}
 SPEC_DIR = resources.files("ganad.bench") / "specs"
 
 
@@ -152,6 +154,7 @@ def validate(raw, path=None):
                            "datasets", "grid", "budgets", "published") if k not in raw]
     if missing:
         raise ValueError(f"{where}: missing {missing}")
+    _check_lists(where, raw)
     if raw["protocol"].get("name") not in PROTOCOLS:
         raise ValueError(f"{where}: protocol.name must be one of {sorted(PROTOCOLS)}")
     for dataset in raw["datasets"]:
@@ -177,7 +180,12 @@ def validate(raw, path=None):
                 raise ValueError(f"{where}: methods.{method}.datasets.{dataset} must name a data set of the "
                                  f"spec and hold only init_args and budgets.{{{','.join(BUDGETS)}}}")
     for method, entry in methods.items():
+        _check_method_entry(where, method, entry)
         _check_selection(where, method, entry, raw["protocol"]["name"])
+    for budget, overrides in raw["budgets"].items():
+        outside = sorted(set(overrides.get("methods", [])) - set(grid_methods))
+        if outside:
+            raise ValueError(f"{where}: budgets.{budget}.methods {outside} are not in grid.methods")
     for kind in ("values", "std"):
         for metric, by_method in raw["published"].get(kind, {}).items():
             if metric not in raw["metrics"] or set(by_method) - set(grid_methods):
@@ -186,6 +194,40 @@ def validate(raw, path=None):
     known = {f.name for f in Spec.__dataclass_fields__.values()}
     return Spec(**{k: v for k, v in raw.items() if k in known and k != "methods"}, methods=methods,
                 path=path, extra={k: v for k, v in raw.items() if k not in known})
+
+
+def _check_lists(where, raw):
+    """``metrics``, ``grid.methods`` and every ``seeds`` lists of distinct strings / integers, the data sets'
+    cells distinct: a repeated entry would give two jobs one key (one row shown twice, the other lost)."""
+    lists = {"metrics": (raw.get("metrics"), str), "grid.methods": (raw.get("grid", {}).get("methods", []), str),
+             "grid.seeds": (raw.get("grid", {}).get("seeds", []), int),
+             "datasets' cells": ([_cell_name(dataset) for dataset in raw.get("datasets", [])], str)}
+    for budget, overrides in raw.get("budgets", {}).items():
+        for key, kind in (("seeds", int), ("methods", str), ("datasets", str)):
+            if key in overrides:
+                lists[f"budgets.{budget}.{key}"] = (overrides[key], kind)
+    for name, (values, kind) in lists.items():
+        if not isinstance(values, list) or not all(isinstance(v, kind) and not isinstance(v, bool) for v in values):
+            raise ValueError(f"{where}: {name} must be a list of {kind.__name__}s, got {values!r}")
+        if len(set(values)) != len(values):
+            raise ValueError(f"{where}: {name} repeats an entry: {values!r}")
+
+
+def _cell_name(dataset):
+    """A ``[[datasets]]`` entry's cell name before its class (``Job.cell``): its name, and its anomaly data set."""
+    name = str(dataset.get("name"))
+    return name if "anomaly_dataset" not in dataset else f"{name}-vs-{dataset['anomaly_dataset']}"
+
+
+def _check_method_entry(where, method, entry):
+    """A method table holds only the keys the runner reads (a detector outside the registry is the runner's
+    ``not implemented`` row)."""
+    unknown = sorted(set(entry) - METHOD_KEYS)
+    if unknown:
+        raise ValueError(f"{where}: methods.{method} has unknown keys {unknown}; a method table holds "
+                         f"{sorted(METHOD_KEYS)}")
+    if not isinstance(entry["init_args"], dict) or not all(isinstance(v, dict) for v in entry["budgets"].values()):
+        raise ValueError(f"{where}: methods.{method}.init_args and its budgets.* must be tables")
 
 
 def _check_selection(where, method, entry, protocol):
@@ -215,6 +257,8 @@ def expand(spec, budget="smoke", *, seeds=None):
     overrides = spec.budgets.get(budget, {})
     protocol = {**spec.protocol, **overrides.get("protocol", {})}
     seeds = list(seeds if seeds is not None else overrides.get("seeds", spec.grid["seeds"]))
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds repeat an entry: {seeds}; each seed is one job")
     methods = overrides.get("methods", spec.grid["methods"])
     chosen = overrides.get("datasets")
     jobs = []
