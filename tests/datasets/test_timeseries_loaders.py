@@ -39,6 +39,26 @@ def test_inconsistent_or_missing_files(tmp_path):
         load_uci_har("train", data_dir=tmp_path, signals=("acc_x",))
 
 
+@pytest.mark.parametrize(("file", "edit", "message"), [
+    ("Inertial Signals/body_acc_x_train.txt", lambda text: text.split(maxsplit=1)[1], "not a table of float32"),
+    ("Inertial Signals/body_acc_x_train.txt", lambda text: text.replace("e+000", "xyz", 1), "not a table"),
+    ("Inertial Signals/total_acc_z_train.txt", lambda text: text.replace("e+000", "e+999", 1), "NaN or infinite"),
+    ("Inertial Signals/total_acc_z_train.txt", lambda text: "nan " + text.split(maxsplit=1)[1],
+     "NaN or infinite values \\(row 1\\)"),
+    ("y_train.txt", lambda text: text.replace("2", "1.5"), "not a table of int64"),
+    ("y_train.txt", lambda text: text.replace("2", "WALKING"), "not a table of int64"),
+], ids=["ragged", "not a number", "infinite", "nan", "fractional label", "label name"])
+def test_a_damaged_file_is_named(tmp_path, file, edit, message):
+    """A probe found numpy's errors naming no file, and NaN or infinite values loading silently (one NaN spread
+    a channel's distance plots to 10, one infinity made them constant)."""
+    write_har(tmp_path, "train", [1, 2, 3])
+    path = tmp_path / "uci_har" / "UCI HAR Dataset" / "train" / file
+    path.write_text(edit(path.read_text()))
+    with pytest.raises(ValueError, match=message) as error:
+        load_uci_har("train", data_dir=tmp_path)
+    assert path.name in str(error.value)
+
+
 def test_distance_plot_by_hand():
     series = np.array([[[0.0, 1.0, 3.0], [2.0, -2.0, 2.0]]], dtype=np.float32)  # (1, 2, 3)
     plot = distance_plot(series)

@@ -60,6 +60,9 @@ def load_uci_har(split="train", *, data_dir=None, signals=HAR_SIGNALS):
     ------
     FileNotFoundError
         If a file is missing; the message says how to obtain it.
+    ValueError
+        If a file is ragged, not numeric, holds NaN or infinite values, or does not match the
+        labels' count; the message names the file.
 
     References
     ----------
@@ -210,5 +213,12 @@ def _distance_plot_dataset(series_dataset, channel_range, batch_size):
 
 
 def _read_table(path, dtype):
-    """Whitespace-separated numbers, one row per line, as a 2-D array."""
-    return np.loadtxt(io.BytesIO(read_bytes(path)), dtype=dtype, ndmin=2)
+    """Whitespace-separated finite numbers, one row per line, as a 2-D array; a ragged, non-numeric or
+    non-finite table is a ValueError naming the file."""
+    try:
+        table = np.loadtxt(io.BytesIO(read_bytes(path)), dtype=dtype, ndmin=2)
+    except ValueError as error:
+        raise ValueError(f"{path}: not a table of {np.dtype(dtype).name} numbers ({error})") from None
+    if not np.isfinite(table).all():
+        raise ValueError(f"{path}: holds NaN or infinite values (row {np.argwhere(~np.isfinite(table))[0][0] + 1})")
+    return table
