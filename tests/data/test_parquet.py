@@ -132,6 +132,18 @@ def test_not_a_parquet_file_and_no_rows_are_refused(pq, pa, tmp_path):
     assert list(iter_array_chunks(empty, 4)) == []
 
 
+def test_a_damaged_page_is_named(pq, pa, tmp_path):
+    """A probe found a data page damaged under a whole footer failing with pyarrow's words only, naming no file."""
+    path = _write(pq, pa, tmp_path / "whole.parquet", {"a": pa.array(np.arange(300.0)), "b": pa.array(np.arange(300))},
+                  row_group_size=100)
+    damaged = bytearray(path.read_bytes())
+    for i in range(200, 600):
+        damaged[i] ^= 0xFF
+    (tmp_path / "damaged.parquet").write_bytes(bytes(damaged))
+    with pytest.raises(ValueError, match=r"damaged\.parquet: cannot read as a Parquet file"):
+        read_array(tmp_path / "damaged.parquet")
+
+
 @pytest.mark.parametrize("labels", [None, np.array([0, 1, 0])])
 def test_scores_round_trip_through_parquet(pq, pa, tmp_path, labels):
     scores = np.array([0.1, 1 / 3, -2e300])

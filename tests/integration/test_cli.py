@@ -301,6 +301,12 @@ def test_rank_draws_the_extremes_of_a_file(critic_model, train_csv, tmp_path, ca
     assert f"ranked {N_ROWS} rows" in capsys.readouterr().out
 
 
+def test_rank_refuses_an_image_shape_that_is_not_positive(critic_model, train_csv, tmp_path, capsys):
+    assert main(["rank", str(critic_model), str(train_csv), "--out", str(tmp_path / "r.png"), "--image-shape", "1",
+                 "-8", "-8"]) == 2
+    assert "--image-shape: must be an integer >= 1, got '-8'" in capsys.readouterr().err
+
+
 def test_rank_needs_an_image_shape_for_a_tabular_model(critic_model, train_csv, tmp_path, capsys):
     assert main(["rank", str(critic_model), str(train_csv), "--out", str(tmp_path / "r.png"), "--device", "cpu"]) == 2
     assert "--image-shape" in capsys.readouterr().err

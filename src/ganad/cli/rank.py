@@ -18,7 +18,7 @@ from pathlib import Path
 from ..data import read_array
 from ..data.files import check_output, plain_array_scoring
 from ..utils.atomic import atomic_path
-from .options import add_device_argument, add_reading_arguments, model_files, reading_options
+from .options import add_device_argument, add_reading_arguments, model_files, positive_int, reading_options
 
 
 def add_rank_parser(commands):
@@ -29,7 +29,7 @@ def add_rank_parser(commands):
     parser.add_argument("data", help="images to rank, one flattened image per row: .csv, .npy, .npz or .parquet")
     parser.add_argument("--out", required=True, metavar="FIGURE.png", help="the figure to write")
     parser.add_argument("--n-shown", type=int, default=16, metavar="N", help="images per grid (default 16)")
-    parser.add_argument("--image-shape", type=int, nargs=3, metavar=("C", "H", "W"),
+    parser.add_argument("--image-shape", type=positive_int, nargs=3, metavar=("C", "H", "W"),
                         help="shape of one image (default: the model's image_shape)")
     parser.add_argument("--maps", action="store_true",
                         help="draw each image's residual map (its pixels' contributions to the score) below it")

@@ -53,9 +53,23 @@ def iter_parquet(path, chunk_rows, layout, *, missing="refuse"):
     """
     with _open(path) as file:
         first_row = 0
-        for batch in file.iter_batches(batch_size=chunk_rows):
+        for batch in _batches(file, chunk_rows, path):
             yield _batch_array(batch, layout, first_row, path, missing)
             first_row += batch.num_rows
+
+
+def _batches(file, chunk_rows, path):
+    """``file.iter_batches``, a damaged page (its footer whole) a ValueError naming the file."""
+    pa, _ = pyarrow_modules("reading .parquet files")
+    batches = file.iter_batches(batch_size=chunk_rows)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except (pa.ArrowException, OSError) as error:
+            raise ValueError(f"{path}: cannot read as a Parquet file ({error})") from None
+        yield batch
 
 
 @contextlib.contextmanager
