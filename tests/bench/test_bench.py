@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from ganad.bench import expand, list_specs, load_spec, run_spec, summarize
+from ganad.bench import expand, list_specs, load_spec, render_markdown, run_spec, summarize
 from ganad.bench.runner import run_job
 from ganad.bench.results import read_jsonl
 from ganad.bench.spec import BUDGETS, LOADERS, validate
@@ -223,7 +223,9 @@ def test_class_means_follow_the_classes(tiny_spec):
     lines = summarize(rows + [{"cell": "tiny:2", "method": "wgan-critic", "status": "failed"}], tiny_spec)
     mean = next(l for l in lines if l["cell"] == "tiny (mean)" and l["metric"] == "auroc")
     assert lines[-2:] == [mean, next(l for l in lines if l["cell"] == "tiny (mean)" and l["metric"] == "auprc")]
-    assert mean["mean"] == pytest.approx(0.7) and mean["n_seeds"] == 2 and mean["status"] == "ok"
+    assert mean["mean"] == pytest.approx(0.7) and mean["n_seeds"] == 2
+    assert mean["status"] == "incomplete classes: tiny:2"  # its class line rests on one seed of two, one failed
+    assert next(l for l in summarize(rows, tiny_spec) if l["cell"] == "tiny (mean)")["status"] == "ok"
     assert mean["published"] is None  # the paper prints tiny:0 only: no mean of its classes
     tiny_spec.published["values"]["auroc"]["wgan-critic"]["tiny"] = 0.75  # a printed mean
     mean = next(l for l in summarize(rows, tiny_spec) if l["cell"] == "tiny (mean)" and l["metric"] == "auroc")
@@ -232,6 +234,23 @@ def test_class_means_follow_the_classes(tiny_spec):
     tiny_spec.datasets[0]["classes"] = [0, 1, 2]  # the paper's mean is over three classes, two ran
     mean = next(l for l in summarize(rows, tiny_spec) if l["cell"] == "tiny (mean)" and l["metric"] == "auroc")
     assert (mean["n_seeds"], mean["seeds_planned"], mean["status"]) == (2, 3, "2 of 3 classes")
+
+
+def test_a_cell_missing_seeds_of_its_budget_says_so_and_one_value_has_no_spread(tiny_spec):
+    """A probe found a cell with 2 of its budget's 3 seeds logged read (2/2), ok, and one value shown as
+    a spread of 0.000."""
+    rows = [{"cell": "tiny:0", "method": "wgan-critic", "status": "ok", "auroc": v, "auprc": 0.5} for v in (0.8, 0.9)]
+    line = next(l for l in summarize(rows, tiny_spec, seeds_planned=3) if l["metric"] == "auroc")
+    assert (line["n_seeds"], line["seeds_planned"], line["status"]) == (2, 3, "1 of 3 seeds not run")
+    line = next(l for l in summarize(rows[:1], tiny_spec) if l["metric"] == "auroc")
+    assert line["std"] is None
+    assert "| tiny:0 | wgan-critic | auroc | 0.800 (1/1) |" in render_markdown(summarize(rows[:1], tiny_spec), tiny_spec)
+
+
+def test_noise_levels_get_no_mean_line(tiny_spec):
+    tiny_spec.protocol["name"] = "noise"
+    rows = [{"cell": f"tiny:{c}", "method": "wgan-critic", "status": "ok", "auroc": 0.8, "auprc": 0.5} for c in (0, 2)]
+    assert not [l for l in summarize(rows, tiny_spec) if "(mean)" in l["cell"]]
 
 
 def _shared_gan_spec(share):

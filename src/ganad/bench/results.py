@@ -55,10 +55,11 @@ def write_csv(rows, path):
     return Path(path)
 
 
-def write_outputs(rows, spec, out):
-    """Write ``results.json`` (rows + summary), ``results.csv`` and ``table.md`` into ``out``."""
+def write_outputs(rows, spec, out, *, seeds_planned=None):
+    """Write ``results.json`` (rows + summary), ``results.csv`` and ``table.md`` into ``out``
+    (``seeds_planned``: as :func:`~ganad.bench.tables.summarize`)."""
     out = Path(out)
-    summary = summarize(rows, spec)
+    summary = summarize(rows, spec, seeds_planned=seeds_planned)
     paths = {"jsonl": out / "results.jsonl", "json": out / "results.json", "csv": out / "results.csv",
              "markdown": out / "table.md"}
     paths["json"].write_text(json.dumps(jsonable({"spec": spec.name, "paper": spec.paper,

@@ -97,7 +97,7 @@ def run_spec(spec, budget="smoke", out=None, *, jobs=1, data_dir=None, seeds=Non
         for row in results:
             append_row(log, {**row, "git_sha": sha})
     rows = latest_rows(read_jsonl(log), [job.key for job in grid])
-    return rows, write_outputs(rows, spec, out)
+    return rows, write_outputs(rows, spec, out, seeds_planned=len({job.seed for job in grid}))
 
 
 def _warn_changed(grid, logged, log):
