@@ -143,8 +143,9 @@ def test_a_resumed_run_warns_of_rows_logged_with_other_settings(tiny_spec, tmp_p
     (lambda raw: raw["datasets"].append({"name": "tiny", "train_fraction": 0.5}), "datasets' cells repeats"),
     (lambda raw: raw["methods"]["wgan-critic"].update(init_arg={}), "unknown keys \\['init_arg'\\]"),
     (lambda raw: raw["budgets"]["smoke"].update(methods=["wgan-critc"]), "budgets.smoke.methods \\['wgan-critc'\\]"),
+    (lambda raw: raw["datasets"][0].update(classes=[0, 0]), "tiny classes repeats an entry"),
 ], ids=["repeated seed", "float seeds", "string seeds", "string metrics", "repeated data set", "misspelt key",
-        "budget method"])
+        "budget method", "repeated class"])
 def test_a_spec_that_would_mislabel_or_ignore_a_job_is_refused(edit, message, monkeypatch):
     raw = {"name": "tiny", "title": "t", "paper": "p", "reference": "r", "metrics": ["auroc"], "choices": "c",
            "protocol": {"name": "leave-one-class-out"}, "datasets": [{"name": "tiny", "classes": [0]}],

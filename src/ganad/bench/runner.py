@@ -18,7 +18,8 @@ A method with ``selection = "holdout"`` (one-class protocol) first fixes the par
 the chosen values (``selected.*``) and every candidate's holdout AUROC (``holdout.*``).
 
 Every row is appended to ``results.jsonl`` in the output folder as soon as it arrives; a
-rerun skips the jobs that already have an ``ok`` row there and retries the others.
+rerun skips the jobs that already have an ``ok`` row there and retries the others, and warns of
+the kept rows whose settings are not the spec's now.
 """
 
 import dataclasses
@@ -45,7 +46,7 @@ from ..protocols.holdout_selection import labelled_holdout, select_on_holdout
 from ..registry import DETECTORS
 from ..data.tabular import scale_on_train
 from .shared_gan import keep_gan, reuse_gan
-from .results import jsonable, append_row, latest_rows, read_jsonl, write_outputs
+from .results import append_row, jsonable, latest_rows, read_jsonl, write_outputs
 from .spec import LOADERS, expand, fetch_hint, load_spec
 
 logger = logging.getLogger(__name__)

@@ -206,9 +206,13 @@ def _check_lists(where, raw):
         for key, kind in (("seeds", int), ("methods", str), ("datasets", str)):
             if key in overrides:
                 lists[f"budgets.{budget}.{key}"] = (overrides[key], kind)
+    for dataset in raw.get("datasets", []):
+        if "classes" in dataset:
+            lists[f"{_cell_name(dataset)} classes"] = (dataset["classes"], int | float)
     for name, (values, kind) in lists.items():
         if not isinstance(values, list) or not all(isinstance(v, kind) and not isinstance(v, bool) for v in values):
-            raise ValueError(f"{where}: {name} must be a list of {kind.__name__}s, got {values!r}")
+            raise ValueError(f"{where}: {name} must be a list of {getattr(kind, '__name__', 'number')}s, "
+                             f"got {values!r}")
         if len(set(values)) != len(values):
             raise ValueError(f"{where}: {name} repeats an entry: {values!r}")
 
