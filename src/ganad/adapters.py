@@ -85,7 +85,6 @@ class PyODAdapter(BaseEstimator):
         self.detector = detector
         self.contamination = contamination
 
-    @_fit_context(prefer_skip_nested_validation=False)  # the detector validates its own parameters
     def fit(self, X, y=None):
         """Fit a clone of the detector on ``X`` and threshold its training scores.
 
@@ -101,8 +100,13 @@ class PyODAdapter(BaseEstimator):
         self : PyODAdapter
             The fitted adapter.
         """
-        for name in FITTED_ATTRIBUTES:  # a fit that raises leaves no state of an earlier fit beside this one's
+        for name in FITTED_ATTRIBUTES:  # first: a fit that raises, its parameters included, leaves no earlier state
             vars(self).pop(name, None)
+        return self._validated_fit(X)
+
+    @_fit_context(prefer_skip_nested_validation=False)  # the detector validates its own parameters
+    def _validated_fit(self, X):
+        """``fit`` once scikit-learn has checked the adapter's parameters."""
         detector = clone(self.detector).fit(X)
         scores = -detector.score_samples(X)
         if self.contamination is None:

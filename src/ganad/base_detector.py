@@ -57,7 +57,8 @@ from .utils.rng import torch_seed
 from .utils.scaling import SCALINGS, apply_scaler, fit_scaler
 from .utils.support import ConstantScoreWarning, InvertedScoreWarning, apply_support, far_rows, fit_support
 from .utils.threads import MAX_THREADS
-from .utils.validation import FLOAT32_MAX, check_float32_range, check_image_shape, check_network_range
+from .utils.validation import (FLOAT32_MAX, check_float32_range, check_image_shape, check_network_range,
+                               plain_rows)
 from .fitted_state import check_finite_state, check_offset_scores, check_scores
 from .model_folder import save_model
 
@@ -151,20 +152,24 @@ class BaseDetector(OutlierMixin, BaseEstimator):
     fitted_values = ()  # JSON-serialisable fitted attributes beyond the model (checked finite after fit)
     offset_sample_size = 5000  # training rows scored to set offset_ (fewer where scoring is costly)
 
-    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Fit on normal (or mostly normal) data ``X`` of shape (n_samples, n_features).
 
         A fit that raises leaves the detector unfitted: the previous fitted state is
-        removed first, and a fit whose networks, fitted tensors or ``offset_`` end up
-        non-finite raises ``TrainingDivergedError`` and keeps nothing.
+        removed first (before the parameters are checked), and a fit whose networks, fitted
+        tensors or ``offset_`` end up non-finite raises ``TrainingDivergedError`` and keeps nothing.
         """
         self._forget_fit()
         try:
-            return self._fit(X)
+            return self._validated_fit(X)
         except BaseException:
             self._forget_fit()
             raise
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _validated_fit(self, X):
+        """``_fit`` once scikit-learn has checked the parameters (``_parameter_constraints``)."""
+        return self._fit(X)
 
     def _fit(self, X):
         X = self._training_rows(X)
@@ -194,7 +199,7 @@ class BaseDetector(OutlierMixin, BaseEstimator):
     def _training_rows(self, X):
         """``X`` validated as training rows: 2-D numbers, two rows or more, finite (NaN allowed
         when imputing); sets ``n_features_in_`` (and ``feature_names_in_``)."""
-        return validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2,
+        return validate_data(self, plain_rows(X), dtype=[np.float64, np.float32], ensure_min_samples=2,
                              ensure_all_finite=finite_check(self.impute))
 
     def _set_run_state(self, n_features):
@@ -272,7 +277,7 @@ class BaseDetector(OutlierMixin, BaseEstimator):
 
     def _scoring_input(self, X):
         """``X`` validated against the fitted shape, NaN filled (``imputer_``), within float32 range, and scaled."""
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False,
+        X = validate_data(self, plain_rows(X), dtype=[np.float64, np.float32], reset=False,
                           ensure_all_finite=finite_check(self.imputer_))
         X = fill_missing(X, self.imputer_)
         check_float32_range(X)

@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._version import __version__
 from .catalog import method_name
-from .fitted_state import fitted_tensors, non_finite_names
+from .fitted_state import fitted_tensors, network_shapes, non_finite_names
 from .utils.atomic import current_umask, remove_stray, stray_name
 
 FORMAT = "ganad-model"
@@ -62,6 +62,7 @@ def save_model(detector, path):
     bad = non_finite_names(detector)
     if bad:
         raise ValueError(f"refusing to save {type(detector).__name__}: non-finite values in {', '.join(bad)}")
+    _check_networks_match_params(detector)
     path = check_model_destination(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stray(path)
@@ -92,6 +93,18 @@ def check_model_destination(path):
         raise ValueError(f"{path} is a folder that holds other files, not a ganad model: "
                          "choose a new or empty folder (a model folder is replaced as a whole)")
     return path
+
+
+def _check_networks_match_params(detector):
+    """Refuse a detector whose networks are not those its parameters build (``set_params`` after ``fit``): the
+    folder would hold the parameters and the fitted tensors of two models, and no load could rebuild it."""
+    built = network_shapes(detector)
+    held = {name: tuple(value.shape) for name, value in fitted_tensors(detector).items() if name in built}
+    unlike = sorted(name for name in built if held.get(name) != built[name])
+    if unlike:
+        raise ValueError(f"refusing to save {type(detector).__name__}: its parameters now build other networks than "
+                         f"the fitted ones ({unlike[0]}: fitted {held.get(unlike[0])}, the parameters give "
+                         f"{built[unlike[0]]}); set_params after fit changed them: refit, or set them back")
 
 
 def _config(detector):

@@ -146,3 +146,44 @@ def test_measuring_the_networks_leaves_a_fitted_detector_as_it_was(name, fitted,
     assert vars(detector).keys() == before.keys()
     assert all(vars(detector)[key] is value for key, value in before.items())
     np.testing.assert_array_equal(detector.anomaly_score(rows), scores)
+
+
+@pytest.mark.parametrize("name", ["dcae", "iforest"])
+def test_a_refit_refused_for_its_parameters_leaves_no_earlier_model(name, rows):
+    """A probe found the earlier model kept (and predicting) after a refit that scikit-learn's parameter check
+    refused: the parameters were checked before the fitted state was removed."""
+    detector = make(name).fit(rows)
+    with pytest.raises(ValueError, match="contamination"):
+        detector.set_params(contamination=0.9).fit(rows)
+    assert _fitted_attributes(detector) == []
+    with pytest.raises(NotFittedError):
+        detector.set_params(contamination=0.1).predict(rows)
+
+
+def test_masked_cells_are_missing_values_not_the_values_under_the_mask(rows):
+    """A probe found a masked array's hidden values fitted and scored as data (1e6 under a mask set the scaler)."""
+    masked = np.ma.masked_array(rows.copy())
+    masked.data[:8, 0] = 1e6
+    masked[:8, 0] = np.ma.masked
+    with pytest.raises(ValueError, match="NaN"):
+        make("dcae").fit(masked)
+    missing = rows.copy()
+    missing[:8, 0] = np.nan
+    np.testing.assert_array_equal(make("dcae", impute="median").fit(masked).anomaly_score(rows),
+                                  make("dcae", impute="median").fit(missing).anomaly_score(rows))
+
+
+def test_tensors_that_need_grad_or_bfloat16_are_read_as_numbers(fitted, rows):
+    scores = fitted["dcae"].anomaly_score(rows)
+    np.testing.assert_allclose(fitted["dcae"].anomaly_score(torch.tensor(rows, requires_grad=True)), scores,
+                               rtol=1e-6)
+    assert fitted["dcae"].anomaly_score(torch.tensor(rows).bfloat16()).shape == scores.shape
+
+
+@pytest.mark.parametrize("dtype", ["datetime64[s]", "timedelta64[s]"])
+def test_dates_and_durations_are_refused(fitted, dtype):
+    """numpy reads them as their integer counts: a probe found dates scored (all inliers), silently."""
+    with pytest.raises(ValueError, match="dates or durations"):
+        fitted["kde"].predict(np.zeros((3, 3), dtype))
+    with pytest.raises(ValueError, match="dates or durations"):
+        make("kde").fit(np.zeros((30, 3), dtype))

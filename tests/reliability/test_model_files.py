@@ -201,6 +201,15 @@ def test_a_resealed_tensor_of_another_dtype_is_refused(name, dtype, saved):
         ganad.load(folder)
 
 
+def test_a_detector_whose_parameters_changed_after_fit_is_not_saved(rows, tmp_path):
+    """A probe found the folder written with the new parameters beside the fitted networks: it never loaded."""
+    detector = DETECTORS["dcae"](**{**QUICK_PARAMS["dcae"], "random_state": 0}).fit(rows)
+    detector.set_params(hidden=(32, 32))
+    with pytest.raises(ValueError, match="its parameters now build other networks than the fitted ones"):
+        detector.save(tmp_path / "model")
+    assert not (tmp_path / "model").exists()
+
+
 FITTED_TENSOR_METHODS = sorted(name for name in SAVABLE if DETECTORS[name].fitted_tensors)
 
 

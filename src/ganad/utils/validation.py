@@ -20,6 +20,22 @@ def check_image_shape(image_shape, n_features):
     return image_shape
 
 
+def plain_rows(X):
+    """``X`` as scikit-learn's ``validate_data`` reads it correctly: a masked array's masked cells as NaN (refused,
+    or filled by ``impute``: ``validate_data`` alone would read the values under the mask), a torch tensor
+    detached on the CPU in a numpy dtype; dates and durations refused (numpy would read them as numbers)."""
+    if isinstance(X, np.ma.MaskedArray):
+        X = np.ma.filled(np.ma.asarray(X, dtype=np.float64), np.nan)
+    if torch.is_tensor(X):
+        X = X.detach().cpu()
+        X = (X.float() if X.dtype == torch.bfloat16 else X).numpy()
+    kinds = [getattr(dtype, "kind", "") for dtype in getattr(X, "dtypes", [getattr(X, "dtype", None)])]
+    if "M" in kinds or "m" in kinds:
+        raise ValueError("X holds dates or durations (datetime64 / timedelta64): convert them to numbers "
+                         "(e.g. seconds) first; ganad would otherwise score their internal counts")
+    return X
+
+
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
