@@ -29,8 +29,9 @@ def plain_rows(X):
     if torch.is_tensor(X):
         X = X.detach().cpu()
         X = (X.float() if X.dtype == torch.bfloat16 else X).numpy()
-    kinds = [getattr(dtype, "kind", "") for dtype in getattr(X, "dtypes", [getattr(X, "dtype", None)])]
-    if "M" in kinds or "m" in kinds:
+    dtypes = getattr(X, "dtypes", None)  # a DataFrame's, per column
+    dtypes = list(dtypes) if hasattr(dtypes, "__iter__") else [getattr(X, "dtype", None)]
+    if {getattr(dtype, "kind", "") for dtype in dtypes} & {"M", "m"}:
         raise ValueError("X holds dates or durations (datetime64 / timedelta64): convert them to numbers "
                          "(e.g. seconds) first; ganad would otherwise score their internal counts")
     return X
