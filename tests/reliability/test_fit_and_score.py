@@ -191,7 +191,7 @@ def test_dates_and_durations_are_refused(fitted, dtype):
 
 def test_a_pandas_series_is_refused_as_one_dimensional(fitted):
     pd = pytest.importorskip("pandas", reason="pandas is an optional dependency (ganad[compare])")
-    with pytest.raises(ValueError, match="Expected 2D array"):
+    with pytest.raises(ValueError, match="Expected a 2-dimensional container"):
         fitted["kde"].predict(pd.Series([1.0, 2.0, 3.0]))
     with pytest.raises(ValueError, match="dates or durations"):
         fitted["kde"].predict(pd.DataFrame({"a": pd.to_datetime(["2020-01-01"] * 3), "b": 1.0, "c": 2.0}))
