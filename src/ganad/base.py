@@ -110,7 +110,7 @@ class TorchDetector(BaseDetector):
         """Epochs to train on ``n_rows`` rows for ``n_epochs`` (default the parameter), "auto" resolved."""
         return training_epochs(self.n_epochs if n_epochs is None else n_epochs,
                                paper_epochs=self.paper_epochs if paper_epochs is None else paper_epochs,
-                               n_rows=n_rows, batch_size=distributed.global_batch_size(self.batch_size),
+                               n_batches=distributed.n_batches(n_rows, self.batch_size),
                                updates_per_batch=self._updates_per_batch(),
                                min_updates=self.min_updates if self.image_shape_ is None else None)
 

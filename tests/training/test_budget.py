@@ -7,11 +7,12 @@ import pytest
 from ganad import WGANCritic
 from ganad.detectors.baselines import DCAE
 from ganad.training import budget
+from ganad.training.batches import n_minibatches
 from ganad.training.budget import MIN_UPDATES, training_epochs
 
 
 def test_an_integer_is_taken_as_it_is():
-    assert training_epochs(3, paper_epochs=30, n_rows=10, batch_size=64) == 3
+    assert training_epochs(3, paper_epochs=30, n_batches=1) == 3
 
 
 @pytest.mark.parametrize(("n_rows", "updates_per_batch", "expected"), [
@@ -19,12 +20,23 @@ def test_an_integer_is_taken_as_it_is():
     (300, 0.2, 2000),  # 5 batches / 5 = 1 generator step per epoch
     (300, 1.0, 400),  # 5 updates per epoch
     (64, 1.0, 2000),
+    (65, 1.0, 2000),  # the 65th row is a batch of one, left out: 1 batch per epoch, not 2
+    (193, 1.0, 667),  # Arrhythmia's 193 training rows: 3 batches, not 4 (1,500 updates before)
 ])
 def test_auto_reaches_the_minimum_number_of_updates(n_rows, updates_per_batch, expected):
-    epochs = training_epochs("auto", paper_epochs=30, n_rows=n_rows, batch_size=64,
-                             updates_per_batch=updates_per_batch)
+    n_batches = n_minibatches(n_rows, 64)
+    epochs = training_epochs("auto", paper_epochs=30, n_batches=n_batches, updates_per_batch=updates_per_batch)
     assert epochs == expected
-    assert np.ceil(n_rows / 64) * updates_per_batch * epochs >= min(MIN_UPDATES, 30 * np.ceil(n_rows / 64))
+    assert n_batches * updates_per_batch * epochs >= min(MIN_UPDATES, 30 * n_batches)
+
+
+def test_a_fit_makes_the_minimum_of_updates_when_a_last_batch_of_one_row_is_left_out(monkeypatch):
+    """A probe found 65 rows in batches of 64 trained 1,000 steps (the budget counted the one-row batch
+    that the loop leaves out), 64 rows 2,000."""
+    monkeypatch.setattr(budget, "MIN_UPDATES", 200)
+    rows = np.random.default_rng(0).normal(size=(65, 2))
+    dcae = DCAE(hidden=(8,), latent_dim=2, batch_size=32, random_state=0).fit(rows)  # 2 batches, the 65th row out
+    assert dcae.n_epochs_ == 100 and len(dcae.history_["reconstruction_loss"]) == 200  # 67 epochs, 134 before
 
 
 def test_detectors_resolve_auto_with_their_own_updates_per_batch(monkeypatch):

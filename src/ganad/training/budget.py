@@ -55,10 +55,13 @@ CRITIC_STEPS_PER_UPDATE = 5  # a GAN's budget: MIN_UPDATES generator steps of a 
 EPOCHS_CONSTRAINT = [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})]
 
 
-def training_epochs(n_epochs, *, paper_epochs, n_rows, batch_size, updates_per_batch=1.0, min_updates=None):
+def training_epochs(n_epochs, *, paper_epochs, n_batches, updates_per_batch=1.0, min_updates=None):
     """Epochs to train: ``n_epochs`` when an integer; for "auto" see the module docstring
-    (``min_updates`` None: ``MIN_UPDATES``)."""
+    (``min_updates`` None: ``MIN_UPDATES``). ``n_batches``: the batches an epoch runs, as the training
+    loop counts them (``ganad.training.batches.n_minibatches``, which leaves out a last batch of one
+    row; ``ceil(n_rows / batch_size)`` counted it, and 65 rows in batches of 64 trained half the
+    updates)."""
     if n_epochs != "auto":
         return n_epochs
-    updates_per_epoch = math.ceil(n_rows / batch_size) * updates_per_batch
+    updates_per_epoch = max(n_batches, 1) * updates_per_batch
     return max(paper_epochs, math.ceil((min_updates or MIN_UPDATES) / updates_per_epoch))

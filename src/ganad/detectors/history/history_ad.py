@@ -44,6 +44,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ...scoring import range_score, training_range
 from ...training import distributed
+from ...training.batches import n_minibatches
 from ...training.budget import EPOCHS_CONSTRAINT, training_epochs
 from ...training.collapse import SPREAD_PHASE, SPREAD_SAMPLES, check_samples, training_sample
 from ...training.history import TrainingHistory
@@ -254,8 +255,9 @@ class HistoryAD(GANDetector):
         rng = self._seeded_generator(1)
         batch_size = distributed.global_batch_size(self.batch_size)
         fit_tv_critic(self.tv_critic_, X, lambda n: self._draw_history(store, weights, n, rng),
-                      n_epochs=training_epochs(self.tv_epochs, paper_epochs=self.paper_tv_epochs, n_rows=len(X),
-                                               batch_size=batch_size, min_updates=self.tv_min_updates),
+                      n_epochs=training_epochs(self.tv_epochs, paper_epochs=self.paper_tv_epochs,
+                                               n_batches=n_minibatches(len(X), batch_size),
+                                               min_updates=self.tv_min_updates),
                       batch_size=batch_size, learning_rate=self.tv_learning_rate,
                       bound_weight=self.bound_weight, rng=rng, history=self.history_, verbose=self.verbose)
 

@@ -71,8 +71,8 @@ class WGANEncoder(ReconstructionScore, GANDetector):
     network_names = ("generator_", "critic_", "encoder_")
 
     def _fit_scorer(self, X):
-        epochs = training_epochs(self.encoder_epochs, paper_epochs=ENCODER_EPOCHS, n_rows=len(X),
-                                 batch_size=distributed.global_batch_size(self.batch_size))
+        epochs = training_epochs(self.encoder_epochs, paper_epochs=ENCODER_EPOCHS,
+                                 n_batches=distributed.n_batches(len(X), self.batch_size))
         fit_encoder(self.encoder_, self.generator_, X, n_epochs=epochs,
                     batch_size=self.batch_size, learning_rate=self.encoder_learning_rate,
                     rng=self._seeded_generator(1), history=self.history_, verbose=self.verbose)
