@@ -199,6 +199,14 @@ def test_spilled_snapshots_give_the_same_model_and_are_deleted(tmp_path, blobs):
         spilled.sample_history(10)
 
 
+@pytest.mark.parametrize("n", [0, -1, 2.5])
+def test_a_sample_count_that_is_not_positive_is_refused(blobs, n):
+    model = tiny(tv_epochs=0, keep_snapshots=True).fit(blobs)
+    for sample in (lambda: model.sample_history(n), lambda: model.sample_snapshot(0, n)):
+        with pytest.raises(ValueError, match="the number of samples must be an integer of 1 or more"):
+            sample()
+
+
 def test_dcgan_networks_on_images():
     images = np.random.default_rng(0).uniform(-1, 1, size=(16, 28 * 28))
     model = tiny(image_shape=(1, 28, 28), latent_dim=4, conv_width=4, batch_size=8, keep_snapshots=True).fit(images)

@@ -1,6 +1,7 @@
 """Snapshots during training: the per-step hook, the schedule, and the memory/disk store."""
 
 import copy
+import pickle
 
 import pytest
 import torch
@@ -82,7 +83,7 @@ def test_store_spills_beyond_the_budget_and_reads_back_identical_states(tmp_path
         store.add(step / 5, {"critic": network.state_dict()})
     assert [store.on_disk(i) for i in range(5)] == [False, False, True, True, True]
     assert store.memory_bytes == budget and store.disk_bytes == 3 * state_bytes(network)
-    assert len(list((tmp_path / "spill").glob("*.safetensors"))) == 3
+    assert len(list((tmp_path / "spill").rglob("*.safetensors"))) == 3
     for index, state in enumerate(states):
         assert all(torch.equal(store.state(index, "critic")[k], v) for k, v in state.items())
     store.close()
@@ -93,7 +94,7 @@ def test_store_spills_beyond_the_budget_and_reads_back_identical_states(tmp_path
 def test_temporary_spill_folder_is_removed_on_close():
     store = SnapshotStore(memory_budget=0)
     store.add(0.5, {"net": {"w": torch.ones(3)}})
-    folder = store._folder
+    folder = store._files[0].parent
     assert folder.is_dir() and store.on_disk(0)
     store.close()
     assert not folder.exists()
@@ -102,3 +103,23 @@ def test_temporary_spill_folder_is_removed_on_close():
 def test_store_refuses_a_negative_budget():
     with pytest.raises(ValueError, match="memory_budget"):
         SnapshotStore(memory_budget=-1)
+
+
+def test_two_stores_given_one_folder_keep_their_own_files(tmp_path):
+    """A probe found two HistoryAD fits with one snapshot_dir writing the same file names: the second
+    overwrote the first's snapshots (wrong samples, silently), and deleted them when it closed."""
+    first, second = (SnapshotStore(memory_budget=0, folder=tmp_path) for _ in range(2))
+    first.add(0.0, {"net": {"w": torch.ones(3)}})
+    second.add(0.0, {"net": {"w": torch.zeros(3)}})
+    second.close()
+    assert torch.equal(first.state(0, "net")["w"], torch.ones(3))
+
+
+def test_a_copy_holds_its_snapshots_itself():
+    """A probe found a deep copy (or a pickle) pointing at the original's files, which the original deletes."""
+    store = SnapshotStore(memory_budget=0)
+    store.add(0.0, {"net": {"w": torch.arange(3.0)}})
+    copied = pickle.loads(pickle.dumps(copy.deepcopy(store)))
+    store.close()
+    assert torch.equal(copied.state(0, "net")["w"], torch.arange(3.0)) and not copied.on_disk(0)
+

@@ -8,10 +8,11 @@ epochs) passes a multiple of ``1 / saves_per_epoch``.
 
 The store keeps snapshots in memory while their total size stays within
 ``memory_budget`` bytes; each later one is written to its own safetensors file (tensors
-only, no pickle) in ``folder``, or in a temporary folder when none is given, and read
-back on demand. So the memory footprint is bounded by the budget whatever the number of
+only, no pickle) in a temporary folder of its own (inside ``folder`` when one is given), and
+read back on demand. So the memory footprint is bounded by the budget whatever the number of
 snapshots. The store owns its files: :meth:`SnapshotStore.close` (or garbage
-collection) deletes them, and the temporary folder it made.
+collection) deletes them, and the temporary folder it made; a copy (``copy.deepcopy``, pickle)
+holds every snapshot in memory.
 """
 
 import math
@@ -66,27 +67,43 @@ class SnapshotStore:
 
     def state(self, index, name):
         """The ``state_dict`` of network ``name`` in snapshot ``index`` (CPU tensors; -1 is the last)."""
-        index = range(len(self))[index]
-        flat = self._in_memory.get(index)
-        if flat is None:
-            flat = load_file(self._files[index], device="cpu")
+        flat = self._flat(range(len(self))[index])
         prefix = f"{name}{_SEPARATOR}"
         return {key[len(prefix):]: value for key, value in flat.items() if key.startswith(prefix)}
+
+    def __getstate__(self):
+        """What a copy (``copy.deepcopy``, pickle) holds: every snapshot in memory. The files stay this
+        store's, deleted with it, so a copy that pointed at them would lose them."""
+        state = {name: value for name, value in vars(self).items() if name != "_finalizer"}
+        state.update(_in_memory={index: self._flat(index) for index in range(len(self))}, _files={}, _temporary=[],
+                     _folder=None, memory_bytes=self.memory_bytes + self.disk_bytes, disk_bytes=0)
+        return state
+
+    def __setstate__(self, state):
+        vars(self).update(state)
+        self._finalizer = weakref.finalize(self, _remove, self._files, self._temporary)
 
     def on_disk(self, index):
         """True when snapshot ``index`` was spilled to a file."""
         return index in self._files
+
+    def _flat(self, index):
+        """Snapshot ``index`` as one flat ``{name/key: tensor}``, read from its file when spilled."""
+        flat = self._in_memory.get(index)
+        return load_file(self._files[index], device="cpu") if flat is None else flat
 
     def close(self):
         """Delete the spilled files (and the temporary folder); in-memory snapshots are kept."""
         self._finalizer()
 
     def _spill_folder(self):
-        if self._folder is None:
-            self._temporary.append(Path(tempfile.mkdtemp(prefix="ganad-snapshots-")))
-            self._folder = self._temporary[0]
-        self._folder.mkdir(parents=True, exist_ok=True)
-        return self._folder
+        """This store's own folder for its files, made on the first spill: a temporary folder, inside
+        ``folder`` when one was given, so that two stores given one ``folder`` never share a file name."""
+        if not self._temporary:
+            if self._folder is not None:
+                self._folder.mkdir(parents=True, exist_ok=True)
+            self._temporary.append(Path(tempfile.mkdtemp(prefix="ganad-snapshots-", dir=self._folder)))
+        return self._temporary[0]
 
 
 def _remove(files, temporary):

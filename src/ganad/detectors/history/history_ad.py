@@ -110,7 +110,8 @@ HISTORY_HYPERPARAMETERS = {
         "Memory for snapshots, in MiB; the rest are saved as safetensors files in ``snapshot_dir``."),
     "snapshot_dir": Hyperparameter(
         None, [str, os.PathLike, None], "str, path-like or None",
-        "The folder of the snapshot files (a temporary folder when None)."),
+        "The folder in which each fit makes its own temporary folder for the snapshot files (the system's "
+        "temporary folder when None)."),
     "keep_snapshots": Hyperparameter(
         False, ["boolean"], "bool", "Keep the snapshots after fitting (deleted otherwise)."),
 }
@@ -278,11 +279,13 @@ class HistoryAD(GANDetector):
 
     def sample_history(self, n, *, random_state=None):
         """``n`` samples of P_G_hist (Eq. 3, 13; case 2 when ``case=2``) as rows, in the scaled space."""
+        _check_count(n)
         samples = self._draw_history(self._kept_snapshots(), self._weights(), n, self._generator_for(random_state))
         return samples.flatten(1).double().cpu().numpy()
 
     def sample_snapshot(self, index, n, *, random_state=None):
         """``n`` samples of the saved generator ``index`` (time ``snapshot_times_[index]``), as rows."""
+        _check_count(n)
         store = self._kept_snapshots()
         self._snapshot_generator.load_state_dict(store.state(index, "generator"))
         z = sample_latents(self.prior_, n, rng=self._generator_for(random_state))
@@ -317,8 +320,9 @@ class HistoryAD(GANDetector):
     def _kept_snapshots(self):
         check_is_fitted(self)
         if getattr(self, "snapshots_", None) is None:
-            raise ValueError("the snapshots were deleted after fitting; refit with keep_snapshots=True "
-                             "(a data-parallel fit keeps them on rank 0 only)")
+            raise ValueError("this model has no snapshots: they are deleted after a fit without keep_snapshots=True, "
+                             "and never written to a model file (a loaded model has none); refit with "
+                             "keep_snapshots=True (a data-parallel fit keeps them on rank 0 only)")
         return self.snapshots_
 
     def _generator_for(self, random_state):
@@ -326,6 +330,12 @@ class HistoryAD(GANDetector):
 
     def _weights(self):
         return torch.tensor(self.snapshot_weights_, dtype=torch.float64)
+
+
+def _check_count(n):
+    """A number of samples: an integer of 1 or more."""
+    if not isinstance(n, Integral) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"the number of samples must be an integer of 1 or more, got {n!r}")
 
 
 def _linear_decay(fraction, *optimizers):
