@@ -19,6 +19,9 @@ label 0. Every array is float32; all randomness comes from
 ``np.random.default_rng(random_state)``.
 """
 
+import math
+from numbers import Real
+
 import numpy as np
 
 SYNTHETIC_SETS = ("ring", "loop", "arc", "four_dots", "normal_1d")
@@ -66,6 +69,8 @@ def make_ring(n_samples=100_000, *, n_modes=7, radius=1.0, std=0.05, random_stat
     """
     rng = np.random.default_rng(random_state)
     _check_count(n_samples, "n_samples")
+    _check_positive(radius=radius, std=std)
+    _check_modes(n_modes)
     centres = _ring_centres(n_modes, radius)
     modes = rng.integers(n_modes, size=n_samples)
     X = centres[modes] + std * rng.standard_normal((n_samples, 2))
@@ -114,6 +119,8 @@ def make_ring_anomaly_set(n_normal=1000, n_anomalies=1000, *, n_modes=7, radius=
     >>> X.shape, int(y.sum())
     ((120, 2), 20)
     """
+    _check_positive(radius=radius, std=std, n_std=n_std, half_width=half_width)
+    _check_modes(n_modes)
     centres = _ring_centres(n_modes, radius)
     return _labelled_set(
         lambda n, rng: make_ring(n, n_modes=n_modes, radius=radius, std=std, random_state=rng),
@@ -191,6 +198,7 @@ def make_arc(n_samples=_DEFAULT_N_SAMPLES, *, radius=_RCGAN_SCALE, start=0.0, ex
     """
     rng = np.random.default_rng(random_state)
     _check_count(n_samples, "n_samples")
+    _check_arc(radius=radius, extent=extent, noise=noise, start=start)
     angles = start + extent * rng.random(n_samples)
     X = radius * np.column_stack([np.cos(angles), np.sin(angles)])
     X += noise * rng.standard_normal((n_samples, 2))
@@ -229,6 +237,7 @@ def make_four_dots(n_samples=_DEFAULT_N_SAMPLES, *, offset=_RCGAN_SCALE, std=_RC
     """
     rng = np.random.default_rng(random_state)
     _check_count(n_samples, "n_samples")
+    _check_positive(offset=offset, std=std)
     centres = _square_centres(offset)
     clusters = rng.integers(4, size=n_samples)
     X = centres[clusters] + std * rng.standard_normal((n_samples, 2))
@@ -264,6 +273,8 @@ def make_normal_1d(n_samples=_DEFAULT_N_SAMPLES, *, loc=0.0, scale=1.0, random_s
     """
     rng = np.random.default_rng(random_state)
     _check_count(n_samples, "n_samples")
+    _check_positive(scale=scale)
+    _check_finite(loc=loc)
     return (loc + scale * rng.standard_normal((n_samples, 1))).astype(np.float32)
 
 
@@ -353,6 +364,8 @@ def make_arc_anomaly_set(n_normal=1000, n_anomalies=1000, *, radius=_RCGAN_SCALE
     >>> X.shape, int(y.sum())
     ((120, 2), 20)
     """
+    _check_arc(radius=radius, extent=extent, noise=noise, start=start)
+    _check_positive(n_std=n_std, half_width=half_width)
     return _labelled_set(
         lambda n, rng: make_arc(n, radius=radius, start=start, extent=extent, noise=noise,
                                 random_state=rng),
@@ -401,6 +414,7 @@ def make_four_dots_anomaly_set(n_normal=1000, n_anomalies=1000, *, offset=_RCGAN
     ((120, 2), 20)
     """
     centres = _square_centres(offset)
+    _check_positive(offset=offset, std=std, n_std=n_std, half_width=half_width)
     return _labelled_set(
         lambda n, rng: make_four_dots(n, offset=offset, std=std, random_state=rng),
         lambda X: _distance_to_points(X, centres),
@@ -448,6 +462,8 @@ def make_normal_1d_anomaly_set(n_normal=1000, n_anomalies=1000, *, loc=0.0, scal
     >>> bool((abs(X[y == 1]) > 3).all())
     True
     """
+    _check_positive(scale=scale, n_std=n_std, half_width=half_width)
+    _check_finite(loc=loc)
     return _labelled_set(
         lambda n, rng: make_normal_1d(n, loc=loc, scale=scale, random_state=rng),
         lambda X: np.abs(X[:, 0] - loc),
@@ -581,3 +597,30 @@ def _square_centres(offset):
 def _check_count(n, name):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"{name} must be a non-negative integer, got {n!r}")
+
+
+def _check_positive(**values):
+    """Spreads, sizes and distances: finite numbers above 0 (a negative one mislabelled anomalies on the data)."""
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value <= 0:
+            raise ValueError(f"{name} must be a finite number above 0, got {value!r}")
+
+
+def _check_finite(**values):
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number, got {value!r}")
+
+
+def _check_arc(*, radius, extent, noise, start):
+    """An arc's sizes positive, its extent at most a full turn (``_distance_to_arc`` measures within one)."""
+    _check_positive(radius=radius, extent=extent, noise=noise)
+    _check_finite(start=start)
+    if extent > 2 * np.pi:
+        raise ValueError(f"extent must be at most a full turn (2 pi), got {extent!r}")
+
+
+def _check_modes(n_modes):
+    if isinstance(n_modes, bool) or not isinstance(n_modes, (int, np.integer)) or n_modes < 1:
+        raise ValueError(f"n_modes must be a positive integer, got {n_modes!r}")
+
