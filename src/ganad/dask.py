@@ -240,15 +240,19 @@ def _score_frame(data, detector, reference):
         raise ValueError(f"the DataFrame has {len(data.columns)} columns, the model {detector.n_features_in_} "
                          "(fitted without feature names: columns are taken in order)")
     meta = pd.Series(dtype=np.float64, name=SCORE_COLUMN)
-    return data.map_partitions(_score_partition, *reference, names is not None, meta=meta)
+    return data.map_partitions(_score_partition, *reference, None if names is None else list(names), meta=meta)
 
 
-def _score_partition(frame, path, fingerprint, device, named):
-    """One partition's scores as a Series on its index; a frame with names is scored as a
-    DataFrame (scikit-learn checks them), else as its values."""
+def _score_partition(frame, path, fingerprint, device, names):
+    """One partition's scores as a Series on its index. With the model's feature ``names``, the partition's
+    columns are matched to them by name (a partition read from its own file keeps that file's column order,
+    whatever the collection's metadata says) and scored as a DataFrame; without, its values in order."""
     import pandas as pd
 
-    scores = _score_rows(frame if named else frame.to_numpy(), path, fingerprint, device)
+    if names is not None:
+        match_columns(list(frame.columns), names, "a partition of the DataFrame")
+        frame = frame[names]
+    scores = _score_rows(frame if names is not None else frame.to_numpy(), path, fingerprint, device)
     return pd.Series(scores, index=frame.index, name=SCORE_COLUMN)
 
 

@@ -129,6 +129,17 @@ def _fetch_archive(monkeypatch, tmp_path, file_name, payload):
         return fetch("test_set", data_dir=tmp_path / "data", base_url=base_url)
 
 
+def test_a_failed_download_names_its_file_and_url(monkeypatch, tmp_path):
+    """A probe found a mirror's 404 reported as 'HTTP Error 404: Not Found' only: which of a set's files?"""
+    (tmp_path / "mirror").mkdir()
+    resource = Resource("http://unused.invalid/gone.bin", "sets/gone.bin", "0" * 64)
+    monkeypatch.setitem(DATASETS, "test_set", (resource,))
+    with _serve(tmp_path / "mirror") as (base_url, _), \
+            pytest.raises(OSError, match=r"gone\.bin: downloading http://.*/sets/gone\.bin failed \(HTTP Error 404"):
+        fetch("test_set", data_dir=tmp_path / "data", base_url=base_url)
+    assert not list((tmp_path / "data").rglob("*.download"))
+
+
 @pytest.mark.parametrize("file_name, pack", [("a.tar.gz", _tar_gz), ("b.zip", _zip)])
 def test_archive_is_unpacked_next_to_itself(monkeypatch, tmp_path, file_name, pack):
     payload = pack({"top/inner/x.txt": b"x", "top/y.txt": b"why"})

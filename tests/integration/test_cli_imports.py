@@ -39,3 +39,14 @@ def test_package_names_load_on_first_use():
     assert ganad.WGANCritic is DETECTORS["wgan-critic"] and "WGANCritic" in dir(ganad)
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         ganad.Nope  # noqa: B018
+
+
+@pytest.mark.parametrize("argv", [["list"], ["bench", "--list"]])
+def test_a_reader_that_stops_reading_is_no_error(argv):
+    """A probe found `ganad bench --list | head -1` ending in 'ganad: error: [Errno 32] Broken pipe' (status 2)."""
+    process = subprocess.Popen([sys.executable, "-c", "from ganad.cli.main import run; run()", *argv],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # before the command writes: its first write meets a closed pipe
+    status, stderr = process.wait(timeout=60), process.stderr.read().decode()
+    process.stderr.close()
+    assert (status, stderr) == (141, "")

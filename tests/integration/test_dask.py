@@ -78,6 +78,15 @@ def test_dataframe_scores_equal_one_process_bit_for_bit_with_columns_matched_by_
     assert computed.index.equals(rows.index)
 
 
+def test_files_of_other_column_orders_are_matched_by_name_per_partition(client, models, rows, tmp_path):
+    """A probe found the README's glob failing when one file's header had another order: dask gives that file's
+    partition its own columns, which only the collection's metadata had been matched on."""
+    rows.iloc[:200].to_csv(tmp_path / "readings-1.csv", index=False)
+    rows.iloc[200:][NAMES[::-1]].to_csv(tmp_path / "readings-2.csv", index=False)
+    scores = ganad.dask.score(models["encoder"], dd.read_csv(str(tmp_path / "readings-*.csv"))).compute()
+    np.testing.assert_allclose(scores.to_numpy(), single_process(models["encoder"], rows), rtol=1e-5)
+
+
 def test_dataframe_partitions_of_any_length_agree_to_float32_rounding(client, models, rows):
     scores = ganad.dask.score(models["encoder"], dd.from_pandas(rows, npartitions=3)).compute()
     np.testing.assert_allclose(scores.to_numpy(), single_process(models["encoder"], rows), rtol=1e-6)

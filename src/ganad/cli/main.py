@@ -27,7 +27,8 @@ and refuse any other with a one-line error naming why.
 a usage error or bad input (a missing or malformed file, an unknown method or
 parameter, data the model rejects, an output that would write over an input); 1 when
 training diverged or on any other error (``internal error (TypeError): ...``); 3 when
-``ganad bench`` ran no job; 130 on Ctrl-C. Errors are one line on stderr,
+``ganad bench`` ran no job; 130 on Ctrl-C; 141, and no message, when the reader of stdout
+stopped reading (``ganad list | head -1``). Errors are one line on stderr,
 ``ganad: error: <message>`` (``ganad: interrupted`` for Ctrl-C), never a traceback.
 Results go to stdout: this is the one layer of ganad that prints.
 
@@ -71,6 +72,7 @@ from .score import add_score_parser
 USAGE_ERROR = 2
 TRAINING_FAILED = INTERNAL_ERROR = 1
 INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process killed by Ctrl-C
+STDOUT_CLOSED = 141  # 128 + SIGPIPE: the reader of stdout stopped reading (`ganad list | head -1`)
 # Detector parameters that have a flag of their own, so --param may not set them.
 FLAG_PARAMETERS = {"scaling": "--scaling", "impute": "--impute", "random_state": "--seed", "device": "--device",
                    "verbose": "--verbose"}
@@ -97,6 +99,8 @@ def _run(argv):
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     try:
         return args.command(args)
+    except BrokenPipeError:
+        return _stdout_closed()
     except (ValueError, OSError) as error:
         return _fail(error, USAGE_ERROR)
     except TrainingDivergedError as error:
@@ -107,7 +111,19 @@ def _run(argv):
 
 def run():
     """Console-script entry point: ``ganad ...``."""
-    sys.exit(main())
+    status = main()
+    try:
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then the quiet STDOUT_CLOSED
+    except BrokenPipeError:
+        status = _stdout_closed()
+    sys.exit(status)
+
+
+def _stdout_closed():
+    """The reader of stdout stopped (``| head``): no error line; stdout points at the null device, so that
+    Python's flush at exit does not fail again (Python's documentation, "Note on SIGPIPE")."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return STDOUT_CLOSED
 
 
 def build_parser():

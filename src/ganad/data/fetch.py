@@ -196,12 +196,15 @@ def _download(url, dest, sha256, size):
     SHA-256; the temporary file is removed and ``dest`` left as it was.
     """
     with atomic_path(dest, suffix=".download") as tmp:
-        with urllib.request.urlopen(url, timeout=_TIMEOUT_S) as src:
-            announced = src.headers.get("Content-Length")
-            if size is not None and announced is not None and announced.strip() != str(size):
-                raise ValueError(f"{dest.name}: {url} announces {announced.strip()} bytes, expected "
-                                 f"{size}; nothing was downloaded")
-            digest, received = _stream(src, tmp, None if size is None else size + 1)
+        try:
+            with urllib.request.urlopen(url, timeout=_TIMEOUT_S) as src:
+                announced = src.headers.get("Content-Length")
+                if size is not None and announced is not None and announced.strip() != str(size):
+                    raise ValueError(f"{dest.name}: {url} announces {announced.strip()} bytes, expected "
+                                     f"{size}; nothing was downloaded")
+                digest, received = _stream(src, tmp, None if size is None else size + 1)
+        except OSError as error:  # urllib's URLError and HTTPError, a reset connection, a timeout
+            raise OSError(f"{dest.name}: downloading {url} failed ({error}); nothing was kept") from None
         if size is not None and received != size:
             amount = f"more than {size}" if received > size else f"only {received}"
             raise ValueError(f"{dest.name}: {url} sent {amount} bytes, expected {size}; the "
