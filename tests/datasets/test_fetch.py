@@ -75,7 +75,7 @@ def test_corrupted_download_is_rejected(shared_data, tmp_path):
         with pytest.raises(ValueError, match=rf"expected {DATASETS['thyroid'][0].sha256}, got "
                                              rf"{hashlib.sha256(data).hexdigest()}"):
             fetch("thyroid", data_dir=target, base_url=base_url)
-    assert list((target / "odds").iterdir()) == []  # neither the file nor its temporary copy
+    assert not (target / "odds").exists()  # neither the file nor its temporary copy, nor the folder made for them
 
 
 def test_wrong_file_in_place_is_replaced(shared_data, tmp_path):
@@ -85,6 +85,18 @@ def test_wrong_file_in_place_is_replaced(shared_data, tmp_path):
         fetch("thyroid", data_dir=tmp_path, base_url=base_url)
     assert len(requests) == 1
     assert _sha256(tmp_path / "odds" / "thyroid.mat") == DATASETS["thyroid"][0].sha256
+
+
+def test_a_failed_download_over_a_wrong_file_says_the_file_stayed(tmp_path):
+    """A probe found a wrong file kept after its re-download failed, the message saying only that the download
+    was discarded, while the loaders would read the wrong file."""
+    (tmp_path / "odds").mkdir()
+    (tmp_path / "odds" / "thyroid.mat").write_bytes(b"stale")
+    (tmp_path / "mirror").mkdir()
+    with _serve(tmp_path / "mirror") as (base_url, _), \
+            pytest.raises(OSError, match="the file already at .*thyroid.mat does not match the pinned SHA-256"):
+        fetch("thyroid", data_dir=tmp_path, base_url=base_url)
+    assert (tmp_path / "odds" / "thyroid.mat").read_bytes() == b"stale"
 
 
 def test_refuses_without_pinned_checksum_or_unknown_name(tmp_path):
@@ -138,6 +150,7 @@ def test_a_failed_download_names_its_file_and_url(monkeypatch, tmp_path):
             pytest.raises(OSError, match=r"gone\.bin: downloading http://.*/sets/gone\.bin failed \(HTTP Error 404"):
         fetch("test_set", data_dir=tmp_path / "data", base_url=base_url)
     assert not list((tmp_path / "data").rglob("*.download"))
+    assert not (tmp_path / "data" / "sets").exists()  # the folder the failed fetch made
 
 
 @pytest.mark.parametrize("file_name, pack", [("a.tar.gz", _tar_gz), ("b.zip", _zip)])

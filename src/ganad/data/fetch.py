@@ -171,11 +171,27 @@ def fetch(name, *, data_dir=None, base_url=None):
             logger.info("%s: present, checksum verified", dest)
         else:
             logger.info("downloading %s -> %s", url, dest)
-            _download(url, dest, resource.sha256, resource.size)
+            _download_over(url, dest, resource)
         if resource.archive:
             _unpack(dest, dest.parent)
         paths.append(dest)
     return paths
+
+
+def _download_over(url, dest, resource):
+    """:func:`_download`; when it fails, the set's folder it made is removed if empty, and over a file already
+    at ``dest`` that does not match the pinned checksum the error says so: the file stays, and the loaders would
+    read it."""
+    present, made = bool(file_pieces(dest)), not dest.parent.exists()
+    try:
+        _download(url, dest, resource.sha256, resource.size)
+    except (ValueError, OSError) as error:
+        if made and dest.parent.is_dir() and not any(dest.parent.iterdir()):
+            dest.parent.rmdir()  # the set's folder this fetch made, left empty
+        if not present:
+            raise
+        raise type(error)(f"{error}; the file already at {dest} does not match the pinned SHA-256 either and "
+                          "was left as it was: delete it (the loaders would read it) and fetch again") from None
 
 
 def _sha256(pieces):
