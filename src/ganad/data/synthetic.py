@@ -70,7 +70,7 @@ def make_ring(n_samples=100_000, *, n_modes=7, radius=1.0, std=0.05, random_stat
     rng = np.random.default_rng(random_state)
     _check_count(n_samples, "n_samples")
     _check_positive(radius=radius, std=std)
-    _check_modes(n_modes)
+    _check_count(n_modes, "n_modes", minimum=1)
     centres = _ring_centres(n_modes, radius)
     modes = rng.integers(n_modes, size=n_samples)
     X = centres[modes] + std * rng.standard_normal((n_samples, 2))
@@ -120,7 +120,7 @@ def make_ring_anomaly_set(n_normal=1000, n_anomalies=1000, *, n_modes=7, radius=
     ((120, 2), 20)
     """
     _check_positive(radius=radius, std=std, n_std=n_std, half_width=half_width)
-    _check_modes(n_modes)
+    _check_count(n_modes, "n_modes", minimum=1)
     centres = _ring_centres(n_modes, radius)
     return _labelled_set(
         lambda n, rng: make_ring(n, n_modes=n_modes, radius=radius, std=std, random_state=rng),
@@ -594,22 +594,27 @@ def _square_centres(offset):
     return offset * np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]])
 
 
-def _check_count(n, name):
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {n!r}")
+def _check_count(n, name, minimum=0):
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
+        kind = "a non-negative integer" if minimum == 0 else "a positive integer"
+        raise ValueError(f"{name} must be {kind}, got {n!r}")
 
 
 def _check_positive(**values):
     """Spreads, sizes and distances: finite numbers above 0 (a negative one mislabelled anomalies on the data)."""
     for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value <= 0:
+        if not _is_finite_number(value) or value <= 0:
             raise ValueError(f"{name} must be a finite number above 0, got {value!r}")
 
 
 def _check_finite(**values):
     for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        if not _is_finite_number(value):
             raise ValueError(f"{name} must be a finite number, got {value!r}")
+
+
+def _is_finite_number(value):
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _check_arc(*, radius, extent, noise, start):
@@ -618,9 +623,3 @@ def _check_arc(*, radius, extent, noise, start):
     _check_finite(start=start)
     if extent > 2 * np.pi:
         raise ValueError(f"extent must be at most a full turn (2 pi), got {extent!r}")
-
-
-def _check_modes(n_modes):
-    if isinstance(n_modes, bool) or not isinstance(n_modes, (int, np.integer)) or n_modes < 1:
-        raise ValueError(f"n_modes must be a positive integer, got {n_modes!r}")
-

@@ -49,6 +49,8 @@ KDD_COLUMNS = (
 KDD_SYMBOLIC = ("protocol_type", "service", "flag", "land", "logged_in", "is_host_login",
                 "is_guest_login")
 _KDD_STRINGS = ("protocol_type", "service", "flag")  # the symbolic columns that are not 0/1
+_KDD_STRING_COLUMNS = [KDD_COLUMNS.index(name) for name in _KDD_STRINGS]
+_KDD_NUMERIC_COLUMNS = [i for i, name in enumerate(KDD_COLUMNS) if name not in _KDD_STRINGS]
 _KDD_FILE = "kddcup99/kddcup.data_10_percent.gz"
 _ODDS_URL = "http://odds.cs.stonybrook.edu"
 _MAT_V73 = 2  # scipy.io.matlab.matfile_version major number of an HDF5-based file
@@ -162,10 +164,9 @@ def load_kddcup99(*, data_dir=None):
     """
     path = require_file(resolve_data_dir(data_dir), _KDD_FILE, how_to_get("kddcup99"))
     numbers, words = _read_kdd_fields(path)
-    numeric = _kdd_numeric_columns()
-    columns = {KDD_COLUMNS[i]: numbers[:, k] for k, i in enumerate(numeric)}
+    columns = {KDD_COLUMNS[i]: numbers[:, k] for k, i in enumerate(_KDD_NUMERIC_COLUMNS)}
     columns.update({c: words[:, k] for k, c in enumerate(_KDD_STRINGS)})
-    blocks = [numbers[:, [k for k, i in enumerate(numeric) if KDD_COLUMNS[i] not in KDD_SYMBOLIC]]]
+    blocks = [numbers[:, [k for k, i in enumerate(_KDD_NUMERIC_COLUMNS) if KDD_COLUMNS[i] not in KDD_SYMBOLIC]]]
     names = [c for c in KDD_COLUMNS if c not in KDD_SYMBOLIC]
     for column in KDD_SYMBOLIC:
         categories, codes = np.unique(columns[column], return_inverse=True)  # sorted categories
@@ -197,17 +198,11 @@ def _read_kdd_fields(path):
             raise ValueError(f"{path}: record {number} has {record.count(',') + 1} comma-separated fields, "
                              f"a KDD Cup 1999 record has {n_fields}: {record[:80]!r}")
     try:
-        numbers = np.loadtxt(records, delimiter=",", usecols=_kdd_numeric_columns(), dtype=np.float64, ndmin=2)
+        numbers = np.loadtxt(records, delimiter=",", usecols=_KDD_NUMERIC_COLUMNS, dtype=np.float64, ndmin=2)
     except ValueError as error:
         raise ValueError(f"{path}: a numeric field is not a number ({error})") from None
-    strings = [KDD_COLUMNS.index(c) for c in _KDD_STRINGS]
-    words = np.loadtxt(records, delimiter=",", usecols=strings + [len(KDD_COLUMNS)], dtype=str, ndmin=2)
+    words = np.loadtxt(records, delimiter=",", usecols=[*_KDD_STRING_COLUMNS, len(KDD_COLUMNS)], dtype=str, ndmin=2)
     return numbers, words
-
-
-def _kdd_numeric_columns():
-    """Indices in ``KDD_COLUMNS`` of the numeric fields (all but protocol_type, service and flag)."""
-    return [i for i, name in enumerate(KDD_COLUMNS) if name not in _KDD_STRINGS]
 
 
 def scale_on_train(X_train, *X_others, kind="minmax"):
