@@ -11,10 +11,13 @@ from .tables import render_markdown, summarize
 def append_row(path, row):
     """Append one row to the JSONL log ``path`` (one JSON object per line), on a line of its own even after a
     line that an interrupted run left without its end."""
+    line = json.dumps(jsonable(row), sort_keys=False) + "\n"
     with open(path, "a+b") as file:
-        file.seek(0, 2)
-        torn = file.tell() > 0 and (file.seek(-1, 2), file.read(1))[1] != b"\n"
-        file.write((("\n" if torn else "") + json.dumps(jsonable(row), sort_keys=False) + "\n").encode("utf-8"))
+        if file.seek(0, 2) > 0:
+            file.seek(-1, 2)
+            if file.read(1) != b"\n":  # the last line was torn: end it, so this row stays readable
+                line = "\n" + line
+        file.write(line.encode("utf-8"))
 
 
 def read_jsonl(path):
