@@ -52,6 +52,7 @@ import numpy as np
 import torch
 
 from _rows import git_sha
+from ganad.bench.results import append_row, read_jsonl
 from ganad.data import (SYNTHETIC_SETS, load_fashion_mnist, load_kddcup99, load_mnist, load_odds,
                         make_anomaly_benchmark)
 from ganad.metrics import auroc
@@ -223,17 +224,6 @@ def job_key(method, cell, seed, params=None):
     return f"{method}|{cell}|{seed}" + (f"|{json.dumps(params, sort_keys=True)}" if params else "")
 
 
-def read_rows(path):
-    """Every row of the JSONL log (a torn last line, from an interrupted run, is skipped)."""
-    if not Path(path).exists():
-        return []
-    rows = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        with contextlib.suppress(json.JSONDecodeError):
-            rows.append(json.loads(line))
-    return rows
-
-
 def run(methods, cells, seeds, out, *, params=None, data_dir=None, time_limit=None, log=None):
     """Run (or resume) the grid into ``out/results.jsonl``; return the latest row of every job.
 
@@ -243,7 +233,7 @@ def run(methods, cells, seeds, out, *, params=None, data_dir=None, time_limit=No
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "results.jsonl"
-    latest = {row["key"]: row for row in read_rows(path)}
+    latest = {row["key"]: row for row in read_jsonl(path)}
     grid = [(m, c, s) for c in cells for s in seeds for m in methods]
     todo = [job for job in grid if latest.get(job_key(*job, params.get(job[0])), {}).get("status") not in (OK, FAILED)]
     print(f"{len(grid)} jobs, {len(grid) - len(todo)} already in {path}", file=log, flush=True)
@@ -267,8 +257,7 @@ def run(methods, cells, seeds, out, *, params=None, data_dir=None, time_limit=No
             row.update(run_job(method, cell, seed, loaded[1], params.get(method), time_limit))
         row.update(context, timestamp=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
         if not (row["status"] == DATA_MISSING and latest.get(key, {}).get("status") == DATA_MISSING):
-            with open(path, "a", encoding="utf-8") as file:
-                file.write(json.dumps(row) + "\n")
+            append_row(path, row)
         latest[key] = row
         print(f"[{done}/{len(todo)}] {method} | {cell} | seed {seed}: {_progress(row)}", file=log, flush=True)
     return [latest[key] for key in (job_key(m, c, s, params.get(m)) for m, c, s in grid) if key in latest]

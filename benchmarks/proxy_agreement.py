@@ -19,7 +19,8 @@ could have seen the failures from training data.
 import argparse
 import csv
 
-from defaults_quality import AUROC_FLOOR, IFOREST_MARGIN, auroc_table, cell_violations, read_rows
+from defaults_quality import AUROC_FLOOR, IFOREST_MARGIN, auroc_table, cell_violations
+from ganad.bench.results import read_jsonl
 
 BASELINE = "iforest"
 
@@ -36,7 +37,7 @@ def read_validation(path):
 
 def read_test(path):
     """``{(method, cell): AUROC}`` of a defaults-quality JSONL as its table shows it (the last row of a key)."""
-    return auroc_table(list({row["key"]: row for row in read_rows(path)}.values()))
+    return auroc_table(list({row["key"]: row for row in read_jsonl(path)}.values()))
 
 
 def failures(values):

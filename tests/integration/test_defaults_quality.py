@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from ganad.bench.results import read_jsonl
 from ganad.registry import DETECTORS
 from ganad.training.collapse import MAX_MISSED_SHARE, MIN_SPREAD
 
@@ -38,7 +39,7 @@ def test_defaults_quality_machinery(tmp_path, capsys):
             "--param", "n_epochs=1", "--param", "wgan-critic:hidden=(16, 16)"]
     assert dq.main(argv) == 0
     printed = capsys.readouterr()
-    rows = dq.read_rows(out / "results.jsonl")
+    rows = read_jsonl(out / "results.jsonl")
     assert [(r["method"], r["cell"]) for r in rows] == [(m, c) for c in ("ring", "normal_1d", "thyroid")
                                                         for m in ("iforest", "wgan-critic")]
     for row in rows[:4]:
@@ -57,10 +58,10 @@ def test_defaults_quality_machinery(tmp_path, capsys):
 
     assert dq.main(argv) == 0  # resume: ok rows are skipped, data missing is checked again but not re-logged
     assert "6 jobs, 4 already in" in capsys.readouterr().err
-    assert len(dq.read_rows(out / "results.jsonl")) == 6
+    assert len(read_jsonl(out / "results.jsonl")) == 6
 
     assert dq.main(["--methods", "iforest", "--cells", "ring", "--out", str(out), "--param", "n_estimators=-1"]) == 0
-    failed = dq.read_rows(out / "results.jsonl")[-1]
+    failed = read_jsonl(out / "results.jsonl")[-1]
     assert failed["status"] == "failed" and "n_estimators" in failed["error"] and "\n" not in failed["error"]
     assert failed["key"] == 'iforest|ring|0|{"n_estimators": -1}'
 
