@@ -236,3 +236,18 @@ def test_vae_anneals_the_kl_term_over_its_warm_up_then_trains_the_elbo():
     assert not hasattr(model, "_kl_weight")
     plain = VAE(hidden=(8,), latent_dim=2, batch_size=32, n_epochs=1, kl_warmup=0.0, random_state=0).fit(rows)
     np.testing.assert_allclose(plain.history_["annealed_negative_elbo"], plain.history_["negative_elbo"], rtol=1e-5)
+
+
+def test_vae_monte_carlo_score_does_not_depend_on_the_rows_scored_with_it(cloud, fitted):
+    """Each draw uses one noise vector for every row: a row scores the same alone, in chunks, in another order
+    and beside a copy of itself (it took the noise of its position in the chunk, 3-7 % apart)."""
+    detector = copy.deepcopy(fitted["vae"]).set_params(n_score_samples=3)
+    X = cloud[1][:23]
+    together = detector.anomaly_score(X)
+    alone = np.array([detector.anomaly_score(X[i:i + 1])[0] for i in range(len(X))])
+    order = np.random.default_rng(0).permutation(len(X))
+    np.testing.assert_allclose(alone, together, rtol=1e-5)
+    np.testing.assert_allclose(detector.anomaly_score(X[order]), together[order], rtol=1e-5)
+    np.testing.assert_allclose(detector.set_params(score_batch_size=5).anomaly_score(X), together, rtol=1e-5)
+    copies = detector.anomaly_score(np.repeat(X[:1], 4, axis=0))
+    np.testing.assert_allclose(copies, copies[0], rtol=1e-6)

@@ -65,7 +65,8 @@ def kl_weight(epoch, n_epochs, warmup):
         0, [Interval(Integral, 0, None, closed="left")], "int",
         "The number of Monte-Carlo draws of z used to estimate the ELBO at scoring. 0 evaluates it at "
         "z = mu(x), a deterministic estimate, so a row's score does not depend on the rows scored with it; "
-        "k > 0 averages k reparameterised draws from a seeded generator."),
+        "k > 0 averages k reparameterised draws from a seeded generator, draw j with one noise vector for every "
+        "row (common random numbers), so the score stays independent of the rows scored with it."),
     "kl_warmup": Hyperparameter(
         0.5, [Interval(Real, 0, 1, closed="both")], "float",
         "KL annealing (Bowman et al. 2016, §3.1; Sønderby et al. 2016's warm-up): the fraction of the training "
@@ -138,8 +139,20 @@ class VAE(DeepBaseline):
         """(x_hat, log variance, mu, logvar) of one reparameterised draw of z per row."""
         mu, logvar = self.encode(X)
         eps = self._draw_rows(lambda n: torch.randn((n, *mu.shape[1:]), generator=rng, device=mu.device), len(mu))
-        z = mu + (0.5 * logvar).exp() * eps  # reparameterisation, Eq. 10's L = 1 sample
-        return (*self.decode(z), mu, logvar)
+        return self._decode_draw(mu, logvar, eps)
+
+    def _decode_draw(self, mu, logvar, eps):
+        """(x_hat, log variance, mu, logvar) at z = mu + sigma * eps (reparameterisation, Eq. 10's L = 1 sample)."""
+        return (*self.decode(mu + (0.5 * logvar).exp() * eps), mu, logvar)
+
+    def _score_draws(self, X):
+        """The ELBO terms at each of the score's ``n_score_samples`` draws. Draw j uses one noise vector eps_j
+        for every row (common random numbers from a seeded generator), so a row's score does not depend on the
+        rows scored with it, their order or the scoring chunks."""
+        mu, logvar = self.encode(X)
+        eps = torch.randn((self.n_score_samples, *mu.shape[1:]), generator=self._seeded_generator(1),
+                          device=mu.device)
+        return [self._decode_draw(mu, logvar, eps_j) for eps_j in eps]
 
     def _fit_settings(self):
         """With KL annealing the schedule is a share of the run, so a checkpoint resumes only a run of the
@@ -168,11 +181,8 @@ class VAE(DeepBaseline):
             mu, logvar = self.encode(X)
             x_hat, log_variance = self.decode(mu)
             return negative_elbo(X, x_hat, mu, logvar, log_variance)
-        rng = self._seeded_generator(1)
-        draws = []
-        for _ in range(self.n_score_samples):
-            x_hat, log_variance, mu, logvar = self._elbo_terms(X, rng)
-            draws.append(negative_elbo(X, x_hat, mu, logvar, log_variance))
+        draws = [negative_elbo(X, x_hat, mu, logvar, log_variance)
+                 for x_hat, log_variance, mu, logvar in self._score_draws(X)]
         return torch.stack(draws).mean(dim=0)
 
     def _why_not_explained(self):
@@ -185,6 +195,5 @@ class VAE(DeepBaseline):
         mu, logvar = self.encode(X)
         if self.n_score_samples == 0:
             return gaussian_nll_terms(X, *self.decode(mu)), gaussian_kl(mu, logvar)
-        rng = self._seeded_generator(1)  # the draws of _anomaly_score, in the same order
-        draws = [gaussian_nll_terms(X, *self._elbo_terms(X, rng)[:2]) for _ in range(self.n_score_samples)]
+        draws = [gaussian_nll_terms(X, x_hat, log_variance) for x_hat, log_variance, *_ in self._score_draws(X)]
         return torch.stack(draws).mean(dim=0), gaussian_kl(mu, logvar)
