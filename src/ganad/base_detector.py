@@ -179,7 +179,7 @@ class BaseDetector(OutlierMixin, BaseEstimator):
         self._set_run_state(X.shape[1])
         self.scaler_ = fit_scaler(X, self.scaling)
         X_scaled = apply_scaler(X, self.scaler_)
-        check_network_range(X_scaled)
+        check_network_range(X_scaled, scaled=self.scaler_ is not None)
         sample = _offset_sample(X_scaled, self.offset_sample_size, self.seed_)
         with self._fit_threads():
             self._fit_model(self._model_input(X_scaled))
@@ -276,12 +276,15 @@ class BaseDetector(OutlierMixin, BaseEstimator):
             return check_scores(self._score_rows(X))
 
     def _scoring_input(self, X):
-        """``X`` validated against the fitted shape, NaN filled (``imputer_``), within float32 range, and scaled."""
+        """``X`` validated against the fitted shape, NaN filled (``imputer_``), within float32 range before and
+        after scaling (a feature of tiny training spread can scale a finite value past it), and scaled."""
         X = validate_data(self, plain_rows(X), dtype=[np.float64, np.float32], reset=False,
                           ensure_all_finite=finite_check(self.imputer_))
         X = fill_missing(X, self.imputer_)
         check_float32_range(X)
-        return apply_scaler(X, self.scaler_)
+        X = apply_scaler(X, self.scaler_)
+        check_float32_range(X, "after scaling by the training rows' spread")
+        return X
 
     def _score_rows(self, X):
         """The anomaly scores of the user's rows ``X``: validated and scaled (``_scoring_input``), scored

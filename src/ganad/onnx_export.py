@@ -103,7 +103,8 @@ class ScoringGraph(torch.nn.Module):
             return scores
         beyond = torch.maximum(self.low - x, x - self.high)  # (B, n_features), ganad.utils.support.excess
         far = torch.clamp(beyond / self.margin, min=0.0).amax(dim=1) - 1.0  # e(x) - 1
-        return torch.where(far > 0, torch.maximum(scores, self.train_max + far), scores)
+        raised = torch.where(scores.isnan(), self.train_max + far, torch.maximum(scores, self.train_max + far))
+        return torch.where(far > 0, raised, scores)  # np.fmax's NaN rule: ganad.utils.support.apply_support
 
 
 def export_onnx(detector, path, *, opset=OPSET):

@@ -117,6 +117,33 @@ def test_standard_scaling_of_huge_float32_values_stays_finite(rows):
     assert len(np.unique(detector.anomaly_score(X))) == len(X)
 
 
+@pytest.mark.parametrize("name", ["kde", "dcae"])
+def test_a_row_that_overflows_float32_only_once_scaled_is_a_value_error(name, rows):
+    """A feature of training spread 1e-10 scales 1e30 past float32: scikit-learn's "contains infinity" error
+    (KDE) or a batch of NaN scores blamed on the model (the networks)."""
+    X = rows * [1e-10, 1.0, 1.0]
+    detector = make(name, scaling="standard").fit(X)
+    with pytest.raises(ValueError, match="beyond the float32 range after scaling"):
+        detector.anomaly_score([[1e30, 0.0, 0.0]])
+
+
+def test_a_row_the_networks_overflow_on_scores_by_the_support_rule_not_nan(fitted, rows):
+    """DAGMM's Euclidean feature overflowed float32 on a row at 1e20: NaN, and the whole batch refused."""
+    detector = fitted["dagmm"]
+    far = np.zeros((2, 3))
+    far[:, 0] = [1e20, 1e30]
+    scores = detector.anomaly_score(np.vstack([rows, far]))
+    assert np.isfinite(scores).all()
+    assert scores[-1] > scores[-2] > scores[:-2].max()
+
+
+def test_kde_fits_constant_rows_of_more_features_than_rows():
+    """PCA's variance ratio of constant rows is NaN: the discarded directions' variance was NaN and every
+    training row scored NaN ("training diverged")."""
+    detector = make("kde").fit(np.ones((10, 30)))
+    assert np.isfinite(detector.anomaly_score(np.ones((2, 30)))).all()
+
+
 @pytest.mark.parametrize("name", sorted(DETECTORS))
 def test_a_rows_score_does_not_depend_on_its_batch(name, fitted, rows):
     """GANomaly's min-max option scored a row 0.797 or 1.000 by chunk size, 0.0 alone."""

@@ -14,7 +14,9 @@ detector:
 * a row is *outside the support* when some feature lies beyond its training range by more
   than its margin: ``e(x) = max_j max(low_j - x_j, x_j - high_j) / m_j > 1``;
 * such a row scores ``max(score(x), max training score + (e(x) - 1))``: above every
-  training row, ranked by how far out it is; every other row keeps the detector's score.
+  training row, ranked by how far out it is (the second term alone where the detector's
+  score is NaN, a network overflowing on a row that far out); every other row keeps the
+  detector's score.
 
 On images (``image_shape``) the range and the standard deviation are those of each channel,
 pooled over its pixel positions: a stroke where no training image had ink is not a row far
@@ -53,12 +55,13 @@ def excess(X, support):
 
 
 def apply_support(scores, X, support, train_max):
-    """Scores with the rule applied: rows with ``e(x) > 1`` score at least ``train_max + e(x) - 1``."""
+    """Scores with the rule applied: rows with ``e(x) > 1`` score at least ``train_max + e(x) - 1``, and that
+    where the model's own score of such a row is NaN (a network's float32 overflowed on it)."""
     far = excess(X, support) - 1.0
     outside = far > 0
     if outside.any():
         scores = scores.copy()
-        scores[outside] = np.maximum(scores[outside], train_max + far[outside])
+        scores[outside] = np.fmax(scores[outside], train_max + far[outside])
     return scores
 
 

@@ -40,10 +40,12 @@ def plain_rows(X):
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
-def check_float32_range(X):
-    """The networks compute in float32: refuse values that would overflow to infinity."""
+def check_float32_range(X, when=None):
+    """The networks compute in float32: refuse values that would overflow to infinity (``when``: at which
+    stage, for the message)."""
     if X.size and np.abs(X).max() > FLOAT32_MAX:
-        raise ValueError(f"X has values beyond the float32 range (|x| > {FLOAT32_MAX:.3g}); rescale the data")
+        stage = f" {when}" if when else ""
+        raise ValueError(f"X has values beyond the float32 range{stage} (|x| > {FLOAT32_MAX:.3g}); rescale the data")
 
 
 def to_tensor(X, device, image_shape=None):
@@ -59,10 +61,12 @@ def to_tensor(X, device, image_shape=None):
 NETWORK_INPUT_MAX = float(np.sqrt(FLOAT32_MAX))
 
 
-def check_network_range(X):
-    """Scaled training data must stay where float32 squares are finite (|x| < 1.8e19)."""
+def check_network_range(X, scaled=True):
+    """Training data, as the networks take it (``scaled``: after ``scaling``), must stay where float32
+    squares are finite (|x| < 1.8e19)."""
     if X.size and np.abs(X).max() > NETWORK_INPUT_MAX:
-        raise ValueError(f"X has values of magnitude {np.abs(X).max():.3g} after scaling, beyond what the "
+        stage = " after scaling" if scaled else ""
+        raise ValueError(f"X has values of magnitude {np.abs(X).max():.3g}{stage}, beyond what the "
                          f"float32 networks can square ({NETWORK_INPUT_MAX:.3g}); rescale the data or use "
                          "scaling='standard'")
 

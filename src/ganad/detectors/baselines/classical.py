@@ -180,8 +180,9 @@ def _residual_log_density(pca, X, Z):
     n_discarded = pca.n_features_in_ - pca.n_components_
     if n_discarded == 0:
         return np.zeros(len(X))
-    total = pca.explained_variance_.sum() / pca.explained_variance_ratio_.sum()
-    variance = max((total - pca.explained_variance_.sum()) / n_discarded, 1e-12 * total, 1e-300)
+    total = pca.explained_variance_.sum() / pca.explained_variance_ratio_.sum()  # NaN without any variance
+    variance = max(np.nan_to_num((total - pca.explained_variance_.sum()) / n_discarded), 1e-12 * np.nan_to_num(total),
+                   1e-300)
     centred = X - pca.mean_
     squared = np.maximum((centred ** 2).sum(1) - (Z ** 2).sum(1), 0.0)
     return -0.5 * (n_discarded * np.log(2 * np.pi * variance) + squared / variance)
