@@ -135,6 +135,7 @@ class PyODAdapter(BaseEstimator):
             Normal rows held out from ``fit``: two or more.
         """
         check_is_fitted(self)
+        self._validate_params()  # a contamination set after fit, as fit checks it
         if self.contamination is None:  # the detector's calibrate scores the rows and refuses too few
             final = self._final_detector()
             if not hasattr(final, "calibrate"):

@@ -49,8 +49,8 @@ def in_row_blocks(function, X):
     ``ROW_BLOCK`` rows with copies of its first row; the padding's results (rows of an array or
     tensor, or of each member of a tuple) are dropped. Each row's result is then the same whatever
     batch it is scored in (scikit-learn's subset invariance): to the bit for most networks, and within
-    float32 rounding (about 1e-7 relative, measured for BiGAN, ALAD and RCGAN on rows) where a CPU kernel's
-    blocking still depends on the number of blocks."""
+    float32 rounding (1e-7 to 2e-6 relative, measured for BiGAN, ALAD, RCGAN and ADGAN on rows) where a CPU
+    kernel's blocking still depends on the number of blocks."""
     n_rows = len(X)
     n_padding = -n_rows % ROW_BLOCK
     if n_padding == 0:

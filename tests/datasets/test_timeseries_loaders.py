@@ -4,7 +4,7 @@ Haloui et al. Eq. 24 against a hand computation."""
 import numpy as np
 import pytest
 
-from ganad.data import distance_plot, load_uci_har
+from ganad.data import distance_plot, load_uci_har, load_uci_har_distance_plots
 from ganad.data.timeseries import TOTAL_ACC
 from tests.uci_har_files import write_har
 
@@ -74,3 +74,10 @@ def test_distance_plot_of_many_windows_is_symmetric():
     assert not plot[..., np.arange(16), np.arange(16)].any()
     with pytest.raises(ValueError, match="shape"):
         distance_plot(np.zeros((9, 16)))
+
+
+@pytest.mark.parametrize("batch_size", [-1, 0, 2.5, None, True])
+def test_distance_plots_refuse_a_batch_size_that_is_not_a_positive_integer(tmp_path, batch_size):
+    """batch_size=-1 ran no batch and returned np.empty's memory as the plots."""
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        load_uci_har_distance_plots(tmp_path, batch_size=batch_size)

@@ -174,6 +174,9 @@ def test_calibrate_refusals(tabular):
     adapter = PyODAdapter(iforest()).fit(X_train)
     with pytest.raises(ValueError, match="at least 2 normal rows"):
         adapter.calibrate(X_test[:1])
+    with pytest.raises(InvalidParameterError, match="contamination"):  # set after fit: numpy's percentile error
+        adapter.set_params(contamination=1.5).calibrate(X_test)
+    adapter.set_params(contamination=0.1)
     with pytest.raises(ValueError, match="at least 2 normal rows"):  # refused by the detector's own calibrate
         PyODAdapter(iforest(), contamination=None).fit(X_train).calibrate(X_test[:1])
     own = PyODAdapter(FirstColumn(), contamination=None).fit(X_train)

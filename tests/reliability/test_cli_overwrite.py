@@ -142,6 +142,17 @@ def test_a_failed_score_keeps_the_previous_score_file(model, tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["late_error.csv", "scores.csv"]  # no temporary file
 
 
+def test_a_file_of_no_rows_keeps_the_previous_score_file(model, tmp_path, capsys):
+    """The row count was checked after the score file had been written: a header-only file replaced it."""
+    data = tmp_path / "no_rows.csv"
+    data.write_text("a,b,c\n")
+    out = tmp_path / "scores.csv"
+    out.write_text("previous\n")
+    assert run(["score", model, data, "--out", out, "--device", "cpu"]) == 2
+    assert "no data rows" in capsys.readouterr().err
+    assert out.read_text() == "previous\n"
+
+
 def test_ctrl_c_while_scoring_exits_130_and_keeps_the_previous_file(model, tmp_path, capsys, monkeypatch):
     def interrupted_on_the_second_chunk(*args, **kwargs):
         detector = load_model(*args, **kwargs)

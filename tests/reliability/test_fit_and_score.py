@@ -222,3 +222,10 @@ def test_a_pandas_series_is_refused_as_one_dimensional(fitted):
         fitted["kde"].predict(pd.Series([1.0, 2.0, 3.0]))
     with pytest.raises(ValueError, match="dates or durations"):
         fitted["kde"].predict(pd.DataFrame({"a": pd.to_datetime(["2020-01-01"] * 3), "b": 1.0, "c": 2.0}))
+
+
+@pytest.mark.parametrize("name", sorted(name for name, cls in DETECTORS.items() if hasattr(cls, "critic_output")))
+def test_the_critic_output_of_an_unfitted_model_is_not_fitted_error(name, rows):
+    """critic_output read critic_ before the fitted check: AttributeError."""
+    with pytest.raises(NotFittedError):
+        make(name).critic_output(rows)

@@ -157,7 +157,7 @@ def _write_scores(detector, parts, out, args):
             writer.write(scores, None if threshold is None else (scores > threshold).astype(np.int64),
                          named_top_contributions(features, values, names))
             n_rows += len(scores)
-    check_rows(n_rows, args.data)
+        check_rows(n_rows, args.data)  # inside: a file of no rows leaves the previous output as it was
     return n_rows
 
 

@@ -16,6 +16,7 @@ a fully connected WGAN.
 """
 
 import io
+from numbers import Integral
 
 import numpy as np
 
@@ -191,6 +192,8 @@ def load_uci_har_distance_plots(data_dir=None, *, batch_size=256):
         ...
     FileNotFoundError: data file not found: no/such/folder/uci_har/UCI HAR Dataset/train/y_train.txt ...
     """
+    if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     train, test = (load_uci_har(split, data_dir=data_dir) for split in ("train", "test"))
     train_series = train.X.reshape(-1, *train.image_shape)  # (n, 9, 128)
     channel_range = (train_series.max(axis=2) - train_series.min(axis=2)).max(axis=0)  # (9,)

@@ -363,4 +363,4 @@ class GANDetector(TorchDetector):
 
     def critic_output(self, X):
         """The critic's raw output f_w(x) for each row of ``X`` (Fig. 13, left)."""
-        return self._map_rows(self.critic_, X)
+        return self._map_rows(lambda batch: self.critic_(batch), X)  # critic_ read once fitted (NotFittedError)
