@@ -38,6 +38,11 @@ def plain_rows(X):
 
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+RANGE_TOLERANCE = 0.01  # how far past [-1, 1] data may lie before DataRangeWarning
+
+
+class DataRangeWarning(UserWarning):
+    """The training data lie far outside what the detector's networks can output."""
 
 
 def check_float32_range(X, when=None):
