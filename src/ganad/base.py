@@ -186,6 +186,7 @@ class TorchDetector(BaseDetector):
                              f"missing {sorted(missing)}")
         for name, value in values.items():
             setattr(self, name, value)
+        self._hold_threshold_parameters()  # the file's parameters are those offset_ was saved under
 
     def _fitted_tensor_shapes(self):
         """``{name: shape}`` of the ``fitted_tensors`` that the parameters and fitted values imply (None: any

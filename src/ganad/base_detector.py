@@ -113,6 +113,17 @@ def _offset_sample(X, size, seed):
 
 
 @declare(BASE_HYPERPARAMETERS)
+def _same_value(a, b):
+    """Whether two parameter values are the same (a list and a tuple of equal items are; arrays by value)."""
+    a, b = (tuple(v) if isinstance(v, list) else v for v in (a, b))
+    if a is b:
+        return True
+    try:
+        return bool(np.all(a == b)) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
 class BaseDetector(OutlierMixin, BaseEstimator):
     """Base class: a scikit-learn outlier detector whose model is fitted on numpy rows.
 
@@ -146,6 +157,12 @@ class BaseDetector(OutlierMixin, BaseEstimator):
     seed_ : int
         The seed of this fit.
     """
+
+    #: Parameters that only run the model (where, how fast, how verbosely), set the threshold's share or
+    #: seed a fit (scoring reads ``seed_``): ``offset_`` holds under any value of them
+    #: (``_check_threshold_parameters``).
+    execution_parameters = frozenset({"contamination", "score_batch_size", "n_threads", "device", "verbose",
+                                      "checkpoint_path", "checkpoint_every", "resume", "random_state"})
 
     image_shape = None
     savable = False  # True where the fitted state is written as tensors + JSON (TorchDetector)
@@ -193,6 +210,7 @@ class BaseDetector(OutlierMixin, BaseEstimator):
             self.support_ = {**fit_support(X_scaled, self.image_shape_), "score": float(train_scores.max())}
         self.calibration_rows_ = None
         self.offset_ = self._fit_offset(-train_scores)
+        self._hold_threshold_parameters()
         check_finite_state(self)
         self._check_far_rows(X)
         return self
@@ -255,9 +273,10 @@ class BaseDetector(OutlierMixin, BaseEstimator):
         return contextlib.nullcontext()
 
     def _forget_fit(self):
-        """Remove every fitted attribute (public names ending in ``_``)."""
+        """Remove every fitted attribute (public names ending in ``_``) and the parameters ``offset_`` held."""
         for name in [name for name in vars(self) if name.endswith("_") and not name.startswith("_")]:
             delattr(self, name)
+        vars(self).pop("_offset_parameters", None)
 
     def set_params(self, **params):
         """scikit-learn's ``set_params``; a parameter's former name (the changelog's) still works, with a FutureWarning."""
@@ -332,7 +351,13 @@ class BaseDetector(OutlierMixin, BaseEstimator):
         return np.asarray(values, dtype=np.float64)
 
     def decision_function(self, X):
-        """``score_samples(X) - offset_``: negative values are outliers."""
+        """``score_samples(X) - offset_``: negative values are outliers.
+
+        ``ValueError`` when a parameter that changes the scores was set after ``fit`` (``set_params``):
+        ``offset_`` is a quantile of the scores under the earlier value, and would flag some other share.
+        """
+        check_is_fitted(self)
+        self._check_threshold_parameters("decision_function and predict")
         return self.score_samples(X) - self.offset_
 
     def predict(self, X):
@@ -368,7 +393,28 @@ class BaseDetector(OutlierMixin, BaseEstimator):
                 raise ValueError(f"calibrate: the contamination quantile of the rows' scores is {offset}, not a "
                                  "threshold (infinite scores); offset_ is left as it was")
             self.offset_, self.calibration_rows_ = offset, len(scores)
+            self._hold_threshold_parameters()
         return self
+
+    def _threshold_parameters(self):
+        """The parameters ``offset_`` depends on: all but the ``execution_parameters``."""
+        return {k: v for k, v in self.get_params(deep=False).items() if k not in self.execution_parameters}
+
+    def _hold_threshold_parameters(self):
+        """Note the parameters ``offset_`` was just set under (``fit``, ``calibrate``, a model file's load)."""
+        self._offset_parameters = self._threshold_parameters()
+
+    def _check_threshold_parameters(self, action):
+        """``ValueError`` naming the parameters changed since ``offset_`` was set, if any (``action``: what
+        is refused)."""
+        held = getattr(self, "_offset_parameters", {})
+        changed = [k for k, v in self._threshold_parameters().items() if k in held and not _same_value(v, held[k])]
+        if changed:
+            name = changed[0]
+            raise ValueError(f"{type(self).__name__}: {action} refused: {', '.join(changed)} changed after fit "
+                             f"({name}: {held[name]!r} -> {getattr(self, name)!r}), so the parameters no longer "
+                             "describe the fitted model, and offset_, the threshold, was set from the scores under "
+                             "the earlier value. Refit, call calibrate(X) with normal rows, or set it back.")
 
     def _offset_is_quantile(self):
         """Whether ``offset_`` is the ``contamination`` quantile of scores (``calibrate`` moves it)."""

@@ -63,6 +63,7 @@ def save_model(detector, path):
     if bad:
         raise ValueError(f"refusing to save {type(detector).__name__}: non-finite values in {', '.join(bad)}")
     _check_networks_match_params(detector)
+    detector._check_threshold_parameters("save")  # the file would pair offset_ with parameters it was not set under
     path = check_model_destination(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stray(path)

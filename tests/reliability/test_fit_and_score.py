@@ -248,3 +248,25 @@ def test_unscaled_images_outside_the_tanh_range_warn():
         with warnings.catch_warnings():
             warnings.simplefilter("error", DataRangeWarning)
             DETECTORS["dcae"](**tiny, **params).fit(X)
+
+
+@pytest.mark.parametrize("name, change", [("rcgan", {"score_type": "features"}), ("adgan", {"search_steps": 4}),
+                                          ("vae", {"n_score_samples": 3}), ("kde", {"density": "projection"})])
+def test_a_scoring_parameter_changed_after_fit_refuses_the_stale_threshold(name, change, rows, tmp_path):
+    """offset_ is a quantile of the training scores under fit's parameters: RCGAN set to Eq. 12 after fit then
+    flagged 73 % of its training rows at contamination 0.1 (a scikit-learn probe)."""
+    detector = make(name, contamination=0.1).fit(rows)
+    scores = detector.anomaly_score(rows)
+    detector.set_params(score_batch_size=7, n_threads=1)  # how the model runs: the threshold holds
+    np.testing.assert_array_equal(detector.predict(rows), np.where(-scores < detector.offset_, -1, 1))
+    detector.set_params(**change)
+    detector.anomaly_score(rows)  # the scores themselves follow the parameters
+    key = next(iter(change))
+    for refused in (detector.predict, detector.decision_function):
+        with pytest.raises(ValueError, match=f"{key} changed after fit"):
+            refused(rows)
+    if detector.savable:
+        with pytest.raises(ValueError, match="save refused"):
+            detector.save(tmp_path / "model")
+    detector.calibrate(rows)  # a threshold under the new parameters
+    assert np.mean(detector.predict(rows) == -1) == pytest.approx(0.1, abs=0.02)

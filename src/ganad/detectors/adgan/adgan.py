@@ -121,6 +121,7 @@ class ADGAN(LatentSearchDetector):
     """
 
     fitted_values = ("critic_range_",)
+    execution_parameters = LatentSearchDetector.execution_parameters | {"adapt_chunk"}  # memory, not scores
 
     def _n_starts(self):
         return self.n_seeds

@@ -157,6 +157,7 @@ class HistoryAD(GANDetector):
     network_names = ("generator_", "critic_", "tv_critic_")
     network_sources = {"tv_critic_": "critic_"}  # D_TV has the critic's architecture (§4.1)
     fitted_values = ("snapshot_times_", "snapshot_weights_", "tv_range_")
+    execution_parameters = GANDetector.execution_parameters | {"snapshot_memory_mb", "snapshot_dir", "keep_snapshots"}
     paper_epochs = 5
     paper_tv_epochs = 1  # our choice: the paper gives D_TV's schedule only as "trained"
     tv_min_updates = TV_MIN_UPDATES
