@@ -129,6 +129,16 @@ def test_a_file_without_header_is_matched_by_position(named_model, reference_sco
     assert not [w for w in recwarn if "feature names" in str(w.message)]
 
 
+def test_a_named_file_scored_by_a_model_without_names_warns_that_it_goes_by_position(tmp_path, capsys):
+    """A model fitted on a file without a header scored a file whose header reorders the columns silently."""
+    assert fit(write_csv(tmp_path / "train.csv", X), tmp_path / "model") == 0
+    capsys.readouterr()
+    score(tmp_path / "model", write_csv(tmp_path / "shuffled.csv", X[:, [2, 0, 1]], "c,a,b"), tmp_path / "s.csv")
+    assert "fitted without column names, so the columns of" in capsys.readouterr().err
+    score(tmp_path / "model", write_csv(tmp_path / "plain.csv", X), tmp_path / "s.csv")
+    assert "warning" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("header, message", [
     ("a,b,d", "missing ['c']; not expected ['d']"),
     ("a,b,b", "repeats the column name(s) ['b']"),

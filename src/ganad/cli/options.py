@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data.files import HEADER_CHOICES, INDEX_COLUMN_CHOICES
+from ..data.files import HEADER_CHOICES, INDEX_COLUMN_CHOICES, column_names
 from ..utils.impute import missing_cells
 
 
@@ -49,6 +49,19 @@ def reading_options(args, detector=None):
     """The reading options of ``args`` as keywords of ``ganad.data.files``' readers: missing cells
     are read as NaN for a ``detector`` that imputes them (``impute``, set by ``fit --impute``), else refused."""
     return {"header": args.header, "index_column": args.index_column, "missing": missing_cells(detector)}
+
+
+def model_columns(detector, path, options):
+    """The names the model was fitted with, to match the columns of the data file ``path`` by (the readers'
+    ``columns``); where it has none and the file names its columns, a warning on stderr that they are taken
+    by position. ``options``: the file's reading options (:func:`reading_options`)."""
+    names = getattr(detector, "feature_names_in_", None)
+    found = None if names is not None else column_names(path, **options)
+    if found is not None:
+        shown = ", ".join(found[:5]) + (", ..." if len(found) > 5 else "")
+        print(f"ganad: warning: the model was fitted without column names, so the columns of {path} ({shown}) "
+              "are taken by position, not matched by name", file=sys.stderr)
+    return names
 
 
 def device_name(name):

@@ -18,7 +18,8 @@ from pathlib import Path
 from ..data import read_array
 from ..data.files import check_output, plain_array_scoring
 from ..utils.atomic import atomic_path
-from .options import add_device_argument, add_reading_arguments, model_files, positive_int, reading_options
+from .options import (add_device_argument, add_reading_arguments, model_columns, model_files, positive_int,
+                      reading_options)
 
 
 def add_rank_parser(commands):
@@ -52,7 +53,8 @@ def rank(args):
             explain = detector.explain
         except AttributeError as error:  # its message says why the model has no explain()
             raise ValueError(f"--maps: {error}") from None
-    X = read_array(args.data, columns=getattr(detector, "feature_names_in_", None), **reading_options(args, detector))
+    options = reading_options(args, detector)
+    X = read_array(args.data, columns=model_columns(detector, args.data, options), **options)
     with plain_array_scoring():
         scores = detector.anomaly_score(X)
         maps = explain(X) if args.maps else None

@@ -19,7 +19,8 @@ from pathlib import Path
 from ..data import read_array
 from ..data.files import check_output
 from ..utils.atomic import atomic_path
-from .options import add_device_argument, add_reading_arguments, model_files, positive_int, reading_options
+from .options import (add_device_argument, add_reading_arguments, model_columns, model_files, positive_int,
+                      reading_options)
 
 DEFAULT_TOP = 10
 
@@ -47,7 +48,8 @@ def report(args):
     detector = load_model(args.model, device=args.device)
     X = None
     if args.data is not None:
-        X = read_array(args.data, columns=getattr(detector, "feature_names_in_", None), **reading_options(args, detector))
+        options = reading_options(args, detector)
+        X = read_array(args.data, columns=model_columns(detector, args.data, options), **options)
     write_report(args.out, detector, X, data_name=args.data, top=args.top)
     scored = "" if X is None else f" with the scores of {len(X)} rows of {args.data}"
     print(f"wrote the report on {args.model}{scored} to {args.out}")

@@ -14,7 +14,7 @@ from ..data import ScoreWriter, iter_array_chunks
 from ..data.files import check_output, plain_array_scoring
 from ..data.scores import named_top_contributions, top_contribution_columns, top_contributions
 from .options import (DeprecatedOption, add_device_argument, add_reading_arguments, check_rows, finite_float,
-                      fraction, model_files, reading_options)
+                      fraction, model_columns, model_files, reading_options)
 
 SCORE_LABELS_HELP = """\
 Labels (a `label` column, 1 = anomaly) are written only when asked for:
@@ -91,8 +91,9 @@ def score(args):
         _check_explain(detector, args.explain)
         if args.dask is not None:
             raise ValueError("--explain is not offered with --dask: explain on one machine, without --dask")
-    chunks = iter_array_chunks(args.data, args.chunk_rows, columns=getattr(detector, "feature_names_in_", None),
-                               **reading_options(args, detector))
+    options = reading_options(args, detector)
+    chunks = iter_array_chunks(args.data, args.chunk_rows, columns=model_columns(detector, args.data, options),
+                               **options)
     with plain_array_scoring(), _cluster(args.dask) as client:
         n_rows = _write_scores(detector, _scored_chunks(detector, chunks, args, client), out, args)
     labelled = " and labels" if args.threshold is not None or args.top_fraction is not None or args.labels else ""
