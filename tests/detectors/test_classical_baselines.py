@@ -166,3 +166,13 @@ def test_kde_full_density_flags_rows_off_the_projection(data):
             assert moved.min() > training.max()
         else:
             np.testing.assert_allclose(moved, training[:20], rtol=1e-6)
+
+
+def test_kde_bandwidth_search_reaches_above_the_papers_grid_on_unscaled_data():
+    """A feature of spread 1e6, unscaled: 2^4 won, the training rows scored alike (a spread of 1.7e-8) and
+    predict flagged every new normal row."""
+    rng = np.random.default_rng(0)
+    X, X_new = (rng.normal(size=(n, 3)) * [1e6, 1.0, 1.0] for n in (200, 200))
+    kde = KDE(random_state=0, n_folds=2).fit(X)
+    assert kde.bandwidth_ > 1e4 and max(kde.cv_log_likelihood_) > kde.bandwidth_
+    assert np.mean(kde.predict(X_new) == -1) < 0.3

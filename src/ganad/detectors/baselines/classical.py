@@ -28,9 +28,11 @@ The paper's absolute grids, h in {2^0, ..., 2^4} and gamma in {2^-7, ..., 2^-1},
 scale of its images; on z-scored tables of a few features the smallest h and the largest
 gamma are still far too smooth (a ring of seven modes became one disc: AUROC 0.64, issue
 13). Two choices keep the searches valid on data of any scale: the bandwidth grid extends
-the paper's downward to 2^-4 when its smallest value, 1, wins (cross-validation still
+the paper's downward to 2^-4 when its smallest value, 1, wins, and upward, eight half-powers
+at a time, while its largest wins (unscaled data of a large spread: 2^4 had won on a feature
+of spread 1e6 and every new normal row scored as an outlier); cross-validation still
 decides; where the paper's grid served, it is the only grid searched; ``bandwidth="paper"``
-never extends it), and the gamma grid is scikit-learn's ``"scale"`` value 1 / (d Var(Z)) of
+never extends it, and the gamma grid is scikit-learn's ``"scale"`` value 1 / (d Var(Z)) of
 the projection Z times {2^-3, ..., 2^3}, which spans the paper's grid on its images.
 
 The fitted state is scikit-learn trees, SVMs and mixtures: it cannot be written as
@@ -59,6 +61,8 @@ logger = logging.getLogger(__name__)
 PCA_GRID = (20, 40, 60, 80, 100)
 BANDWIDTH_GRID = tuple(2.0 ** (k / 2) for k in range(9))  # 2^0, 2^0.5, ..., 2^4: the paper's
 SMALL_BANDWIDTHS = tuple(2.0 ** (k / 2) for k in range(-8, 0))  # 2^-4, ..., 2^-0.5: searched when 2^0 wins
+LARGER_BANDWIDTHS = tuple(2.0 ** (k / 2) for k in range(1, 9))  # the next eight half-powers above the winner
+MAX_BANDWIDTH = 1e30  # the upward search stops here (float32-range data)
 GAMMA_FACTORS = tuple(2.0 ** k for k in range(-3, 4))  # times scikit-learn's "scale" gamma 1 / (d Var(Z))
 MIXTURE_GRID = tuple(range(2, 21))  # 2, 3, ..., 20
 DENSITIES = ("full", "projection")  # KDE's scored density: with the discarded directions (default), or the paper's
@@ -202,7 +206,8 @@ def _full_log_density(pca, kde, X):
         'float, "auto", "paper" or a sequence of floats',
         "The kernel's bandwidth h, by ``n_folds``-fold cross-validated log-likelihood (§4.2 (i.)): \"paper\" "
         "searches the paper's grid {2^0, 2^0.5, ..., 2^4} only; \"auto\" too, and the eight half-powers below it "
-        "when 2^0 wins (issue 13); a sequence of positive floats is the grid searched instead (e.g. the paper's "
+        "when 2^0 wins (issue 13), and above it eight at a time while the largest tried wins (unscaled data of a "
+        "large spread); a sequence of positive floats is the grid searched instead (e.g. the paper's "
         "grid times 2, its values for pixels in [0, 1] on pixels in [-1, 1]); a float fixes it."),
     "n_folds": Hyperparameter(
         10, [Interval(Integral, 2, None, closed="left")], "int", "The folds of the bandwidth search."),
@@ -287,6 +292,10 @@ class KDE(ClassicalDetector):
         best = max(self.cv_log_likelihood_, key=self.cv_log_likelihood_.get)
         if isinstance(self.bandwidth, str) and self.bandwidth == "auto" and best == BANDWIDTH_GRID[0]:
             self.cv_log_likelihood_.update(_cv_log_likelihood(Z, SMALL_BANDWIDTHS, folds))
+        while (isinstance(self.bandwidth, str) and self.bandwidth == "auto" and best == max(self.cv_log_likelihood_)
+               and best < MAX_BANDWIDTH):  # unscaled data of a spread far above 1: the grid's top keeps winning
+            self.cv_log_likelihood_.update(_cv_log_likelihood(Z, tuple(best * h for h in LARGER_BANDWIDTHS), folds))
+            best = max(self.cv_log_likelihood_, key=self.cv_log_likelihood_.get)
         bandwidth = max(self.cv_log_likelihood_, key=self.cv_log_likelihood_.get)
         return pca, KernelDensity(kernel="gaussian", bandwidth=bandwidth).fit(Z)
 
