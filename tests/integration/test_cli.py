@@ -273,6 +273,32 @@ def test_wgan_demo_writes_figures_and_results(gan, tmp_path, capsys):
     assert results["gan"] == gan and ("lambda = 0.1" in out) == (gan == "wgan-gp")
 
 
+@pytest.mark.parametrize("argv, message", [
+    (["--gan", "vanilla", "--gp-weight", "7"], "--gan vanilla has no gradient penalty"),
+    (["--gan", "wgan-clip", "--gp-weight", "1"], "--gan wgan-clip has no gradient penalty"),
+    (["--gan", "vanilla", "--inversion-steps", "3"], "--gan vanilla does not run"),
+    (["--gp-weight", "-5"], "--gp-weight: must be >= 0"),
+    (["--gp-weight", "nan"], "--gp-weight: must be a finite number"),
+    (["--inversion-steps", "-3"], "--inversion-steps: must be an integer >= 0"),
+    (["--seed", "99999999999"], "--seed: must be an integer from 0 to 2**32 - 1"),
+    (["--epochs", "0"], "--epochs: must be an integer >= 1"),
+])
+def test_demo_refuses_an_option_before_any_work(argv, message, tmp_path, capsys):
+    """These were refused after the GAN's training (--inversion-steps -3), after the data (--gp-weight -5), or
+    ignored (--gp-weight with --gan vanilla), and left an empty --out folder."""
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--device", "cpu", *argv]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_bench_refuses_no_jobs_and_negative_seeds(capsys):
+    assert main(["bench", "adgan-t1", "--jobs", "0"]) == 2
+    assert "--jobs: must be a non-zero integer" in capsys.readouterr().err
+    assert main(["bench", "adgan-t1", "--seeds", "0", "-1"]) == 2
+    assert "--seeds: must be an integer from 0 to 2**32 - 1" in capsys.readouterr().err
+
+
 def test_modes_covered_needs_one_percent_within_0_15_of_a_centre():
     angles = 2 * np.pi * np.array([0, 1, 2]) / 7
     centres = np.column_stack([np.cos(angles), np.sin(angles)])

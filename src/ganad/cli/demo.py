@@ -37,9 +37,12 @@ torch; ``ganad.cli.ring_demo`` runs it.
 
 from pathlib import Path
 
+from .options import non_negative_float, non_negative_int, positive_int, seed
+
 # The default budget (module docstring): 20,000 points, 30 epochs, i.e. 9,390 critic and
 # 1,878 generator steps, for a demo that runs in under a minute on 2 cores.
 EPOCHS = {"wgan-gp": 30, "wgan-clip": 30, "vanilla": 15}
+GP_WEIGHT = 0.1
 
 
 def add_arguments(parser):
@@ -51,20 +54,24 @@ def add_arguments(parser):
                         help="ring training points (default 20000; the paper's: 100000, see Budget in the description)")
     parser.add_argument("--n-test", type=int, default=1000,
                         help="held-out normal points, and as many anomalies (default 1000)")
-    parser.add_argument("--epochs", type=int, default=None,
+    parser.add_argument("--epochs", type=positive_int, default=None,
                         help=f"GAN training epochs, full passes over the data (default {EPOCHS['wgan-gp']}; "
                              f"{EPOCHS['vanilla']} for --gan vanilla)")
-    parser.add_argument("--gp-weight", type=float, default=0.1, help="WGAN-GP lambda (default 0.1, see above)")
-    parser.add_argument("--inversion-steps", type=int, default=None,
-                        help="latent-search steps of wgan-inversion (default: the detector's, 300)")
-    parser.add_argument("--seed", type=int, default=0,
+    parser.add_argument("--gp-weight", type=non_negative_float, default=None,
+                        help=f"WGAN-GP lambda, --gan wgan-gp only (default {GP_WEIGHT}, see above)")
+    parser.add_argument("--inversion-steps", type=non_negative_int, default=None,
+                        help="latent-search steps of wgan-inversion, not with --gan vanilla (default: the detector's, 300)")
+    parser.add_argument("--seed", type=seed, default=0,
                         help="seeds the data, the networks and training (default 0)")
 
 
 def run(args):
     """Run the demo selected by ``args.gan``; returns 0."""
+    _check_gan_options(args)
     if args.epochs is None:
         args.epochs = EPOCHS[args.gan]
+    if args.gp_weight is None:
+        args.gp_weight = GP_WEIGHT
     from . import ring_demo  # torch and the detectors, loaded only to run
 
     _check_sizes(args)
@@ -77,9 +84,15 @@ def run(args):
     return 0
 
 
+def _check_gan_options(args):
+    """Refuse, before any work, an option the chosen GAN does not use (it was ignored silently)."""
+    if args.gp_weight is not None and args.gan != "wgan-gp":
+        raise ValueError(f"--gp-weight is WGAN-GP's lambda; --gan {args.gan} has no gradient penalty")
+    if args.inversion_steps is not None and args.gan == "vanilla":
+        raise ValueError("--inversion-steps sets wgan-inversion's search, which --gan vanilla does not run")
+
+
 def _check_sizes(args):
     for flag, value in (("--n-train", args.n_train), ("--n-test", args.n_test)):
         if value < 2:
             raise ValueError(f"{flag} must be at least 2, got {value}")
-    if args.epochs < 1:
-        raise ValueError(f"--epochs must be at least 1, got {args.epochs}")

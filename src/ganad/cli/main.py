@@ -63,7 +63,7 @@ from ..utils.scaling import SCALINGS
 from . import demo
 from .bench import add_bench_parser
 from .export import add_export_parser
-from .options import add_device_argument, add_reading_arguments, positive_int, reading_options
+from .options import add_device_argument, add_reading_arguments, positive_int, reading_options, seed
 from .rank import add_rank_parser
 from .rcgan_toy import add_rcgan_maps_parser, add_rcgan_toy_parser
 from .report import add_report_parser, check_report_output, write_report
@@ -182,7 +182,7 @@ def _add_fit_parser(commands):
                         help="a detector parameter, e.g. n_epochs=5 or hidden=(64,64); VALUE is read as a "
                              "Python literal, else kept as a string; repeatable (a method's parameters, with "
                              "their types, defaults and meanings: help(ganad.get_detector(NAME)) in Python)")
-    parser.add_argument("--seed", type=_seed, default=None,
+    parser.add_argument("--seed", type=seed, default=None,
                         help="random_state, 0 to 2**32 - 1 (default: a random seed, printed; "
                              "passing it back refits the same model, bit for bit on CPU)")
     parser.add_argument("--calibration", metavar="NORMAL_ROWS",
@@ -345,16 +345,6 @@ def _literal_or_string(raw):
         return ast.literal_eval(raw)
     except (ValueError, SyntaxError):
         return raw
-
-
-def _seed(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"must be an integer from 0 to 2**32 - 1, got {text!r}")
-    return value
 
 
 def _fail(error, status):

@@ -111,10 +111,44 @@ def model_files(model_dir):
 
 def positive_int(text):
     """argparse type: an integer >= 1."""
+    return _int_in(text, 1, None, "an integer >= 1")
+
+
+def non_negative_int(text):
+    """argparse type: an integer >= 0."""
+    return _int_in(text, 0, None, "an integer >= 0")
+
+
+def seed(text):
+    """argparse type: a seed, an integer from 0 to 2**32 - 1 (numpy's range)."""
+    return _int_in(text, 0, 2**32, "an integer from 0 to 2**32 - 1")
+
+
+def nonzero_int(text):
+    """argparse type: a non-zero integer (joblib's ``n_jobs``: -1 for every core)."""
     try:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"must be a non-zero integer (-1: every core), got {text!r}")
+    return value
+
+
+def non_negative_float(text):
+    """argparse type: a finite number >= 0."""
+    value = finite_float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
+    return value
+
+
+def _int_in(text, low, high, what):
+    """``int(text)`` if ``low <= value`` (and ``< high`` when given), else argparse's error naming ``what``."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or value < low or (high is not None and value >= high):
+        raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}")
     return value
