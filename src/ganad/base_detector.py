@@ -52,7 +52,7 @@ from .data.files import plain_array_scoring
 from .explanation import add_support_raise, check_contributions, if_explained
 from .training import distributed
 from .utils.params import Hyperparameter, current_names, declare, one_of
-from .utils.impute import IMPUTATIONS, fill_missing, finite_check, fit_imputer
+from .utils.impute import IMPUTATIONS, check_finite_cells, fill_missing, fit_imputer
 from .utils.rng import torch_seed
 from .utils.scaling import SCALINGS, apply_scaler, fit_scaler
 from .utils.support import ConstantScoreWarning, InvertedScoreWarning, apply_support, far_rows, fit_support
@@ -218,8 +218,10 @@ class BaseDetector(OutlierMixin, BaseEstimator):
     def _training_rows(self, X):
         """``X`` validated as training rows: 2-D numbers, two rows or more, finite (NaN allowed
         when imputing); sets ``n_features_in_`` (and ``feature_names_in_``)."""
-        return validate_data(self, plain_rows(X), dtype=[np.float64, np.float32], ensure_min_samples=2,
-                             ensure_all_finite=finite_check(self.impute))
+        X = validate_data(self, plain_rows(X), dtype=[np.float64, np.float32], ensure_min_samples=2,
+                          ensure_all_finite=False)
+        check_finite_cells(X, self.impute, getattr(self, "feature_names_in_", None))
+        return X
 
     def _set_run_state(self, n_features):
         """``image_shape_`` checked against ``n_features``, and ``seed_``: what the model is built from."""
@@ -312,8 +314,8 @@ class BaseDetector(OutlierMixin, BaseEstimator):
     def _scoring_input(self, X):
         """``X`` validated against the fitted shape, NaN filled (``imputer_``), within float32 range before and
         after scaling (a feature of tiny training spread can scale a finite value past it), and scaled."""
-        X = validate_data(self, plain_rows(X), dtype=[np.float64, np.float32], reset=False,
-                          ensure_all_finite=finite_check(self.imputer_))
+        X = validate_data(self, plain_rows(X), dtype=[np.float64, np.float32], reset=False, ensure_all_finite=False)
+        check_finite_cells(X, self.imputer_, getattr(self, "feature_names_in_", None))
         X = fill_missing(X, self.imputer_)
         check_float32_range(X)
         X = apply_scaler(X, self.scaler_)

@@ -91,7 +91,7 @@ def test_score_convention(blobs, name):
 
 BAD_INPUTS = [
     (np.array([[0.0, np.nan, 1.0]] * 10), "NaN"),
-    (np.array([[0.0, np.inf, 1.0]] * 10), "infinity"),
+    (np.array([[0.0, np.inf, 1.0]] * 10), "infinite"),
     (np.zeros(10), "Expected 2D array"),
     (np.zeros((0, 3)), "0 sample"),
     (np.zeros((1, 3)), "1 sample"),

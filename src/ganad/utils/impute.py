@@ -3,7 +3,8 @@
 A detector with ``impute="median"`` or ``"mean"`` lets NaN through validation (never an
 infinity), fits ``imputer_`` -- each feature's median or mean over the training rows,
 NaN ignored -- and fills every NaN with it before scaling, at fit and at every scoring
-(``ganad.base_detector``). With ``impute=None`` (the default) a NaN is refused as scikit-learn refuses it.
+(``ganad.base_detector``). With ``impute=None`` (the default) a NaN is refused, with the row and column of
+the first (``check_finite_cells``).
 """
 
 import numpy as np
@@ -11,10 +12,24 @@ import numpy as np
 IMPUTATIONS = ("median", "mean")
 
 
-def finite_check(imputing):
-    """``ensure_all_finite`` for scikit-learn's ``validate_data``: NaN passes only when ``imputing``
-    (an ``impute`` kind or a fitted ``imputer_``) is not None; an infinity never does."""
-    return True if imputing is None else "allow-nan"
+def check_finite_cells(X, imputing, names=None):
+    """Refuse an infinite cell of the rows ``X``, and a NaN one unless ``imputing`` (an ``impute`` kind or a
+    fitted ``imputer_``) is not None, with a ``ValueError`` naming how many and where the first is
+    (``names``: the feature names, if known); scikit-learn's own message named neither, and advised a
+    supervised model."""
+    X = np.asarray(X)
+    for bad, what, advice in ((np.isinf, "infinite", "ganad scores finite numbers only"),
+                              (np.isnan, "NaN (missing)", "fill or drop them, or pass impute='median' or 'mean' "
+                                                          "(the command line's --impute) to fill them from the "
+                                                          "training rows")):
+        if bad is np.isnan and imputing is not None:
+            continue
+        cells = np.argwhere(bad(X))
+        if len(cells):
+            row, column = (int(i) for i in cells[0])
+            named = f" ({names[column]!r})" if names is not None else ""
+            raise ValueError(f"X has {len(cells)} {what} value(s), the first in row {row}, column {column}{named}: "
+                             f"{advice}")
 
 
 def fit_imputer(X, kind, names=None):
