@@ -109,6 +109,14 @@ def _threshold_rows(detector):
     return "the training rows" if rows is None else f"the {rows} held-out normal rows given to calibrate"
 
 
+def _threshold_rule(detector, params):
+    """Where ``offset_`` comes from: a quantile of some rows' scores, or the detector's own rule."""
+    contamination = params.get("contamination")
+    if getattr(detector, "_offset_is_quantile", lambda: True)():
+        return f"a fraction contamination = {contamination} of {_threshold_rows(detector)}"
+    return f"contamination = {contamination!r}: {type(detector).__name__}'s own rule, not a quantile of scores"
+
+
 def _summary(detector, method):
     threshold = -detector.offset_
     params = detector.get_params()
@@ -127,8 +135,7 @@ def _summary(detector, method):
                             if getattr(detector, "support_", None) is not None else "off")),
         ("offset_", _number(detector.offset_)),
         ("threshold", _e(f"{_fmt(threshold)}: predict flags a row as an anomaly where anomaly_score > "
-                         f"-offset_ = {_fmt(threshold)} (a fraction contamination = "
-                         f"{params.get('contamination')} of {_threshold_rows(detector)})")),
+                         f"-offset_ = {_fmt(threshold)} ({_threshold_rule(detector, params)})")),
         ("torch seed (seed_, drawn from random_state)", _e(str(getattr(detector, "seed_", "unknown")))),
     ]
     parameters = [(_e(name), _e(repr(value))) for name, value in sorted(params.items())]

@@ -174,6 +174,12 @@ def test_top_fraction_count_rounds_half_up(fraction, expected):
     assert labels.sum() == expected and labels[:expected].all()
 
 
+def test_top_fraction_rounds_a_decimal_half_up_where_the_float_product_falls_short():
+    """0.145 * 100 is 14.499999999999998 in floats: 14 rows were flagged, not 15."""
+    assert top_fraction_labels(np.arange(100.0), 0.145).sum() == 15
+    assert top_fraction_labels(np.arange(25.0), 0.58).sum() == 15
+
+
 def test_top_fraction_ties_go_to_the_earlier_row():
     np.testing.assert_array_equal(top_fraction_labels(np.array([1.0, 2.0, 2.0, 0.0]), 0.25), [0, 1, 0, 0])
 

@@ -227,3 +227,12 @@ def test_page_renders_in_headless_chromium(fitted, tmp_path):
     with Image.open(shot) as image:
         colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
     assert colours is None or len(colours) > 16  # text and figures, not a blank page
+
+
+def test_a_critics_range_threshold_is_not_called_a_fraction():
+    """WGANCritic's default offset_ is §5.1's range rule: the page read "a fraction contamination = range"."""
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    model = get_detector("wgan-critic")(**QUICK_PARAMS["wgan-critic"], random_state=0).fit(X)
+    text = " ".join(parse(build_report(model)).text)
+    assert "contamination = 'range': WGANCritic's own rule, not a quantile of scores" in text
+    assert "a fraction contamination" not in text

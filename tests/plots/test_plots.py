@@ -242,6 +242,9 @@ def test_extremes_orders_the_highest_and_lowest_scores():
     np.testing.assert_array_equal(least, [2, 4])
     with pytest.raises(ValueError, match="n_shown"):
         extremes(np.zeros(3), 0)
+    most, least = extremes(np.array([0.0, 0.0, 0.0, 5.0]), 2)  # ties keep row order at both ends
+    np.testing.assert_array_equal(most, [3, 0])
+    np.testing.assert_array_equal(least, [0, 1])
 
 
 def test_ranked_samples_draws_both_grids(tmp_path):

@@ -6,6 +6,8 @@
 
 import argparse
 import contextlib
+import math
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +21,7 @@ from .options import (DeprecatedOption, add_device_argument, add_reading_argumen
 SCORE_LABELS_HELP = """\
 Labels (a `label` column, 1 = anomaly) are written only when asked for:
   --threshold T      label 1 where anomaly_score > T; streamed chunk by chunk.
-  --top-fraction Q   label 1 for the round(Q * rows) highest scores of THIS file (ties go
+  --top-fraction Q   label 1 for the Q * rows highest scores of THIS file, rounded half up (ties go
                      to the earlier row). A top fraction cannot be known from a stream,
                      so every score (one float64 per row) is held in memory before
                      writing; the data itself is still read chunk by chunk. Its old
@@ -163,8 +165,9 @@ def _write_scores(detector, parts, out, args):
 
 
 def top_fraction_labels(scores, fraction):
-    """1 for the ``round(fraction * n)`` highest scores (halves up, ties to the earlier row), else 0."""
-    n_flagged = int(np.floor(fraction * len(scores) + 0.5))
+    """1 for the ``fraction * n`` highest scores, rounded half up (in decimal: 0.145 of 100 rows is 15, where the
+    float product 14.499999999999998 gave 14), ties to the earlier row; else 0."""
+    n_flagged = math.floor(Fraction(repr(fraction)) * len(scores) + Fraction(1, 2))
     labels = np.zeros(len(scores), dtype=np.int64)
     labels[np.argsort(-scores, kind="stable")[:n_flagged]] = 1
     return labels

@@ -63,8 +63,9 @@ def extremes(anomaly_score, n_shown):
     lowest (lowest first); ties keep row order."""
     if n_shown < 1:
         raise ValueError(f"n_shown must be at least 1, got {n_shown}")
-    order = np.argsort(-np.asarray(anomaly_score), kind="stable")
-    return order[:n_shown], order[::-1][:n_shown]
+    anomaly_score = np.asarray(anomaly_score)
+    highest = np.argsort(-anomaly_score, kind="stable")[:n_shown]
+    return highest, np.argsort(anomaly_score, kind="stable")[:n_shown]
 
 
 def _channel_sum(row, image_shape):

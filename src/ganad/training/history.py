@@ -10,8 +10,7 @@ class TrainingHistory:
     """Loss terms of every optimisation step, by name.
 
     Critic terms are logged at every critic step and generator terms at every
-    generator step, so series may have different lengths; ``epoch_end`` records how
-    many critic steps had run when each epoch ended.
+    generator step, so series may have different lengths; epoch boundaries are not kept.
     """
 
     def __init__(self, series=None):
