@@ -112,7 +112,6 @@ def _offset_sample(X, size, seed):
     return X[np.random.default_rng(seed).choice(len(X), size, replace=False)]
 
 
-@declare(BASE_HYPERPARAMETERS)
 def _same_value(a, b):
     """Whether two parameter values are the same (a list and a tuple of equal items are; arrays by value)."""
     a, b = (tuple(v) if isinstance(v, list) else v for v in (a, b))
@@ -124,6 +123,7 @@ def _same_value(a, b):
         return False
 
 
+@declare(BASE_HYPERPARAMETERS)
 class BaseDetector(OutlierMixin, BaseEstimator):
     """Base class: a scikit-learn outlier detector whose model is fitted on numpy rows.
 
