@@ -51,7 +51,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .data.files import plain_array_scoring
 from .explanation import add_support_raise, check_contributions, if_explained
 from .training import distributed
-from .utils.params import Hyperparameter, current_names, declare, one_of
+from .utils.params import Hyperparameter, current_names, declare, one_of, same_value
 from .utils.impute import IMPUTATIONS, check_finite_cells, fill_missing, fit_imputer
 from .utils.rng import torch_seed
 from .utils.scaling import SCALINGS, apply_scaler, fit_scaler
@@ -110,17 +110,6 @@ def _offset_sample(X, size, seed):
     if len(X) <= size:
         return X
     return X[np.random.default_rng(seed).choice(len(X), size, replace=False)]
-
-
-def _same_value(a, b):
-    """Whether two parameter values are the same (a list and a tuple of equal items are; arrays by value)."""
-    a, b = (tuple(v) if isinstance(v, list) else v for v in (a, b))
-    if a is b:
-        return True
-    try:
-        return bool(np.all(a == b)) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else bool(a == b)
-    except (TypeError, ValueError):
-        return False
 
 
 @declare(BASE_HYPERPARAMETERS)
@@ -410,7 +399,7 @@ class BaseDetector(OutlierMixin, BaseEstimator):
         """``ValueError`` naming the parameters changed since ``offset_`` was set, if any (``action``: what
         is refused)."""
         held = getattr(self, "_offset_parameters", {})
-        changed = [k for k, v in self._threshold_parameters().items() if k in held and not _same_value(v, held[k])]
+        changed = [k for k, v in self._threshold_parameters().items() if k in held and not same_value(v, held[k])]
         if changed:
             name = changed[0]
             raise ValueError(f"{type(self).__name__}: {action} refused: {', '.join(changed)} changed after fit "

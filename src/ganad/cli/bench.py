@@ -26,7 +26,8 @@ def add_bench_parser(commands):
     parser.add_argument("table", nargs="?", help="a bundled spec name (see --list) or a spec .toml path")
     parser.add_argument("--list", action="store_true", help="list the bundled specs and exit")
     parser.add_argument("--budget", choices=("smoke", "cpu", "paper"), default="smoke", help=BUDGET_HELP)
-    parser.add_argument("--jobs", type=nonzero_int, default=1, metavar="N", help="parallel jobs (joblib n_jobs; default 1)")
+    parser.add_argument("--jobs", type=nonzero_int, default=1, metavar="N",
+                        help="parallel jobs (joblib n_jobs; default 1)")
     parser.add_argument("--out", metavar="DIR", help="output folder (default: bench_results/TABLE/BUDGET)")
     parser.add_argument("--data-dir", metavar="DIR", help="data folder (default: $GANAD_DATA, else the user cache)")
     parser.add_argument("--seeds", type=seed, nargs="+", metavar="S", help="override the budget's seeds")

@@ -60,7 +60,8 @@ def add_arguments(parser):
     parser.add_argument("--gp-weight", type=non_negative_float, default=None,
                         help=f"WGAN-GP lambda, --gan wgan-gp only (default {GP_WEIGHT}, see above)")
     parser.add_argument("--inversion-steps", type=non_negative_int, default=None,
-                        help="latent-search steps of wgan-inversion, not with --gan vanilla (default: the detector's, 300)")
+                        help="latent-search steps of wgan-inversion, not with --gan vanilla "
+                             "(default: the detector's, 300)")
     parser.add_argument("--seed", type=seed, default=0,
                         help="seeds the data, the networks and training (default 0)")
 

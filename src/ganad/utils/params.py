@@ -24,6 +24,8 @@ import re
 import textwrap
 import warnings
 
+import numpy as np
+
 #: numpydoc sections that may follow "Parameters" in a class docstring, in numpydoc's order
 _LATER_SECTIONS = ("Attributes", "Methods", "Warnings", "See Also", "Notes", "References", "Examples")
 
@@ -165,6 +167,17 @@ def current_names(cls, params, *, warn=True):
                           f"until ganad {until}", FutureWarning, stacklevel=3)
         params[new] = params.pop(old)
     return params
+
+
+def same_value(a, b):
+    """Whether two parameter values are the same (a list and a tuple of equal items are; arrays by value)."""
+    a, b = (tuple(v) if isinstance(v, list) else v for v in (a, b))
+    if a is b:
+        return True
+    try:
+        return bool(np.all(a == b)) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 def keyword_init(defaults, renamed=None):
