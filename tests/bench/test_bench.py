@@ -254,8 +254,8 @@ def test_noise_levels_get_no_mean_line(tiny_spec):
     assert not [l for l in summarize(rows, tiny_spec) if "(mean)" in l["cell"]]
 
 
-def _shared_gan_spec(share):
-    gan = {"gan": "wgan-gp", "n_epochs": 2, "hidden": [8, 8], "latent_dim": 2, "device": "cpu"}
+def _shared_gan_spec(share, device="cpu"):
+    gan = {"gan": "wgan-gp", "n_epochs": 2, "hidden": [8, 8], "latent_dim": 2, "device": device}
     methods = {"adgan": {"init_args": {**gan, "n_seeds": 2}},
                "anogan": {"init_args": {**gan, "search_steps": 3}},
                "adgan-1seed": {"detector": "adgan", "init_args": {**gan, "n_seeds": 1}}}
@@ -276,6 +276,15 @@ def test_methods_sharing_a_trained_gan_score_as_if_each_trained_its_own(tiny_spe
                                                                        "adgan": None}
     assert [row["auroc"] for row in shared] == [row["auroc"] for row in rows]
     assert (tmp_path / "shared" / "gans" / "tiny-0_adgan_0" / "config.json").exists()
+
+
+def test_a_gan_kept_for_device_auto_is_reused(tiny_spec, tmp_path):
+    """The kept GAN loads on the CPU, and its device ("cpu") differed from the jobs' "auto": every gan_from job of
+    the paper budgets (device "auto") failed instead of reusing it (a probe's finding)."""
+    shared, _ = run_spec(_shared_gan_spec(share=True, device="auto"), "smoke", tmp_path)
+    assert [row["status"] for row in shared] == ["ok"] * 3
+    assert {row["method"]: row.get("gan_from") for row in shared} == {"anogan": "adgan", "adgan-1seed": "adgan",
+                                                                       "adgan": None}
 
 
 def test_a_resumed_run_trains_the_shared_gan_once_when_its_source_is_done(tiny_spec, tmp_path):

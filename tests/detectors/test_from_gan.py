@@ -5,7 +5,7 @@ import pytest
 import torch
 from sklearn.exceptions import NotFittedError
 
-from ganad import ADGAN, AnoGAN, WGANCritic, WGANEncoder, WGANInversion
+from ganad import ADGAN, AnoGAN, HistoryAD, WGANCritic, WGANEncoder, WGANInversion
 from ganad.data import make_ring
 from ganad.detectors.baselines import DCAE
 from ganad.detectors.gan_base import GAN_PHASE
@@ -60,3 +60,31 @@ def test_from_gan_refuses_what_it_cannot_reuse(source, ring):
         WGANCritic.from_gan(DCAE(n_epochs=1, hidden=(4,), latent_dim=2, random_state=0).fit(ring))
     with pytest.raises(ValueError, match="n_epochs"):
         WGANCritic.from_gan(source, n_epochs=3)
+
+
+def test_from_gan_refuses_another_value_of_what_describes_the_trained_networks(ring):
+    """hidden / latent_dim / scaling overrides were taken: get_params named networks it did not have, or the
+    rows reached the generator scaled otherwise than it learnt (mean score 33.4 -> 0.93)."""
+    source = WGANEncoder(**GAN, encoder_epochs=1).fit(ring)
+    for override in ({"hidden": (64, 64)}, {"latent_dim": 3}, {"scaling": "minmax"}, {"image_shape": (1, 1, 2)}):
+        name = next(iter(override))
+        with pytest.raises(ValueError, match=f"from_gan: {name} must be the trained GAN's"):
+            WGANCritic.from_gan(source, **override)
+    assert WGANCritic.from_gan(source, hidden=list(source.hidden), contamination=0.2).contamination == 0.2
+
+
+def test_from_gan_refuses_rows_framed_otherwise_than_the_sources(ring):
+    """The derived fit rescaled other rows silently (the generator saw rows in another space)."""
+    source = WGANEncoder(**{**GAN, "scaling": "minmax"}, encoder_epochs=1).fit(ring)
+    with pytest.raises(ValueError, match="scaler_ differ"):
+        WGANInversion.from_gan(source).fit(ring[:30])
+    with pytest.raises(ValueError, match="n_features_in_, scaler_ differ"):
+        WGANCritic.from_gan(source).fit(ring[:, :1])
+    WGANCritic.from_gan(source).fit(ring)  # the source's rows
+    unscaled = WGANEncoder(**{**GAN, "scaling": None}, encoder_epochs=1).fit(ring)
+    WGANCritic.from_gan(unscaled).fit(ring[:30])  # no scaling, no imputation: a subset of the rows serves
+
+
+def test_history_ad_is_a_source_not_a_target_of_from_gan(ring):
+    with pytest.raises(TypeError, match="HistoryAD cannot be built from_gan"):
+        HistoryAD.from_gan(WGANEncoder(**GAN, encoder_epochs=1).fit(ring))

@@ -29,6 +29,9 @@ def gan_path(gan_dir, job, method):
     return Path(gan_dir) / f"{job.cell}_{method}_{job.seed}".replace(":", "-")
 
 
+RUN_ONLY = ("device", "n_threads")  # how the GAN ran, not which GAN: a source loaded on the CPU serves "auto"
+
+
 def keep_gan(detector, gan_dir, job, X_train):
     """Save a fitted detector for the jobs that reuse its GAN: a source under its own name, a
     job that found no source model (the source's row was already in the log) in the source's
@@ -52,7 +55,7 @@ def reuse_gan(detector, gan_dir, job, X_train):
         return None
     source = load_model(path, device="cpu")
     mine, theirs = params_from_json(detector.get_params()), source.get_params()
-    different = [name for name in GAN_PHASE if mine[name] != theirs[name]]
+    different = [name for name in GAN_PHASE if name not in RUN_ONLY and mine[name] != theirs[name]]
     if different:
         raise ValueError(f"{job.method} cannot reuse the GAN of {job.gan_from}: their GAN-phase "
                          f"parameters {different} differ")

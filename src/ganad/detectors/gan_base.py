@@ -18,6 +18,7 @@ import copy
 import warnings
 from numbers import Integral, Real
 
+import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -31,7 +32,7 @@ from ..training.budget import CRITIC_STEPS_PER_UPDATE
 from ..training.checkpoint import CHECKPOINT_HYPERPARAMETERS
 from ..training.collapse import SPREAD_PHASE, warn_if_collapsed
 from ..training.fitting import train_adversarially
-from ..utils.params import Hyperparameter, declare, one_of, pick
+from ..utils.params import Hyperparameter, declare, one_of, pick, same_value
 from ..utils.rng import seeded_init
 from .hyperparameters import SHARED_HYPERPARAMETERS, auto_latent_dim, epochs_doc, resolved_latent_dim
 
@@ -111,6 +112,12 @@ NOT_GAN_PHASE = frozenset({"generator", "critic", "checkpoint_path", "checkpoint
                            "contamination", "score_batch_size"})
 GAN_PHASE = tuple(name for name in GAN_HYPERPARAMETERS if name not in NOT_GAN_PHASE)
 REUSED_GAN = ("generator", "critic", "n_epochs")  # what from_gan sets itself
+# The GAN-phase parameters that describe the trained networks or the space their rows live in: from_gan refuses
+# another value of them (the networks would stay the source's, or score rows scaled otherwise than they learnt).
+SOURCE_FIXED = ("latent_dim", "hidden", "prior", "output_activation", "image_shape", "conv_width", "scaling",
+                "impute", "gan")
+# What a detector from_gan fits must match: the rows' shape, names, and the statistics that scale and fill them.
+SOURCE_FRAME = ("n_features_in_", "feature_names_in_", "scaler_", "imputer_")
 
 
 def resolved_gp_weight(gp_weight, *, n_features, image_shape, wide_rows_gp_weight=PAPER_GP_WEIGHT):
@@ -193,6 +200,22 @@ def net_config(detector):
                        width=detector.conv_width)
 
 
+def _same_frame(a, b):
+    """Whether two fitted frame values (counts, names, scaler dicts, fill values; None) are the same, floats to
+    float32 rounding."""
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() \
+            and all(_same_frame(a[k], b[k]) for k in a)
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        return False
+    if a.dtype.kind == "f" and b.dtype.kind == "f":
+        return bool(np.allclose(a, b, rtol=1e-6, atol=0.0))
+    return bool(np.all(a == b))
+
+
 @declare(GAN_HYPERPARAMETERS)
 class GANDetector(TorchDetector):
     """A detector whose first phase trains a generator and a critic adversarially.
@@ -247,7 +270,12 @@ class GANDetector(TorchDetector):
         imputation, seed, device...) are ``fitted``'s, so that its networks and the space its
         rows are scaled into match the trained ones (``gp_weight`` and ``saturating``: the
         values ``fitted`` trained with, ``gp_weight_`` and ``saturating_``); ``params`` sets
-        the others and may override these. Fit it on the rows ``fitted`` was fitted on. Like
+        the others and may override these, but not those that describe the trained networks or
+        the space of their rows (``SOURCE_FIXED``: latent size, widths, prior, output, image
+        shape, objective, scaling, imputation). Fit it on the rows ``fitted`` was fitted on: its
+        ``fit`` refuses rows of other columns, names, or (with scaling or imputation) other
+        statistics than ``fitted``'s (``SOURCE_FRAME``), which would reach the networks scaled
+        otherwise than they were trained; without either, a subset of the rows serves. Like
         every detector built on networks of your own, it cannot be saved (save ``fitted``
         instead).
 
@@ -269,7 +297,8 @@ class GANDetector(TorchDetector):
         TypeError
             If ``fitted`` is not a GAN detector.
         ValueError
-            If ``params`` sets ``generator``, ``critic`` or ``n_epochs``.
+            If ``params`` sets ``generator``, ``critic`` or ``n_epochs``, or another value of a
+            ``SOURCE_FIXED`` parameter than ``fitted``'s.
         sklearn.exceptions.NotFittedError
             If ``fitted`` is not fitted.
 
@@ -297,8 +326,27 @@ class GANDetector(TorchDetector):
             if hasattr(fitted, resolved + "_"):
                 source[resolved] = getattr(fitted, resolved + "_")
         source["latent_dim"] = fitted.prior_.latent_dim  # latent_dim="auto" as ``fitted`` resolved it
-        return cls(**{**{name: source[name] for name in GAN_PHASE}, **params,
-                      "generator": fitted.generator_, "critic": fitted.critic_, "n_epochs": 0})
+        conflicting = [name for name in SOURCE_FIXED if name in params and not same_value(params[name], source[name])]
+        if conflicting:
+            name = conflicting[0]
+            raise ValueError(f"from_gan: {', '.join(conflicting)} must be the trained GAN's ({name}={source[name]!r}, "
+                             f"got {params[name]!r}): its networks and the space of their rows are fixed")
+        detector = cls(**{**{name: source[name] for name in GAN_PHASE}, **params,
+                          "generator": fitted.generator_, "critic": fitted.critic_, "n_epochs": 0})
+        detector._source_frame = {name: getattr(fitted, name, None) for name in SOURCE_FRAME}
+        return detector
+
+    def _check_source_frame(self):
+        """For a detector of ``from_gan``: ``ValueError`` when the rows being fitted are not framed as the GAN's
+        source's were (``SOURCE_FRAME``)."""
+        frame = getattr(self, "_source_frame", None)
+        if frame is None:
+            return
+        unlike = [name for name in SOURCE_FRAME if not _same_frame(getattr(self, name, None), frame[name])]
+        if unlike:
+            raise ValueError(f"{type(self).__name__} from_gan: fit it on the rows its GAN's source was fitted on; "
+                             f"these rows' {', '.join(unlike)} differ from the source's, so they would reach the "
+                             "trained networks in another space")
 
     def _net_config(self):
         return net_config(self)
@@ -308,7 +356,9 @@ class GANDetector(TorchDetector):
         return 1.0 / CRITIC_STEPS_PER_UPDATE
 
     def _build_networks(self):
-        """Fresh networks on ``device_``, initialised from ``seed_``; users' modules are copied."""
+        """Fresh networks on ``device_``, initialised from ``seed_``; users' modules are copied (a GAN of
+        ``from_gan`` once the rows are checked against its source's)."""
+        self._check_source_frame()
         config = self._net_config()
         convolutional = isinstance(config, DCGANConfig)
         for index, name in enumerate(self.network_names):

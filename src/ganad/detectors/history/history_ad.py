@@ -165,6 +165,14 @@ class HistoryAD(GANDetector):
     # (_check_history), which covered ring, arc and four_dots where the last generator missed 0.40-0.80 of the rows
     checks_last_generator = False
 
+    @classmethod
+    def from_gan(cls, fitted, **params):
+        """Not offered: D_TV is trained against the GAN's training history (Eq. 13), which a trained GAN
+        does not carry (with ``n_epochs=0`` no snapshot could be taken). A HistoryAD serves as the source
+        of another detector's ``from_gan``."""
+        raise TypeError("HistoryAD cannot be built from_gan: D_TV needs the snapshots of its own GAN's training "
+                        "(Eq. 13); fit HistoryAD on the rows, and pass it as the source of other detectors' from_gan")
+
     def _fit_model(self, X):
         if self.resume:
             raise ValueError("HistoryAD cannot resume from a checkpoint: the snapshots taken "
