@@ -140,8 +140,11 @@ def export_onnx(detector, path, *, opset=OPSET):
     check_is_fitted(detector)
     if not isinstance(opset, Integral) or isinstance(opset, bool) or opset < 17:
         raise ValueError(f"opset must be an integer, at least 17; got {opset!r}")
-    import_optional("onnx", "onnx", "ONNX export")
+    onnx = import_optional("onnx", "onnx", "ONNX export")
     import_optional("onnxscript", "onnx", "ONNX export")
+    if opset > onnx.defs.onnx_opset_version():  # torch's converter would log a traceback, then write 18
+        raise ValueError(f"opset {opset} is beyond the installed onnx {onnx.__version__}'s latest, "
+                         f"{onnx.defs.onnx_opset_version()}; ask for an opset it writes, such as {OPSET}")
     graph = ScoringGraph(detector).cpu().eval()
     networks = [getattr(detector, name) for name in detector.network_names]
     modes = [network.training for network in networks]
