@@ -99,6 +99,14 @@ def test_non_numeric_cell_names_file_and_row(tmp_path):
         read_array(path)
 
 
+def test_a_digit_grouping_underscore_is_not_a_number(tmp_path):
+    """Python's float takes 1_000, numpy's reader does not: numpy's message named the row within a chunk."""
+    path = tmp_path / "grouped.csv"
+    path.write_text("a,b\n1,2\n3,4\n1_000,5\n")
+    with pytest.raises(ValueError, match=r"grouped\.csv.*'1_000'.*line 4"):
+        read_array(path)
+
+
 def test_ragged_csv_raises(tmp_path):
     path = _write(tmp_path / "ragged.csv", "1,2\n3,4,5\n")
     with pytest.raises(ValueError, match="line 2 has 3 columns, expected 2"):

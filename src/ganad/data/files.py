@@ -447,8 +447,10 @@ def _cells(line):
 
 
 def _is_number(cell):
+    """Whether numpy's reader takes ``cell`` as a number (Python's ``float`` also takes ``1_000``; numpy does not,
+    and its error named the row within a chunk)."""
     try:
         float(cell)
     except ValueError:
         return False
-    return True
+    return "_" not in cell
