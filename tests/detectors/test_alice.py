@@ -309,6 +309,7 @@ def test_early_stopping_keeps_the_best_epoch_on_held_out_training_rows(blobs):
     losses = model.history_["validation_loss"]
     best = int(np.argmin(losses))
     assert len(losses) == min(40, best + 3) < 40  # ALAD's rule: stop after more than `patience` epochs
+    assert model.n_epochs_ == len(losses)  # the epochs that ran (it reported the maximum, 40)
     # The validation rows: a seeded 10 % of the training rows (phase 1 of the detector's seed).
     order = torch.randperm(len(blobs), generator=torch.Generator().manual_seed(model.seed_ + 1))
     validation = blobs[order[:12].numpy()]

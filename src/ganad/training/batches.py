@@ -8,8 +8,9 @@ GATHER_BYTES = 16 * 2**20  # rows copied into shuffled order at a time by :func:
 def minibatches(n_rows, batch_size, rng):
     """Index tensors of one shuffled pass over ``n_rows`` rows, in batches of ``batch_size``.
 
-    A final batch of a single row is left out (it is seen in a later epoch): batch
-    normalisation and covariance estimates need two samples.
+    A final batch of a single row is left out (the shuffle puts another row last in a later epoch;
+    with one epoch that row is not trained on): batch normalisation and covariance estimates need
+    two samples.
     """
     order = torch.randperm(n_rows, generator=rng, device=rng.device)
     for start in range(0, n_rows, batch_size):

@@ -53,7 +53,7 @@ class BiGAN(ALICEDetector):
     ema_decay_ : float
         The decay of the weight averages that score (``ema_decay`` with "auto" resolved).
     history_ : ganad.training.history.TrainingHistory
-        The training losses per epoch.
+        The training losses, one entry per optimiser step (``ganad.training.history``).
 
     See Also
     --------

@@ -229,6 +229,8 @@ class ALICEDetector(TorchDetector):
                                             params={**self.get_params(), "learning_rate": self.learning_rate_},
                                             rng=self._seeded_generator(), prior=self.prior_,
                                             penalty=self._penalty(X), ema_decay=self.ema_decay_, **stopping)
+        if stopping:  # the epochs that ran before it stopped, one validation loss each (n_epochs_ was the maximum)
+            self.n_epochs_ = len(self.history_["validation_loss"])
         self._generator_check = warn_if_collapsed(type(self).__name__, self.generator_, self.prior_, X,
                                                   rng=self._seeded_generator(SPREAD_PHASE))
 

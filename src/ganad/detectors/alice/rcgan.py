@@ -117,13 +117,14 @@ class RCGAN(CycleDetector):
     xx_logit_range_ : tuple of float
         (min, max) of D_xx's logit on the training rows (``score_type="discriminator"``).
     n_epochs_ : int
-        The epochs trained.
+        The epochs trained: with ``early_stopping``, those run before it stopped (the weights kept are
+        the best epoch's).
     learning_rate_ : float
         Adam's learning rate trained with (``learning_rate`` with "auto" resolved).
     ema_decay_ : float
         The decay of the weight averages that score (``ema_decay`` with "auto" resolved).
     history_ : ganad.training.history.TrainingHistory
-        The training losses per epoch.
+        The training losses, one entry per optimiser step (``ganad.training.history``).
 
     Warnings
     --------

@@ -104,7 +104,7 @@ class DAGMM(DeepBaseline):
     n_epochs_ : int
         The epochs trained.
     history_ : ganad.training.history.TrainingHistory
-        The training losses per epoch.
+        The training losses, one entry per optimiser step (``ganad.training.history``).
 
     References
     ----------
