@@ -81,6 +81,8 @@ def test_from_gan_refuses_rows_framed_otherwise_than_the_sources(ring):
     with pytest.raises(ValueError, match="n_features_in_, scaler_ differ"):
         WGANCritic.from_gan(source).fit(ring[:, :1])
     WGANCritic.from_gan(source).fit(ring)  # the source's rows
+    trains_its_own = WGANCritic.from_gan(source).set_params(generator=None, critic=None, n_epochs=1)
+    trains_its_own.fit(ring[:30])  # its own GAN now: any rows
     unscaled = WGANEncoder(**{**GAN, "scaling": None}, encoder_epochs=1).fit(ring)
     WGANCritic.from_gan(unscaled).fit(ring[:30])  # no scaling, no imputation: a subset of the rows serves
 

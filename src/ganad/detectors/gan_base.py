@@ -334,14 +334,15 @@ class GANDetector(TorchDetector):
         detector = cls(**{**{name: source[name] for name in GAN_PHASE}, **params,
                           "generator": fitted.generator_, "critic": fitted.critic_, "n_epochs": 0})
         detector._source_frame = {name: getattr(fitted, name, None) for name in SOURCE_FRAME}
+        detector._source_generator = fitted.generator_
         return detector
 
     def _check_source_frame(self):
         """For a detector of ``from_gan``: ``ValueError`` when the rows being fitted are not framed as the GAN's
         source's were (``SOURCE_FRAME``)."""
         frame = getattr(self, "_source_frame", None)
-        if frame is None:
-            return
+        if frame is None or self.generator is not getattr(self, "_source_generator", None):
+            return  # not from_gan, or set_params gave it other networks since
         unlike = [name for name in SOURCE_FRAME if not _same_frame(getattr(self, name, None), frame[name])]
         if unlike:
             raise ValueError(f"{type(self).__name__} from_gan: fit it on the rows its GAN's source was fitted on; "
