@@ -87,6 +87,11 @@ def test_odds_errors(tmp_path):
     scipy.io.savemat(tmp_path / "nan.mat", {"X": np.array([[0.0, np.nan], [1, 2]]), "y": np.array([[0], [1]])})
     with pytest.raises(ValueError, match="NaN or infinite"):
         load_odds(tmp_path / "nan.mat")
+    scipy.io.savemat(tmp_path / "square.mat", {"X": np.zeros((4, 2)), "y": np.array([[0, 1], [0, 0]])})
+    with pytest.raises(ValueError, match=r"square\.mat.*y as a vector of labels, got shape \(2, 2\)"):
+        load_odds(tmp_path / "square.mat")  # flattened to 4 labels before
+    scipy.io.savemat(tmp_path / "row.mat", {"X": np.zeros((2, 2)), "y": np.array([[0, 1]])})
+    assert load_odds(tmp_path / "row.mat").y.tolist() == [0, 1]
     (tmp_path / "garbage.mat").write_bytes(b"\x00" * 10 + b"not a mat file" * 20)
     with pytest.raises(ValueError, match="garbage.mat: cannot read"):
         load_odds(tmp_path / "garbage.mat")

@@ -261,11 +261,24 @@ def _mat_xy(path):
             raise ImportError(f"{path} is a MATLAB 7.3 (HDF5) file; reading it needs h5py: "
                               "pip install h5py") from err
         with h5py.File(source, "r") as f:  # MATLAB stores arrays column-major: transpose
-            X, y = np.asarray(f["X"], dtype=np.float64).T, np.asarray(f["y"])
-        return X, y.ravel()
+            _check_variables(f.keys())
+            X, y = np.asarray(f["X"], dtype=np.float64).T, np.asarray(f["y"]).T
+        return X, _label_vector(y)
     source.seek(0)
     mat = scipy.io.loadmat(source)
-    if "X" not in mat or "y" not in mat:
-        raise ValueError(f"expected variables 'X' and 'y', found "
-                         f"{sorted(k for k in mat if not k.startswith('__'))}")
-    return np.asarray(mat["X"], dtype=np.float64), mat["y"].ravel()
+    _check_variables(mat.keys())
+    return np.asarray(mat["X"], dtype=np.float64), _label_vector(mat["y"])
+
+
+def _check_variables(names):
+    """The .mat file's variables must include X and y (an HDF5 one raised a bare KeyError naming no file)."""
+    if "X" not in names or "y" not in names:
+        raise ValueError(f"expected variables 'X' and 'y', found {sorted(k for k in names if not k.startswith('__'))}")
+
+
+def _label_vector(y):
+    """ODDS' y, a column (n, 1) or a row (1, n), as a vector; another shape (one-hot, (2, 2)) is refused."""
+    y = np.asarray(y)
+    if y.ndim > 2 or (y.ndim == 2 and 1 not in y.shape):
+        raise ValueError(f"expected y as a vector of labels, got shape {y.shape}")
+    return y.ravel()

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .one_class import check_labelled
+from .one_class import check_labelled, checked_split
 
 TRAIN_ON = ("normal", "all")
 
@@ -100,4 +100,7 @@ def contamination_split(X, y, *, train_fraction=0.8, train_on="normal", k_percen
         train = train[y[train] == 0]
     if k_percent is None:
         k_percent = 100.0 * float(y.mean())
-    return ContaminationSplit(X[train], X[test], y[test].astype(np.int64), float(k_percent))
+    elif isinstance(k_percent, (bool, str)) or not 0 < k_percent < 100:
+        raise ValueError(f"k_percent must be a number in (0, 100), got {k_percent!r}")
+    split = ContaminationSplit(X[train], X[test], y[test].astype(np.int64), float(k_percent))
+    return checked_split(split, "contamination_split")

@@ -17,7 +17,7 @@ on the normal rows of the train split, test on the whole test split.
 
 import numpy as np
 
-from .one_class import Split, check_labelled
+from .one_class import Split, check_labelled, checked_split
 
 
 def leave_one_class_out_split(X, y, anomaly_class, *, train_fraction=0.8, random_state=None):
@@ -70,7 +70,8 @@ def leave_one_class_out_split(X, y, anomaly_class, *, train_fraction=0.8, random
     n_train = int(len(normal_rows) * train_fraction)
     test_rows = np.concatenate([normal_rows[n_train:], np.flatnonzero(anomalous)])
     test_rows = test_rows[rng.permutation(len(test_rows))]
-    return Split(X[normal_rows[:n_train]], X[test_rows], anomalous[test_rows].astype(np.int64))
+    split = Split(X[normal_rows[:n_train]], X[test_rows], anomalous[test_rows].astype(np.int64))
+    return checked_split(split, "leave_one_class_out_split")
 
 
 def leave_one_class_out_default_splits(X_train, y_train, X_test, y_test, anomaly_class, *, random_state=None):
@@ -110,5 +111,5 @@ def leave_one_class_out_default_splits(X_train, y_train, X_test, y_test, anomaly
     X_train, y_train = check_labelled(X_train, y_train, "train")
     X_test, y_test = check_labelled(X_test, y_test, "test")
     order = np.random.default_rng(random_state).permutation(len(X_test))
-    return Split(X_train[y_train != anomaly_class], X_test[order],
-                 (y_test[order] == anomaly_class).astype(np.int64))
+    split = Split(X_train[y_train != anomaly_class], X_test[order], (y_test[order] == anomaly_class).astype(np.int64))
+    return checked_split(split, "leave_one_class_out_default_splits")

@@ -52,8 +52,12 @@ def noise_split(X_train, X_test, sigma, *, clip=(-1.0, 1.0), random_state=None):
     if X_test.ndim != 2 or X_train.ndim != 2 or X_train.shape[1] != X_test.shape[1] or len(X_test) < 2:
         raise ValueError(f"X_train and X_test must be 2-D with the same features and X_test >= 2 rows, "
                          f"got {X_train.shape}, {X_test.shape}")
-    if not sigma > 0:
-        raise ValueError(f"sigma must be > 0, got {sigma!r}")
+    if not 0 < sigma < np.inf:
+        raise ValueError(f"sigma must be a finite number > 0, got {sigma!r}")
+    if clip and not clip[0] < clip[1]:
+        raise ValueError(f"clip must be (low, high) with low < high, got {clip!r}")
+    if X_test.dtype.kind != "f":  # integer pixels would truncate (or wrap) the noise: noisy rows equal to clean ones
+        X_test = X_test.astype(np.float64)
     rng = np.random.default_rng(random_state)
     order = rng.permutation(len(X_test))
     clean, noisy = X_test[order[:len(order) // 2]], X_test[order[len(order) // 2:]]

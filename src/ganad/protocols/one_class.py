@@ -78,17 +78,42 @@ def one_class_split(X_train, y_train, X_test, y_test, normal_class, *, n_test=50
     normal = y_train == normal_class
     if not normal.any():
         raise ValueError(f"class {normal_class!r} does not occur in the training labels")
+    whole = n_test is None or (isinstance(n_test, str) and n_test == "all")
+    if not whole and (isinstance(n_test, bool) or not isinstance(n_test, (int, np.integer)) or n_test < 1):
+        raise ValueError(f"n_test must be a positive integer, 'all' or None, got {n_test!r}")
     rng = np.random.default_rng(random_state)
-    if n_test is None or n_test == "all" or n_test >= len(X_test):
+    if whole or n_test >= len(X_test):
         chosen = rng.permutation(len(X_test))
     else:
         chosen = rng.choice(len(X_test), size=int(n_test), replace=False)
-    return Split(X_train[normal], X_test[chosen], (y_test[chosen] != normal_class).astype(np.int64))
+    split = Split(X_train[normal], X_test[chosen], (y_test[chosen] != normal_class).astype(np.int64))
+    return checked_split(split, "one_class_split")
 
 
 def check_labelled(X, y, name):
-    """``X`` as a 2-D array and ``y`` as a 1-D array of the same length."""
-    X, y = np.asarray(X), np.asarray(y).ravel()
-    if X.ndim != 2 or len(X) != len(y):
+    """``X`` as a 2-D array and ``y`` as a 1-D array of the same length (a column ``(n, 1)`` is read as one),
+    without a NaN label (it would match no class, and be counted an anomaly or a normal row silently)."""
+    X, y = np.asarray(X), np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if X.ndim != 2 or y.ndim != 1 or len(X) != len(y):
         raise ValueError(f"{name}: expected X of shape (n, d) and n labels, got X {X.shape}, y {y.shape}")
+    if y.dtype.kind in "fc" and np.isnan(y).any():
+        raise ValueError(f"{name}: {int(np.isnan(y).sum())} label(s) are NaN")
     return X, y
+
+
+def checked_split(split, protocol):
+    """``split`` if it can be evaluated: training rows, test rows of the training rows' width, and both normal
+    and anomalous test rows; else ``ValueError`` naming what is missing (an empty or one-sided split came back
+    silently: a class absent from the test split, a tiny ``train_fraction``)."""
+    X_train, X_test, y_test = split[:3]
+    problems = [what for what, missing in (
+        ("no training row", len(X_train) == 0),
+        (f"training rows of {X_train.shape[1]} features and test rows of {X_test.shape[1]}",
+         X_train.shape[1] != X_test.shape[1]),
+        ("no normal test row", not (y_test == 0).any()),
+        ("no anomalous test row", not (y_test == 1).any())) if missing]
+    if problems:
+        raise ValueError(f"{protocol}: the split has {'; '.join(problems)}")
+    return split
