@@ -347,8 +347,7 @@ class BaseDetector(OutlierMixin, BaseEstimator):
         ``ValueError`` when a parameter that changes the scores was set after ``fit`` (``set_params``):
         ``offset_`` is a quantile of the scores under the earlier value, and would flag some other share.
         """
-        check_is_fitted(self)
-        self._check_threshold_parameters("decision_function and predict")
+        self._check_threshold_parameters("decision_function and predict")  # unfitted: score_samples says so
         return self.score_samples(X) - self.offset_
 
     def predict(self, X):

@@ -111,28 +111,22 @@ def model_files(model_dir):
 
 def positive_int(text):
     """argparse type: an integer >= 1."""
-    return _int_in(text, 1, None, "an integer >= 1")
+    return _integer(text, lambda value: value >= 1, "an integer >= 1")
 
 
 def non_negative_int(text):
     """argparse type: an integer >= 0."""
-    return _int_in(text, 0, None, "an integer >= 0")
+    return _integer(text, lambda value: value >= 0, "an integer >= 0")
 
 
 def seed(text):
     """argparse type: a seed, an integer from 0 to 2**32 - 1 (numpy's range)."""
-    return _int_in(text, 0, 2**32, "an integer from 0 to 2**32 - 1")
+    return _integer(text, lambda value: 0 <= value < 2**32, "an integer from 0 to 2**32 - 1")
 
 
 def nonzero_int(text):
     """argparse type: a non-zero integer (joblib's ``n_jobs``: -1 for every core)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value == 0:
-        raise argparse.ArgumentTypeError(f"must be a non-zero integer (-1: every core), got {text!r}")
-    return value
+    return _integer(text, lambda value: value != 0, "a non-zero integer (-1: every core)")
 
 
 def non_negative_float(text):
@@ -143,12 +137,12 @@ def non_negative_float(text):
     return value
 
 
-def _int_in(text, low, high, what):
-    """``int(text)`` if ``low <= value`` (and ``< high`` when given), else argparse's error naming ``what``."""
+def _integer(text, accepted, what):
+    """``int(text)`` where ``accepted(value)``, else argparse's error naming ``what``."""
     try:
         value = int(text)
     except ValueError:
         value = None
-    if value is None or value < low or (high is not None and value >= high):
+    if value is None or not accepted(value):
         raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}")
     return value

@@ -52,6 +52,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..utils.params import is_count
 from .columns import MISSING_CHOICES, cell_error, match_columns, missing_cell_error
 from .parquet import iter_parquet, parquet_layout
 
@@ -166,8 +167,7 @@ def iter_array_chunks(path, chunk_rows, *, header="auto", index_column="refuse",
     [(2, 2), (2, 2), (1, 2)]
     """
     path, suffix = _check_path(path, missing)
-    is_integer = isinstance(chunk_rows, (int, np.integer)) and not isinstance(chunk_rows, bool)
-    if not is_integer or chunk_rows < 1:
+    if not is_count(chunk_rows):
         raise ValueError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
     if suffix in (".csv", ".parquet"):
         return _iter_named(path, suffix, chunk_rows, header, index_column, columns, missing)

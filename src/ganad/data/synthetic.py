@@ -24,6 +24,8 @@ from numbers import Real
 
 import numpy as np
 
+from ..utils.params import is_count
+
 SYNTHETIC_SETS = ("ring", "loop", "arc", "four_dots", "normal_1d")
 
 # RCGAN §5.1 plots every toy set on [-3, 3]^2 but gives no radius, spread or size.
@@ -595,7 +597,7 @@ def _square_centres(offset):
 
 
 def _check_count(n, name, minimum=0):
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
+    if not is_count(n, minimum):
         kind = "a non-negative integer" if minimum == 0 else "a positive integer"
         raise ValueError(f"{name} must be {kind}, got {n!r}")
 

@@ -16,10 +16,10 @@ a fully connected WGAN.
 """
 
 import io
-from numbers import Integral
 
 import numpy as np
 
+from ..utils.params import is_count
 from ._cache import Dataset, read_bytes, require_file
 from ._cache import data_dir as resolve_data_dir
 from .fetch import how_to_get
@@ -192,7 +192,7 @@ def load_uci_har_distance_plots(data_dir=None, *, batch_size=256):
         ...
     FileNotFoundError: data file not found: no/such/folder/uci_har/UCI HAR Dataset/train/y_train.txt ...
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
+    if not is_count(batch_size):
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     train, test = (load_uci_har(split, data_dir=data_dir) for split in ("train", "test"))
     train_series = train.X.reshape(-1, *train.image_shape)  # (n, 9, 128)

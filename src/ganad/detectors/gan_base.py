@@ -18,7 +18,6 @@ import copy
 import warnings
 from numbers import Integral, Real
 
-import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -200,22 +199,6 @@ def net_config(detector):
                        width=detector.conv_width)
 
 
-def _same_frame(a, b):
-    """Whether two fitted frame values (counts, names, scaler dicts, fill values; None) are the same, floats to
-    float32 rounding."""
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(a, dict) or isinstance(b, dict):
-        return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() \
-            and all(_same_frame(a[k], b[k]) for k in a)
-    a, b = np.asarray(a), np.asarray(b)
-    if a.shape != b.shape:
-        return False
-    if a.dtype.kind == "f" and b.dtype.kind == "f":
-        return bool(np.allclose(a, b, rtol=1e-6, atol=0.0))
-    return bool(np.all(a == b))
-
-
 @declare(GAN_HYPERPARAMETERS)
 class GANDetector(TorchDetector):
     """A detector whose first phase trains a generator and a critic adversarially.
@@ -343,7 +326,7 @@ class GANDetector(TorchDetector):
         frame = getattr(self, "_source_frame", None)
         if frame is None or self.generator is not getattr(self, "_source_generator", None):
             return  # not from_gan, or set_params gave it other networks since
-        unlike = [name for name in SOURCE_FRAME if not _same_frame(getattr(self, name, None), frame[name])]
+        unlike = [name for name in SOURCE_FRAME if not same_value(getattr(self, name, None), frame[name])]
         if unlike:
             raise ValueError(f"{type(self).__name__} from_gan: fit it on the rows its GAN's source was fitted on; "
                              f"these rows' {', '.join(unlike)} differ from the source's, so they would reach the "

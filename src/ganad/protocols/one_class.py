@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..utils.params import is_count
+
 
 class Split(NamedTuple):
     """One train/test split. ``y_test`` holds 1 for an anomaly, 0 for a normal row.
@@ -79,7 +81,7 @@ def one_class_split(X_train, y_train, X_test, y_test, normal_class, *, n_test=50
     if not normal.any():
         raise ValueError(f"class {normal_class!r} does not occur in the training labels")
     whole = n_test is None or (isinstance(n_test, str) and n_test == "all")
-    if not whole and (isinstance(n_test, bool) or not isinstance(n_test, (int, np.integer)) or n_test < 1):
+    if not whole and not is_count(n_test):
         raise ValueError(f"n_test must be a positive integer, 'all' or None, got {n_test!r}")
     rng = np.random.default_rng(random_state)
     if whole or n_test >= len(X_test):

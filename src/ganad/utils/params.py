@@ -23,6 +23,7 @@ import inspect
 import re
 import textwrap
 import warnings
+from numbers import Integral
 
 import numpy as np
 
@@ -170,14 +171,25 @@ def current_names(cls, params, *, warn=True):
 
 
 def same_value(a, b):
-    """Whether two parameter values are the same (a list and a tuple of equal items are; arrays by value)."""
+    """Whether two parameter or fitted values are the same: a list and a tuple of equal items are; arrays by
+    shape and value; dicts (a fitted scaler) key by key."""
     a, b = (tuple(v) if isinstance(v, list) else v for v in (a, b))
     if a is b:
         return True
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() \
+            and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return a is not None and b is not None and bool(np.array_equal(a, b))
     try:
-        return bool(np.all(a == b)) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else bool(a == b)
+        return bool(a == b)
     except (TypeError, ValueError):
         return False
+
+
+def is_count(value, minimum=1):
+    """Whether ``value`` is an integer (not a bool) of at least ``minimum``: sizes, counts and chunk lengths."""
+    return isinstance(value, Integral) and not isinstance(value, bool) and value >= minimum
 
 
 def keyword_init(defaults, renamed=None):

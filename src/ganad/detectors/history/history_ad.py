@@ -49,7 +49,7 @@ from ...training.budget import EPOCHS_CONSTRAINT, training_epochs
 from ...training.collapse import SPREAD_PHASE, SPREAD_SAMPLES, check_samples, training_sample
 from ...training.history import TrainingHistory
 from ...training.snapshots import SnapshotSchedule, SnapshotStore
-from ...utils.params import Hyperparameter, Renamed, declare, override
+from ...utils.params import Hyperparameter, Renamed, declare, is_count, override
 from ...utils.rng import seeded_init, torch_generator, torch_seed
 from ..gan_base import GAN_HYPERPARAMETERS, GANDetector
 from ..hyperparameters import epochs_doc
@@ -343,7 +343,7 @@ class HistoryAD(GANDetector):
 
 def _check_count(n):
     """A number of samples: an integer of 1 or more."""
-    if not isinstance(n, Integral) or isinstance(n, bool) or n < 1:
+    if not is_count(n):
         raise ValueError(f"the number of samples must be an integer of 1 or more, got {n!r}")
 
 
