@@ -1,7 +1,8 @@
 """WGAN with weight clipping (Arjovsky et al. 2017; Haloui et al. 2018, §3.3 and App. D).
 
 Defaults of App. D: RMSprop with learning rate 5e-5 for both networks, clipping box
-c = 0.01, n_critic = 5, batch 64.
+c = 0.01, n_critic = 5, batch 64. RMSprop's decay and epsilon are torch's (0.99, 1e-8), as in
+Arjovsky et al.'s code; the paper's Keras snippet states only the learning rate.
 """
 
 import torch
