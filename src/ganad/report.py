@@ -59,6 +59,8 @@ def build_report(detector, X=None, *, data_name=None, training_data=False, top=1
     the rows the model was fitted on. Without ``X`` the page says what it cannot show.
     """
     check_is_fitted(detector)
+    if hasattr(detector, "_check_threshold_parameters"):
+        detector._check_threshold_parameters("a report")  # it states offset_ as predict's threshold
     if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
         raise ValueError(f"top must be an integer >= 1, got {top!r}")
     method = method_name(detector)

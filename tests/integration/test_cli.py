@@ -342,3 +342,17 @@ def test_rank_refuses_an_image_shape_that_is_not_positive(critic_model, train_cs
 def test_rank_needs_an_image_shape_for_a_tabular_model(critic_model, train_csv, tmp_path, capsys):
     assert main(["rank", str(critic_model), str(train_csv), "--out", str(tmp_path / "r.png"), "--device", "cpu"]) == 2
     assert "--image-shape" in capsys.readouterr().err
+
+
+def test_rank_refuses_an_image_shape_other_than_the_models(tmp_path, capsys):
+    """A model fitted on 1 x 8 x 8 images drew them scrambled under --image-shape 1 4 16 (the pixel count matched)."""
+    images = np.random.default_rng(0).uniform(-1, 1, size=(20, 64))
+    model = DETECTORS["dcae"](**QUICK_PARAMS["dcae"], image_shape=(1, 8, 8), random_state=0).fit(images)
+    model.save(tmp_path / "model")
+    np.save(tmp_path / "images.npy", images)
+    argv = ["rank", tmp_path / "model", tmp_path / "images.npy", "--out", tmp_path / "r.png", "--device", "cpu"]
+    assert main([str(a) for a in [*argv, "--image-shape", 1, 4, 16]]) == 2
+    assert "fitted on images of shape (1, 8, 8)" in capsys.readouterr().err
+    assert not (tmp_path / "r.png").exists()
+    run_ok([*argv, "--image-shape", 1, 8, 8])
+    assert_png(tmp_path / "r.png")

@@ -257,6 +257,22 @@ def test_ranked_samples_draws_both_grids(tmp_path):
         plot_ranked_samples(X, X.sum(axis=1)[:-1], tmp_path / "bad.png", image_shape=(3, 4, 4))
 
 
+def test_ranked_samples_draw_on_the_finite_range_of_the_rows_shown(tmp_path, monkeypatch):
+    """One NaN pixel (a file read with --impute) made the range NaN, and every image was drawn blank; constant
+    images divided by a zero width (a probe of the figures)."""
+    drawn = []
+    monkeypatch.setattr("ganad.plots.ranking.save_figure", lambda fig, path: drawn.append(fig) or path)
+    X = np.random.default_rng(0).uniform(-1, 1, size=(30, 3 * 4 * 4))
+    X[5, 3] = np.nan
+    for rows in (X, np.full_like(X, 0.25)):
+        plot_ranked_samples(rows, np.arange(30.0), tmp_path / "ranked.png", image_shape=(3, 4, 4), n_shown=8)
+    (shown, constant) = ([image for ax in fig.get_axes() for image in ax.images] for fig in drawn)
+    colours = np.stack([np.asarray(image.get_array()) for image in shown if image.get_array().ndim == 3])
+    assert np.isfinite(colours[np.isfinite(colours)]).all() and np.mean(np.isfinite(colours)) > 0.99
+    assert np.nanmax(colours) == 1.0 and np.nanmin(colours) == 0.0  # drawn over the shown rows' finite range
+    assert all(np.isfinite(np.asarray(image.get_array())).all() for image in constant)
+
+
 def test_ranked_samples_draw_a_map_under_each_image(tmp_path, monkeypatch):
     drawn = []
     monkeypatch.setattr("ganad.plots.ranking.save_figure", lambda fig, path: drawn.append(fig) or path)

@@ -15,6 +15,7 @@ from sklearn.exceptions import NotFittedError
 
 from ganad.fitted_state import check_network_size, fitted_tensors
 from ganad.registry import DETECTORS
+from ganad.report import build_report
 from ganad.training import TrainingDivergedError
 
 from ..conftest import QUICK_PARAMS
@@ -268,5 +269,7 @@ def test_a_scoring_parameter_changed_after_fit_refuses_the_stale_threshold(name,
     if detector.savable:
         with pytest.raises(ValueError, match="save refused"):
             detector.save(tmp_path / "model")
+    with pytest.raises(ValueError, match="a report refused"):  # the page states offset_ as predict's threshold
+        build_report(detector)
     detector.calibrate(rows)  # a threshold under the new parameters
     assert np.mean(detector.predict(rows) == -1) == pytest.approx(0.1, abs=0.02)

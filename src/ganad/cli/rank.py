@@ -31,7 +31,7 @@ def add_rank_parser(commands):
     parser.add_argument("--out", required=True, metavar="FIGURE.png", help="the figure to write")
     parser.add_argument("--n-shown", type=int, default=16, metavar="N", help="images per grid (default 16)")
     parser.add_argument("--image-shape", type=positive_int, nargs=3, metavar=("C", "H", "W"),
-                        help="shape of one image (default: the model's image_shape)")
+                        help="shape of one image, for a model fitted on rows (default: the model's image_shape)")
     parser.add_argument("--maps", action="store_true",
                         help="draw each image's residual map (its pixels' contributions to the score) below it")
     add_reading_arguments(parser)
@@ -48,6 +48,9 @@ def rank(args):
     image_shape = args.image_shape or detector.image_shape_
     if image_shape is None:
         raise ValueError(f"the model in {args.model} was fitted on tabular rows; pass --image-shape C H W")
+    if detector.image_shape_ is not None and tuple(image_shape) != tuple(detector.image_shape_):
+        raise ValueError(f"--image-shape {' '.join(map(str, image_shape))}: the model in {args.model} was fitted "
+                         f"on images of shape {tuple(detector.image_shape_)}, and would be drawn scrambled")
     if args.maps:
         try:
             explain = detector.explain

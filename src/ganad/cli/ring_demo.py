@@ -45,7 +45,7 @@ def run_wgan(args, out):
           f"training: {timings['wgan-encoder']:.1f} s")
     print(f"  reusing the trained networks: wgan-critic fit {timings['wgan-critic']:.1f} s, "
           f"wgan-inversion fit {timings['wgan-inversion']:.1f} s (its threshold from "
-          f"{detectors['wgan-inversion'].offset_sample_size} training rows)")
+          f"{min(len(X_train), detectors['wgan-inversion'].offset_sample_size)} training rows)")
     print(f"  {N_GENERATED} generated samples cover {modes_covered(generated)}/{N_MODES} modes")
     rows = [_evaluate(name, detector, X_test, y_test) for name, detector in detectors.items()]
     print("\nheld-out set:\n" + markdown_table(rows))

@@ -43,7 +43,11 @@ def make_ring(n_samples=100_000, *, n_modes=7, radius=1.0, std=0.05, random_stat
     circle", 100 000 points (Fig. 1). The paper gives no standard deviation; ``std=0.05``
     keeps the modes well apart (neighbouring centres are 2 sin(pi/7) = 0.87 = 17 std apart)
     while each mode remains a visible blob. Centres sit at angles ``2 pi k / n_modes``; the
-    mixture weights, also not given, are equal. Returns ``(n_samples, 2)``.
+    mixture weights, also not given, are equal. Fig. 8's caption names a mode at (0, 1),
+    which would put the centres at ``pi / 2 + 2 pi k / 7``: the paper's ring may be ours
+    turned by 13 degrees (its figures are not in our copy), which moves no distance between
+    points and only turns the ring inside the square the anomalies are drawn from.
+    Returns ``(n_samples, 2)``.
 
     Parameters
     ----------

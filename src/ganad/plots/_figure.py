@@ -95,6 +95,14 @@ def grid_points(extent, resolution):
     return np.column_stack([xx.ravel(), yy.ravel()]).astype(np.float32)  # (resolution**2, 2)
 
 
+def image_value_range(X):
+    """(low, high) of the finite values of ``X``, the range images are drawn on: NaN or
+    infinite pixels do not blank every image, and a constant set gets a range of width 1."""
+    finite = X[np.isfinite(X)]
+    low, high = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
+    return low, (high if high > low else low + 1.0)
+
+
 def as_image(row, image_shape, value_range=(-1.0, 1.0)):
     """One flattened sample as an (H, W) or (H, W, 3) array for ``imshow``.
 

@@ -13,11 +13,10 @@ for the toy): ``sample_snapshot``, ``sample_history``, ``anomaly_score``,
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
-from ._figure import as_finite_vector, as_vector, new_figure, save_figure
+from ._figure import as_finite_vector, as_image, as_vector, new_figure, save_figure
 
 _DATA_COLOR = "black"
 _HISTORY_COLOR = "tab:red"
@@ -137,7 +136,7 @@ def plot_interpolation_strip(t, samples, scores, path, *, image_shape=None):
     else:
         fig, axes = new_figure(ncols=len(shown), nrows=2, size=(max(4.0, 1.2 * len(shown)), 3.6))
         for ax, step in zip(axes, shown):
-            ax.imshow(_as_image(samples[step], image_shape), cmap="gray", vmin=-1, vmax=1)
+            ax.imshow(as_image(samples[step], image_shape), cmap="gray", vmin=-1, vmax=1)
             ax.set_title(f"{scores[step]:+.2f}", fontsize="small")
             ax.set_axis_off()
         for ax in axes[len(shown):]:  # the bottom row becomes one score panel
@@ -160,9 +159,3 @@ def _on_grid(values, grid, name):
     return values
 
 
-def _as_image(row, image_shape):
-    channels, height, width = image_shape
-    if math.prod(image_shape) != len(row):
-        raise ValueError(f"image_shape {tuple(image_shape)} does not match rows of {len(row)} values")
-    image = row.reshape(channels, height, width).transpose(1, 2, 0)
-    return image[..., 0] if channels == 1 else (image + 1) / 2

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ._figure import as_image, as_vector, new_figure, save_figure
+from ._figure import as_image, as_vector, image_value_range, new_figure, save_figure
 
 MAP_COLORMAP = "magma"  # sequential: dark = no contribution, bright = the pixels that made the score
 
@@ -17,7 +17,7 @@ def plot_ranked_samples(X, anomaly_score, path, *, image_shape, n_shown=16, maps
     ``n_shown`` least anomalous (right), each titled with its score, most extreme first.
 
     ``X`` holds one flattened image per row, ``image_shape`` is ``(C, H, W)``; pixel values
-    are drawn on the range of the rows shown. ``maps``, an array shaped like ``X`` (e.g.
+    are drawn on the range of the rows shown (their finite values). ``maps``, an array shaped like ``X`` (e.g.
     ``detector.explain(X)``: each pixel's contribution to the score), draws under each image
     its map, summed over channels, with the sequential colormap ``MAP_COLORMAP`` on one scale
     for every map shown (from min(0, lowest) to the highest value, in a colour bar beside
@@ -39,7 +39,7 @@ def plot_ranked_samples(X, anomaly_score, path, *, image_shape, n_shown=16, maps
     fig = new_figure(size=(width, rows_per_sample * 1.35 * side + 0.6))[0]
     fig.clear()
     shown = np.concatenate(list(panels.values()))
-    value_range = (float(X[shown].min()), float(X[shown].max()))
+    value_range = image_value_range(X[shown])
     map_range = None if maps is None else _map_range(maps[shown], image_shape)
     for panel, (title, rows) in zip(fig.subfigures(1, 2), panels.items()):
         panel.suptitle(title)

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ._figure import as_image, as_points, new_figure, save_figure
+from ._figure import as_image, as_points, image_value_range, new_figure, save_figure
 
 _DATA_COLOR = "tab:blue"
 _GENERATED_COLOR = "tab:orange"
@@ -76,9 +76,7 @@ def plot_image_grid(X, path, *, image_shape, n_columns=8, title=None):
         raise ValueError(f"X must be a non-empty 2-D array of flattened images, got shape {X.shape}")
     if isinstance(n_columns, bool) or not isinstance(n_columns, int) or n_columns < 1:
         raise ValueError(f"n_columns must be an integer >= 1, got {n_columns!r}")
-    finite = X[np.isfinite(X)]
-    low, high = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
-    high = high if high > low else low + 1.0
+    low, high = image_value_range(X)
     ncols = min(n_columns, len(X))
     nrows = math.ceil(len(X) / ncols)
     fig, axes = new_figure(ncols=ncols, nrows=nrows, size=(1.1 * ncols, 1.1 * nrows + (0.4 if title else 0.0)))
