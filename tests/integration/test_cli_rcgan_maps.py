@@ -36,4 +36,5 @@ def test_rcgan_maps_writes_the_figure_and_a_number_per_panel(tmp_path, capsys):
 def test_rcgan_maps_refuses_a_tiny_grid_and_zero_epochs(tmp_path):
     assert main(["rcgan-maps", "--out", str(tmp_path), *TINY, "--resolution", "1"]) == 2
     assert main(["rcgan-maps", "--out", str(tmp_path), *TINY, "--epochs", "0"]) == 2
+    assert main(["rcgan-maps", "--out", str(tmp_path), *TINY, "--seed", "-1"]) == 2  # before any fit
     assert not tmp_path.joinpath("fig3.json").exists()

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from ..utils.atomic import atomic_path
+from .options import seed
 
 TOY_DESCRIPTION = """\
 ganad rcgan-toy [--out DIR] [--resolution N] [--solver NAME]
@@ -99,7 +100,7 @@ def add_rcgan_maps_parser(commands):
     parser.add_argument("--learning-rate", type=float, default=1e-3, metavar="LR", help="Adam's (default 1e-3)")
     parser.add_argument("--resolution", type=int, default=100, metavar="N",
                         help="map pixels per side over [-3, 3]^2 (default 100)")
-    parser.add_argument("--seed", type=int, default=0, metavar="S", help="seeds the data and every fit (default 0)")
+    parser.add_argument("--seed", type=seed, default=0, metavar="S", help="seeds the data and every fit (default 0)")
     parser.set_defaults(command=rcgan_maps)
 
 
