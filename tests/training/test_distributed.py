@@ -159,10 +159,27 @@ RANKS_ONLY = {  # random_state=None: every rank draws a seed, rank 0's is used b
 SCENARIOS = {**EQUAL, **NOT_EQUAL, **RANKS_ONLY}
 
 
+REFUSED_DATA = {  # what each rank fits on: rows that are not the same on every rank, or too few
+    "a shard each": lambda rank: X[rank * 35:(rank + 1) * 35],
+    "reordered": lambda rank: X if rank == 0 else X[::-1],
+    "3 rows": lambda rank: X[:3],
+}
+
+
+def _refusal(rows):
+    """The ValueError fitting a DCAE on ``rows`` raises on this rank, or None."""
+    try:
+        DCAE(batch_size=B, **{**DEEP, "n_epochs": 1}).fit(rows)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 def _rank_main(rank, port, folder):
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=WORLD)
     try:
         results = {name: scenario(B, Path(folder)) for name, scenario in SCENARIOS.items()}
+        results["refusals"] = {name: _refusal(rows(rank)) for name, rows in REFUSED_DATA.items()}
     finally:
         dist.destroy_process_group()
     torch.save(results, Path(folder) / f"rank{rank}.pt")
@@ -218,6 +235,17 @@ def test_not_equal_where_rows_interact_or_randomness_is_per_rank(runs, name):
 def test_every_rank_ends_with_the_same_model(runs, name):
     rank0, rank1, _, _ = runs
     assert all(torch.equal(a, b) for a, b in zip(_tensors(rank0[name]), _tensors(rank1[name]), strict=True))
+
+
+@pytest.mark.long
+def test_ranks_given_other_rows_or_too_few_refuse_to_train(runs):
+    """Equal-sized shards (or one set in two orders) passed the shape check: the networks trained on
+    gradients of other rows under one permutation and the saved scaler and threshold were rank 0's; 3 rows
+    for 2 ranks ran no batch and returned untrained networks (a probe of data-parallel training)."""
+    for refusals in (results["refusals"] for results in runs[:2]):
+        assert "the ranks train on different data" in refusals["a shard each"]
+        assert "the ranks train on different data" in refusals["reordered"]
+        assert "3 training rows for 2 ranks" in refusals["3 rows"]
 
 
 @pytest.mark.long

@@ -56,6 +56,7 @@ to apply works with all of them.
 
 import contextlib
 import functools
+import hashlib
 import os
 import warnings
 from typing import NamedTuple
@@ -191,18 +192,33 @@ def batch_mean(value, share):
 
 
 def begin_training(data, *modules):
-    """Check that every rank trains on data of the same shape; broadcast ``modules`` from rank 0."""
+    """Check that every rank trains on the same rows, at least 2 per rank; broadcast ``modules`` from rank 0.
+
+    The rows are compared by shape and by a SHA-256 of their bytes: ranks given equal-sized shards,
+    or the same rows in another order, would train on gradients of different rows under one shared
+    permutation and keep rank 0's scaler and threshold."""
     if world_size() == 1:
         return
-    shapes = [None] * world_size()
-    dist.all_gather_object(shapes, tuple(data.shape))
-    if len(set(shapes)) > 1:
-        raise ValueError(f"the ranks train on data of different shapes {shapes}: every rank must fit on the "
-                         "whole, same training set (each takes its own shard of every batch)")
+    if len(data) < 2 * world_size():
+        raise ValueError(f"{len(data)} training rows for {world_size()} ranks: data-parallel training needs at "
+                         f"least 2 rows per rank ({2 * world_size()}); with fewer no batch runs and the networks "
+                         "would stay untrained")
+    fingerprints = [None] * world_size()
+    dist.all_gather_object(fingerprints, _fingerprint(data))
+    if len(set(fingerprints)) > 1:
+        raise ValueError(f"the ranks train on different data (shapes {[shape for shape, _ in fingerprints]}, or the "
+                         "same shape with other rows or another order): every rank must fit on the whole, same "
+                         "training set (each takes its own shard of every batch)")
     for module in modules:
         for tensor in [*module.parameters(), *module.buffers()]:
             with torch.no_grad():
                 dist.broadcast(tensor, src=0)
+
+
+def _fingerprint(data):
+    """``(shape, SHA-256 of the bytes)`` of the training tensor ``data``."""
+    values = data.detach().cpu().contiguous().numpy()
+    return tuple(values.shape), hashlib.sha256(values.tobytes()).hexdigest()
 
 
 @contextlib.contextmanager
