@@ -125,7 +125,7 @@ class TorchDetector(BaseDetector):
         return to_tensor(X, self.device_, self.image_shape_)
 
     def _model_output(self, values):
-        return values.double().cpu().numpy()
+        return values.cpu().double().numpy()
 
     @torch.no_grad()
     def _score_chunk(self, X):

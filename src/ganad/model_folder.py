@@ -156,6 +156,8 @@ def _params_to_json(params):
             value = list(value)
         elif isinstance(value, os.PathLike):
             value = os.fspath(value)
+        elif isinstance(value, torch.device):  # the device parameter accepts one; JSON has strings
+            value = str(value)
         elif isinstance(value, np.random.RandomState | np.random.Generator):
             value = None  # the drawn seed is stored instead
         out[name] = value

@@ -236,7 +236,7 @@ def generate(detector, n, seed=GENERATOR_SEED):
 
     with torch.no_grad():
         z = detector.prior_.sample(n, generator=torch_generator(seed, detector.device_), device=detector.device_)
-        samples = detector.generator_(z).reshape(n, -1).double().cpu().numpy()  # (n, C*H*W) or (n, d)
+        samples = detector.generator_(z).reshape(n, -1).cpu().double().numpy()  # (n, C*H*W) or (n, d)
     scaler = detector.scaler_
     return samples if scaler is None else samples * scaler["scale"] + scaler["shift"]
 

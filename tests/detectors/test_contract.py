@@ -4,7 +4,7 @@ Each detector is fitted once per module (``fitted``) with the tiny settings of
 ``QUICK_PARAMS``, and the tests below read that fit: ``fit`` returns ``self``; a saved and
 loaded model scores identically; the same ``random_state`` gives the same scores and
 another gives other scores; the global RNGs (numpy's legacy one, ``random``, torch's
-default generator) are untouched by fitting and scoring; ``calibrate`` moves ``offset_`` to
+default generator, and no GPU generator is reseeded) are untouched by fitting and scoring; ``calibrate`` moves ``offset_`` to
 the ``contamination`` quantile of held-out rows and nothing else; an invalid parameter value is a
 ``ValueError`` naming the parameter; a fit resumed from a checkpoint equals an
 uninterrupted one. Family-specific checks stay in ``test_<family>.py``.
@@ -12,6 +12,7 @@ uninterrupted one. Family-specific checks stay in ``test_<family>.py``.
 
 import copy
 import random
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -98,8 +99,11 @@ def fitted(rows):
         if name not in cache:
             detector = make(name)
             before = global_states()
-            returned = detector.fit(rows)
-            cache[name] = detector, returned, global_states() != before
+            cuda_seeds = []  # any reseeding of a GPU's generator: a CPU fit must not touch CUDA's RNGs
+            with mock.patch("torch.cuda.manual_seed_all", side_effect=cuda_seeds.append), \
+                    mock.patch("torch.cuda.manual_seed", side_effect=cuda_seeds.append):
+                returned = detector.fit(rows)
+            cache[name] = detector, returned, global_states() != before or bool(cuda_seeds)
         return cache[name]
     return fit
 

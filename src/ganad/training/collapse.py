@@ -118,7 +118,7 @@ def missed_share(fake, real, *, n_bins=COVER_BINS, n_binnings=BINNINGS):
     binning, while rows without cluster structure (fewer rows than features) bin differently each time. 0 for a
     generator that draws every bin at least a fifth as often as the data, about the share of a mode it never draws.
     """
-    real, fake = (rows.detach().flatten(1).double().cpu().numpy() for rows in (real, fake))
+    real, fake = (rows.detach().flatten(1).cpu().double().numpy() for rows in (real, fake))
     n_bins = min(n_bins, len(np.unique(real, axis=0)))
     if n_bins < 2:
         return 0.0

@@ -289,13 +289,17 @@ def on_main_process(function):
 def init_from_env(device="auto"):
     """Join the process group described by ``torchrun``'s environment (``WORLD_SIZE`` > 1).
 
-    Returns the device this rank trains on: ``device``, except "auto" with CUDA, which
-    becomes the local rank's GPU. The backend is NCCL on CUDA, gloo on CPU. Without such an
-    environment, or when a group exists already, nothing is joined and ``device`` is returned.
+    Returns the device this rank trains on: ``device``, except "auto" with CUDA and "cuda",
+    which become the local rank's GPU; "cuda:k" (one GPU for every rank) is refused. The backend
+    is NCCL on CUDA, gloo on CPU. Without such an environment, or when a group exists already,
+    nothing is joined and ``device`` is returned.
     """
     if int(os.environ.get("WORLD_SIZE", "1")) <= 1 or initialized():
         return device
-    if device == "auto" and torch.cuda.is_available():
+    if device != "auto" and torch.device(device).type == "cuda" and torch.device(device).index is not None:
+        raise ValueError(f"device={str(device)!r} puts every rank on one GPU: data-parallel training takes each "
+                         "rank's GPU from LOCAL_RANK; pass device='cuda' or 'auto'")
+    if (device == "auto" and torch.cuda.is_available()) or (device != "auto" and torch.device(device).type == "cuda"):
         device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"
     cuda = device != "auto" and torch.device(device).type == "cuda"
     if cuda:

@@ -46,7 +46,7 @@ def commit_epoch(history, logs, *, epoch):
     for name, values in logs.items():
         if not values:
             continue
-        stacked = torch.stack(values).double().cpu()
+        stacked = torch.stack(values).cpu().double()
         bad = (~torch.isfinite(stacked)).nonzero()
         if len(bad):
             step = int(bad[0, 0])

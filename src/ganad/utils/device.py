@@ -11,11 +11,13 @@ def resolve_device(device):
     without CUDA raises ``ValueError`` rather than failing deep inside torch.
     """
     if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        device = "cuda" if torch.cuda.is_available() else "cpu"
     try:
         resolved = torch.device(device)
     except RuntimeError as error:
         raise ValueError(f"device={device!r} is not a torch device: {error}") from None
     if resolved.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device={device!r} was requested but CUDA is not available")
+    if resolved.type == "cuda" and resolved.index is None:  # the GPU current now, not at each later call
+        resolved = torch.device("cuda", torch.cuda.current_device())
     return resolved

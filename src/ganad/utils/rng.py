@@ -20,14 +20,28 @@ def torch_generator(seed, device):
 
 
 @contextlib.contextmanager
-def seeded_init(seed):
-    """Build networks under ``seed`` without changing the caller's global RNG state.
+def forked_global_rng(seed, device=None):
+    """torch's global CPU generator, and on CUDA ``device``'s, seeded with ``seed`` and restored on exit.
 
-    ``torch.nn`` initialisers draw from the global generator; forking it keeps the
-    user's RNG untouched (STYLE principle 7) while making initialisation reproducible.
+    For code that draws from torch's global generators (``torch.nn`` initialisers, dropout):
+    forking keeps the user's RNG untouched (STYLE principle 7) while the draws are reproducible.
+    Only the generators forked are seeded: ``torch.manual_seed`` would also reseed every GPU's,
+    which the fork does not restore.
     """
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    cuda = device is not None and torch.device(device).type == "cuda"
+    with torch.random.fork_rng(devices=[device] if cuda else []):
+        torch.default_generator.manual_seed(seed)
+        if cuda:
+            with torch.cuda.device(device):
+                torch.cuda.manual_seed(seed)
+        yield
+
+
+@contextlib.contextmanager
+def seeded_init(seed, device=None):
+    """Build or reset networks under ``seed`` without changing the caller's global RNG state
+    (torch's, as :func:`forked_global_rng`, on ``device`` for networks reset where they live; numpy's)."""
+    with forked_global_rng(seed, device):
         np_state = np.random.get_state()
         try:
             yield

@@ -39,6 +39,7 @@ from ...training.early_stopping import EarlyStopping
 from ...training.ema import WARMUP, WeightAverage
 from ...training.losses import discriminator_loss, generator_loss
 from ...training.optim import adam
+from ...utils.rng import forked_global_rng
 from ...nets.freeze import eval_mode
 from ...training.trainer import AdversarialTrainer
 from .losses import joint_discriminator_loss, joint_generator_loss
@@ -129,7 +130,7 @@ class JointTrainer(AdversarialTrainer):
 
     def _run_epoch(self, *args, **kwargs):
         seed = int(torch.randint(2**62, (1,), generator=self.rng, device=self.rng.device))
-        with _forked_global_rng(seed + distributed.rank(), self.rng.device):
+        with forked_global_rng(seed + distributed.rank(), self.rng.device):
             logs = super()._run_epoch(*args, **kwargs)
         if self.early_stopping is not None:
             logs["validation_loss"] = [self._validate()]
@@ -180,12 +181,3 @@ class JointTrainer(AdversarialTrainer):
         except KeyError as error:
             raise ValueError(f"checkpoint lacks {error}: it was written with other averaging or "
                              "early-stopping settings") from error
-
-
-
-@contextlib.contextmanager
-def _forked_global_rng(seed, device):
-    """torch's global generator (and ``device``'s, on CUDA) seeded with ``seed``, restored on exit."""
-    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
-        torch.manual_seed(seed)
-        yield

@@ -147,7 +147,7 @@ class DeepSVDD(DeepBaseline):
         if self.objective == "soft-boundary" and epoch + 1 >= self.warm_up_epochs:
             self.network_.eval()
             distances = self._in_chunks(lambda b: squared_distance(self.network_(b), self.center_), X)
-            self.radius_ = float(np.quantile(distances.sqrt().double().cpu().numpy(), 1 - self.nu))
+            self.radius_ = float(np.quantile(distances.sqrt().cpu().double().numpy(), 1 - self.nu))
 
     def _anomaly_score(self, X):
         return squared_distance(self.network_(X), self.center_) - self.radius_**2

@@ -64,7 +64,7 @@ class GANomalyTrainer(AdversarialTrainer):
 
     def reinitialize_critic(self):
         seed = int(torch.randint(2**31 - 1, (), generator=self.rng, device=self.rng.device))
-        with seeded_init(seed):
+        with seeded_init(seed, self.rng.device):  # the critic is reset where it lives
             self.initialize(self.critic)
 
     def generator_step(self, real):

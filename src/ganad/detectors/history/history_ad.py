@@ -251,7 +251,7 @@ class HistoryAD(GANDetector):
         if self.tv_init == "average":
             self.tv_critic_.load_state_dict(average_state(store, "critic", weights))
         elif self.critic is not None:  # a copy of the user's critic: draw fresh weights
-            with seeded_init(self.seed_ + len(self.network_names)):
+            with seeded_init(self.seed_ + len(self.network_names), self.device_):
                 for module in self.tv_critic_.modules():
                     if hasattr(module, "reset_parameters"):
                         module.reset_parameters()
@@ -290,7 +290,7 @@ class HistoryAD(GANDetector):
         """``n`` samples of P_G_hist (Eq. 3, 13; case 2 when ``case=2``) as rows, in the scaled space."""
         _check_count(n)
         samples = self._draw_history(self._kept_snapshots(), self._weights(), n, self._generator_for(random_state))
-        return samples.flatten(1).double().cpu().numpy()
+        return samples.flatten(1).cpu().double().numpy()
 
     def sample_snapshot(self, index, n, *, random_state=None):
         """``n`` samples of the saved generator ``index`` (time ``snapshot_times_[index]``), as rows."""
@@ -298,7 +298,7 @@ class HistoryAD(GANDetector):
         store = self._kept_snapshots()
         self._snapshot_generator.load_state_dict(store.state(index, "generator"))
         z = sample_latents(self.prior_, n, rng=self._generator_for(random_state))
-        return self._in_chunks(self._snapshot_generator, z).flatten(1).double().cpu().numpy()
+        return self._in_chunks(self._snapshot_generator, z).flatten(1).cpu().double().numpy()
 
     def averaged_critic_outputs(self, X):
         """Fig. 4 in D_TV's sign: the weighted mean of the saved critics' outputs, and the output of
@@ -324,7 +324,7 @@ class HistoryAD(GANDetector):
         steps = torch.as_tensor(t, dtype=z.dtype, device=self.device_)[:, None]  # (n_steps, 1)
         samples = self._in_chunks(self.generator_, (1 - steps) * z_1 + steps * z_2)
         path_scores = self._in_chunks(self._anomaly_score, samples)
-        return t, samples.flatten(1).double().cpu().numpy(), path_scores.double().cpu().numpy()
+        return t, samples.flatten(1).cpu().double().numpy(), path_scores.cpu().double().numpy()
 
     def _kept_snapshots(self):
         check_is_fitted(self)
