@@ -31,6 +31,28 @@ def test_first_numeric_row_is_data_not_header(tmp_path):
     np.testing.assert_array_equal(read_array(path), [[10, 20], [30, 40]])
 
 
+def test_a_first_row_of_the_models_numeric_names_is_a_header_only_above_other_numbers(tmp_path):
+    """A model named 0, 1 (pandas' header) took a headerless first row 1,0 for its names reordered: that row
+    was lost and the next rows' columns swapped (a probe of the file readers)."""
+    integers = _write(tmp_path / "integers.csv", "1,0\n0,0\n5,0\n")
+    for first in ("1,0", "0,1"):
+        _write(integers, f"{first}\n0,0\n5,0\n")
+        with pytest.raises(ValueError, match="cannot tell whether the first line"):
+            read_array(integers, columns=["0", "1"])
+    np.testing.assert_array_equal(read_array(integers, columns=["0", "1"], header="no"), [[0, 1], [0, 0], [5, 0]])
+    floats = _write(tmp_path / "floats.csv", "1,0\n0.5,2.5\n")  # the types differ: a header, in another order
+    np.testing.assert_array_equal(read_array(floats, columns=["0", "1"]), [[2.5, 0.5]])
+
+
+def test_a_header_name_with_a_comment_sign_is_refused(tmp_path):
+    """``sensor#1`` was read as ``sensor`` (the comment rule), so a file naming it ``sensor#2`` matched."""
+    path = _write(tmp_path / "named.csv", "temp,pressure,sensor#1\n1.5,2.5,3.5\n")
+    with pytest.raises(ValueError, match="holds '#'"):
+        read_array(path)
+    _write(path, "# a comment line, then the header\ntemp,pressure,sensor\n1.5,2.5,3.5  # a trailing comment\n")
+    np.testing.assert_array_equal(read_array(path), [[1.5, 2.5, 3.5]])
+
+
 def test_single_column_csv_and_1d_npy_become_columns(tmp_path):
     csv = _write(tmp_path / "one.csv", "score\n1\n2\n3\n")
     assert read_array(csv).shape == (3, 1)

@@ -356,3 +356,14 @@ def test_rank_refuses_an_image_shape_other_than_the_models(tmp_path, capsys):
     assert not (tmp_path / "r.png").exists()
     run_ok([*argv, "--image-shape", 1, 8, 8])
     assert_png(tmp_path / "r.png")
+
+
+def test_a_refused_cell_in_a_later_chunk_is_placed_in_the_file(critic_model, tmp_path, capsys):
+    """An infinite cell in data row 4, scored 2 rows at a time, was reported as "row 1" (within its chunk)."""
+    X = np.random.default_rng(1).normal(size=(6, N_FEATURES))
+    X[4, 0] = np.inf
+    data = write_csv(tmp_path / "inf.csv", X)
+    assert main(["score", str(critic_model), str(data), "--out", str(tmp_path / "s.csv"), "--chunk-rows", "2",
+                 "--device", "cpu"]) == 2
+    err = capsys.readouterr().err
+    assert "the chunk of data rows 4 to 5" in err and "the first in row 0, column 0" in err

@@ -133,9 +133,18 @@ def _scored_chunks(detector, chunks, args, client):
         for scores in score_chunks(client, args.model, chunks, device=args.device):
             yield scores, *top_contributions(np.empty((len(scores), 0)), 0)
         return
+    start = 0
     for chunk in chunks:
-        contributions = detector.explain(chunk) if k else np.empty((len(chunk), 0))
-        yield detector.anomaly_score(chunk), *top_contributions(contributions, k)
+        try:
+            contributions = detector.explain(chunk) if k else np.empty((len(chunk), 0))
+            scores = detector.anomaly_score(chunk)
+        except ValueError as error:
+            if start == 0:
+                raise
+            raise ValueError(f"{args.data}: the chunk of data rows {start} to {start + len(chunk) - 1} (counted from "
+                             f"0; --chunk-rows {args.chunk_rows}), whose rows the message counts from 0: {error}") from None
+        yield scores, *top_contributions(contributions, k)
+        start += len(chunk)
 
 
 def _write_scores(detector, parts, out, args):

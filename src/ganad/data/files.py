@@ -19,12 +19,15 @@ CSV header (``header="auto"``). The first non-blank line is a header when
    unnamed index; with ``missing="refuse"`` no data row has an empty cell, so with ``"nan"``
    this case falls to the next rule) or one of the next 100 non-blank lines holds
    a number not written as an integer (``0.5``, ``1e-3``, ``nan``): the types differ, or
-3. ``columns`` (the expected names) are given and the line holds exactly these names, in
-   any order.
+3. ``columns`` (the expected names) are given, the line holds exactly these names, in any
+   order, and one of the next 100 lines holds a number not written as an integer.
 
-When it reads as the labels ``0,1,...,n-1`` and the next 100 lines hold integers only, a
-header cannot be told from data and :class:`ValueError` asks for ``header="yes"`` or
-``"no"``: guessing either way would shift every row after it. Any other first line is data.
+When it reads as the labels ``0,1,...,n-1``, or as the expected names (names that read as
+numbers, such as pandas' ``0,1,...``), and the next 100 lines hold integers only, a header
+cannot be told from data (a headerless first row ``1,0`` would pass for the names reordered)
+and :class:`ValueError` asks for ``header="yes"`` or ``"no"``: guessing either way would
+shift every row after it. Any other first line is data. A header name cannot hold ``#``,
+which starts a comment as in ``np.loadtxt`` (refused, naming the line).
 
 Index column. A header whose first cell is empty or ``Unnamed: 0`` above a first column of
 integers (digits only, in the first 100 rows) is a row index written by pandas' ``to_csv``,
@@ -330,6 +333,7 @@ def _csv_layout(path, header, index_column, columns, missing="refuse"):
     lines = _first_lines(path, _SNIFF_LINES + 1)
     if not lines or not _has_header(lines[0], lines[1:], header, columns, path, missing):
         return _CsvLayout(has_header=False, missing=missing)
+    _check_header_comment(path)
     names = [name.strip() for name in next(csv.reader([lines[0]]))]
     select = list(range(len(names)))
     if _has_index_column(names, lines[1:]):
@@ -344,6 +348,16 @@ def _csv_layout(path, header, index_column, columns, missing="refuse"):
         select = [select[i] for i in match_columns([names[i] for i in select], list(columns), path)]
     identity = select == list(range(len(names)))
     return _CsvLayout(True, tuple(names[i] for i in select), tuple(names), None if identity else select, missing)
+
+
+def _check_header_comment(path):
+    """Refuse a header line holding ``#``: the comment rule would cut its names short there
+    (``sensor#1`` read as ``sensor``, matching another file's ``sensor#2``)."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        line = next(line for line in handle if _content(line))
+    if "#" in line:
+        raise ValueError(f"{path}: the header line {line.strip()!r} holds '#', which starts a comment in a CSV "
+                         "(as in np.loadtxt), so the names after it would be lost: rename those columns")
 
 
 def _check_choice(name, value, choices):
@@ -364,14 +378,18 @@ def _has_header(first, following, header, columns, path, missing):
     cells = _cells(first)
     if any(cell and not _is_number(cell) for cell in cells):
         return True
-    if columns is not None and sorted(cells) == sorted(columns):
-        return True
+    typed_apart = any(_is_number(cell) and not _INTEGER.fullmatch(cell) for line in following for cell in _cells(line))
+    if columns is not None and sorted(cells) == sorted(columns):  # names that read as numbers
+        if typed_apart:
+            return True
+        raise ValueError(f"{path}: cannot tell whether the first line {first!r} is a header (the model's column "
+                         "names, which read as numbers) or data (the next lines hold integers too); say which: "
+                         "header 'yes' or 'no' (ganad: --header yes|no)")
     labels = cells[1:] if cells[0] == "" else cells
     if not _are_labels(labels):
         return False
     pandas_index = cells[0] == "" and missing == "refuse"  # with "nan", an empty first cell may be data
-    if pandas_index or any(_is_number(cell) and not _INTEGER.fullmatch(cell)
-                           for line in following for cell in _cells(line)):
+    if pandas_index or typed_apart:
         return True
     if labels == [str(i) for i in range(len(labels))]:
         raise ValueError(f"{path}: cannot tell whether the first line {first!r} is a header (the "
