@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from anogan_saturation import validation_images
-from defaults_quality import IMAGE_SETS, build, make_cell
+from defaults_quality import IMAGE_SETS, build, training_cell
 from defaults_validation import MNIST8_VALIDATION, append_rows, dilated, mnist8_split, validation_split
 
 from ganad.metrics import auroc
@@ -48,7 +48,7 @@ def validation_sets(cell, data_dir, seed=0):
     if name == "mnist8":
         X_fit, X_normal, X_others = mnist8_split(cell, data_dir, seed)
         return X_fit, X_normal, {"images": X_others}, None
-    X_train, _, _, image_shape = make_cell(cell, seed, data_dir)
+    X_train, image_shape = training_cell(cell, seed, data_dir)
     if name in IMAGE_SETS:
         X, y = validation_images(cell, X_train, MNIST8_VALIDATION, data_dir)
         return X_train, X[y == 0], {"images": X[y == 1]}, image_shape

@@ -68,6 +68,7 @@ DEFAULT_CELLS = ("tabular", "synthetic", "images")
 DEFAULT_CLASSES = (0, 1, 2)
 TABULAR_TRAIN_FRACTION = 0.5
 KDD_TRAIN, KDD_TEST = 5000, 2000
+TABLE_SEED = 0  # the seed of the tables of record (this table, haloui-t1, history-fig7): see training_cell
 IMAGE_TRAIN, IMAGE_TEST_NORMAL, IMAGE_TEST_ANOMALIES = 500, 500, 500
 SYNTHETIC_TRAIN, SYNTHETIC_TEST_NORMAL, SYNTHETIC_TEST_ANOMALIES = 2000, 1000, 1000
 BASELINES_MODULE = "ganad.detectors.baselines"  # every other registered detector is a GAN detector
@@ -135,6 +136,35 @@ def make_cell(cell, seed, data_dir=None):
     return X_train, X_test, y_test, None
 
 
+def training_cell(cell, seed, data_dir=None):
+    """``(X_train, image_shape)``: the rows a validation at ``seed`` may use, from the training part of the
+    split of record (``TABLE_SEED``) for a table cell or a ``name:-c`` cell, whose splits put other seeds'
+    training rows in its test part; one-class image cells (their test split is the set's own) and
+    synthetic cells (drawn afresh) take ``seed``."""
+    name, _, cls = cell.partition(":")
+    outer = TABLE_SEED if name in TABULAR or cls.startswith("-") else seed
+    return make_cell(cell, outer, data_dir)[::3]
+
+
+def validation_class(cls, n_classes=10):
+    """The class held out of a ``name:-c`` cell's training part as its validation anomaly: c + 1 (mod 10)."""
+    return (int(cls[1:]) + 1) % n_classes
+
+
+def leave_one_out_parts(name, cls, data_dir):
+    """``(normal rows, validation-class rows, image_shape)`` of the cell ``name:-c``: the training part of
+    haloui-t1's and history-fig7's pooled split for class c at ``TABLE_SEED`` (``leave_one_class_out_split``
+    on the train and test files together: 80 % of the other classes' images), split into the class
+    :func:`validation_class` and the rest. None of its rows is a test row of those tables."""
+    train, test = _load(name, data_dir)
+    X = np.concatenate([np.asarray(train.X), np.asarray(test.X)])
+    y = np.concatenate([np.asarray(train.y), np.asarray(test.y)])
+    split = leave_one_class_out_split(np.column_stack([X, y]), y, int(cls[1:]), random_state=TABLE_SEED)
+    part, labels = split.X_train[:, :-1].astype(X.dtype), split.X_train[:, -1]  # the images' own dtype
+    held_out = labels == validation_class(cls)
+    return part[~held_out], part[held_out], tuple(train.image_shape)
+
+
 def is_normal(labels, cls):
     """Which ``labels`` are normal in an image cell whose class part is ``cls``: class c for "c",
     every class but c for "-c"."""
@@ -143,14 +173,19 @@ def is_normal(labels, cls):
 
 
 def _leave_one_class_out_images(name, cls, rng, data_dir):
-    """The cell ``name:-c`` (learning curves only, not a table cell): every class but c normal, as in
-    haloui-t1 and history-fig7, drawn from the default splits (IMAGE_TRAIN training images; test: the
-    test split's other classes against class c)."""
-    train, test = _load(name, data_dir)
-    X_normal = np.asarray(train.X)[is_normal(train.y, cls)]
-    X_test, y_test = _stratified(np.asarray(test.X), (~is_normal(test.y, cls)).astype(int),
-                                 IMAGE_TEST_NORMAL, IMAGE_TEST_ANOMALIES, rng)
-    return _sample(X_normal, IMAGE_TRAIN, rng), X_test, y_test, tuple(train.image_shape)
+    """The validation cell ``name:-c`` (not a table cell), inside haloui-t1's and history-fig7's training part
+    for class c (:func:`leave_one_out_parts`): IMAGE_TRAIN images of the classes but c and c + 1 train; the
+    test part is IMAGE_TEST_NORMAL other images of those classes (at most half of them) against
+    IMAGE_TEST_ANOMALIES of class c + 1.
+    (Until 2026-12-07 it trained on the train file's classes but c and tested against class c: rows of those
+    tables' test part, class c's images their test anomalies.)"""
+    normal, anomalous, image_shape = leave_one_out_parts(name, cls, data_dir)
+    order = rng.permutation(len(normal))
+    n_held = min(IMAGE_TEST_NORMAL, len(normal) // 2)
+    held, pool = normal[order[:n_held]], normal[order[n_held:]]
+    X_test = np.concatenate([held, _sample(anomalous, IMAGE_TEST_ANOMALIES, rng)])
+    y_test = np.r_[np.zeros(len(held), dtype=int), np.ones(len(X_test) - len(held), dtype=int)]
+    return _sample(pool, IMAGE_TRAIN, rng), X_test, y_test, image_shape
 
 
 def _sample(X, n, rng):

@@ -4,7 +4,7 @@ The defaults-quality table (``defaults_quality.py``) scores held-out *test* rows
 must not be chosen from it. This script carves a validation split from each cell's
 *training* rows and scores settings on it:
 
-* the training rows of a cell (as in ``defaults_quality.make_cell``, same seed) are split
+* the training rows of a cell (``defaults_quality.training_cell``: a table's at the table's seed) are split
   80/20 by a seeded permutation; the detector is fitted on the 80 %;
 * the validation "normals" are the 20 % held out; the validation "anomalies" are the same
   rows with every feature permuted independently across rows, which keeps each feature's
@@ -55,7 +55,7 @@ import numpy as np
 import torch
 
 import defaults_quality
-from defaults_quality import IMAGE_SETS, _load, build, expand_cells, is_normal, make_cell
+from defaults_quality import IMAGE_SETS, _load, build, expand_cells, is_normal, leave_one_out_parts, training_cell
 from ganad import HistoryAD
 from ganad.data import load_mnist
 from ganad.metrics import auroc
@@ -108,13 +108,17 @@ def validation_split(X_train, seed):
 
 def other_class_images(cell, n, seed, data_dir):
     """``n`` training images of the classes other than the cell's normal ones (a seeded sample; all of them when
-    fewer exist): the validation anomalies of an image cell (of ``name:-c``, whose normal classes are all but c:
-    class c's)."""
+    fewer exist): the validation anomalies of an image cell; of ``name:-c``, the training part's images of the
+    class held out of it (``defaults_quality.leave_one_out_parts``; class c's images are those tables' test
+    anomalies)."""
     name, _, cls = cell.partition(":")
-    train, _ = _load(name, data_dir)
-    others = np.flatnonzero(~is_normal(train.y, cls))
-    rows = np.random.default_rng(seed).choice(others, min(n, len(others)), replace=False)
-    return np.asarray(train.X)[np.sort(rows)]
+    if cls.startswith("-"):
+        pool = leave_one_out_parts(name, cls, data_dir)[1]
+    else:
+        train, _ = _load(name, data_dir)
+        pool = np.asarray(train.X)[~is_normal(train.y, cls)]
+    rows = np.random.default_rng(seed).choice(len(pool), min(n, len(pool)), replace=False)
+    return pool[np.sort(rows)]
 
 
 def dilated(X_fit, X_normal):
@@ -205,7 +209,7 @@ def main(argv=None):
     for cell in validation_cells(args.cells):
         try:
             X_train, image_shape = (None, None) if cell.startswith("mnist8:") else \
-                make_cell(cell, args.seed, args.data_dir)[::3]
+                training_cell(cell, args.seed, args.data_dir)
         except FileNotFoundError as error:
             print(f"{cell}: data missing ({error})", file=sys.stderr)
             continue

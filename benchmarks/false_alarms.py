@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from defaults_quality import build, make_cell
+from defaults_quality import build, training_cell
 from defaults_validation import append_rows, mnist8_split, validation_cells, validation_split
 from ganad.registry import DETECTORS
 
@@ -44,7 +44,7 @@ def split(cell, seed, data_dir):
     if cell.startswith("mnist8:"):
         X_fit, X_held_out, _ = mnist8_split(cell, data_dir, seed)
     else:
-        X_fit, X_held_out, _ = validation_split(make_cell(cell, seed, data_dir)[0], seed)
+        X_fit, X_held_out, _ = validation_split(training_cell(cell, seed, data_dir)[0], seed)
     return X_fit, X_held_out
 
 

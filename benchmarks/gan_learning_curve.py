@@ -1,6 +1,6 @@
 """Learning curve of a default WGAN on one cell's training rows (issue 13): MMD against generator steps.
 
-Training data only: the cell's training rows (``defaults_quality.make_cell``) are split 80/20
+Training data only: the cell's training rows (``defaults_quality.training_cell``) are split 80/20
 (``defaults_validation.validation_split``); the detector, built with its defaults
 (``defaults_quality.build``) except ``n_epochs``, trains its GAN once on the 80 % for about
 ``--steps`` generator steps, and every ``--every`` generator steps the squared MMD between
@@ -44,7 +44,7 @@ import numpy as np
 import torch
 
 import defaults_quality
-from defaults_quality import build, make_cell
+from defaults_quality import build, training_cell
 from defaults_validation import validation_anomalies, validation_split
 from ganad.metrics import auroc
 from ganad.training import TRAINERS
@@ -62,7 +62,7 @@ def curve(method, cell, *, steps, every, n_samples, seed, params=None, data_dir=
           scorer_variants=({},)):
     """[(generator steps, MMD^2 at m, MMD^2 at m/4, seconds, scoring parameters, validation AUROC or None)]
     over one training run: one row per measurement and set of ``scorer_variants`` (with ``with_auroc``)."""
-    X_train, _, _, image_shape = make_cell(cell, seed, data_dir)
+    X_train, image_shape = training_cell(cell, seed, data_dir)
     X_fit, X_held, X_permuted = validation_split(X_train, seed)
     probe = build(method, seed, image_shape, params)
     n_critic = probe.n_critic or TRAINERS[probe.gan].default_n_critic

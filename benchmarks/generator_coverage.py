@@ -28,7 +28,7 @@ import torch
 from ganad.io import load_model
 from ganad.registry import method_name
 
-from defaults_quality import build, expand_cells, make_cell
+from defaults_quality import build, expand_cells, training_cell
 from defaults_validation import append_rows, validation_split
 from spec_validation import generator_check
 
@@ -48,7 +48,7 @@ def coverage_row(method, cell, seed, data_dir, validation, params=None, model=No
     """One CSV row: the fit's spread, missed share and generator warnings, and the validation AUROCs; with
     ``model`` (``(folder, detector)`` of a saved detector) that detector is checked instead of a fit, and
     ``params`` is its folder."""
-    X_train, image_shape = make_cell(cell, seed, data_dir)[::3]
+    X_train, image_shape = training_cell(cell, seed, data_dir)
     X_fit = validation_split(X_train, seed)[0]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

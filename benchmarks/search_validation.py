@@ -4,7 +4,7 @@ AnoGAN and ADGAN score a query by a search of one generator's latent space; adga
 that generator once (ADGAN's, ``gan_from = "adgan"``) and scores it with both. This script
 asks what limits each search with the GAN held fixed:
 
-* an image cell's training images (``defaults_quality.make_cell``, ``--image-train`` of them,
+* an image cell's training images (``defaults_quality.training_cell``, ``--image-train`` of them,
   3,000 as adgan-t2's cpu budget) are split 80/20 (``defaults_validation.validation_split``);
 * ADGAN is fitted on the 80 % with ``--gan-params`` (default: the GAN of adgan-t2's cpu budget
   when the searches were diagnosed, WGAN-GP for 120 epochs at DCGAN width 32; the budget now
@@ -30,7 +30,7 @@ import numpy as np
 import torch
 
 import defaults_quality
-from defaults_quality import make_cell
+from defaults_quality import training_cell
 from defaults_validation import other_class_images, validation_split
 from ganad import ADGAN, AnoGAN, load
 from ganad.metrics import auroc
@@ -78,7 +78,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     defaults_quality.IMAGE_TRAIN = args.image_train
-    X_train, _, _, image_shape = make_cell(args.cell, args.seed, args.data_dir)
+    X_train, image_shape = training_cell(args.cell, args.seed, args.data_dir)
     X_fit, X_normal, _ = validation_split(X_train, args.seed)
     X_anomalous = other_class_images(args.cell, len(X_normal), seed=args.seed, data_dir=args.data_dir)
     path = args.model or Path(f"search_validation_{args.cell.replace(':', '_')}_{args.seed}")

@@ -2,7 +2,7 @@
 
 The support rule (``ganad.utils.support``) puts a row beyond some feature's training range by
 more than three standard deviations above every training row. On training data only: each
-cell's training rows (``defaults_quality.make_cell``) are split 80/20
+cell's training rows (``defaults_quality.training_cell``) are split 80/20
 (``defaults_validation.validation_split``), z-scored and the support fitted on the 80 %; the
 script prints the fraction of the held-out 20 % -- normal rows, all of them -- that the rule
 marks, and for each marked row the feature that puts it out (its number of distinct training
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from defaults_quality import make_cell
+from defaults_quality import training_cell
 from defaults_validation import validation_split
 from ganad.utils.scaling import apply_scaler, fit_scaler
 from ganad.utils.support import excess, fit_support
@@ -25,7 +25,7 @@ from ganad.utils.support import excess, fit_support
 
 def marked(cell, seed, data_dir):
     """``(A, B, support, excess of B)``: scaled fit rows, scaled held-out rows, the support, the held-out excess."""
-    X_fit, X_held, _ = validation_split(make_cell(cell, seed, data_dir)[0], seed)
+    X_fit, X_held, _ = validation_split(training_cell(cell, seed, data_dir)[0], seed)
     scaler = fit_scaler(X_fit, "standard")
     A, B = apply_scaler(X_fit, scaler), apply_scaler(X_held, scaler)
     support = fit_support(A)

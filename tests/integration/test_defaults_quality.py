@@ -83,27 +83,45 @@ def test_defaults_quality_machinery(tmp_path, capsys):
     assert dq.acceptance(good + [row("rcgan", "b", None, "data missing")]) == []
 
 
-def test_a_leave_one_class_out_image_cell_holds_out_its_class(tmp_path):
-    """``mnist:-c`` (learning curves of the leave-one-digit-out tables): every class but c trains, and
-    class c's training images are the validation anomalies."""
+def test_a_leave_one_class_out_image_cell_stays_inside_the_tables_training_part(tmp_path):
+    """``mnist:-c`` (validation of the leave-one-digit-out tables): drawn from haloui-t1's and history-fig7's
+    pooled training part for class c at seed 0, with class c + 1 held out of it as the validation anomaly. It
+    trained on the train file's classes but c and validated against class c's training images: rows of those
+    tables' test part, class c's images their test anomalies (a leakage audit)."""
     from defaults_validation import other_class_images
 
     from ganad.data import load_mnist
+    from ganad.protocols import leave_one_class_out_split
     from tests.fake_data import write_fake_data
 
     write_fake_data(tmp_path)
     train, test = load_mnist("train", data_dir=tmp_path), load_mnist("test", data_dir=tmp_path)
+    X, y = np.concatenate([train.X, test.X]), np.concatenate([train.y, test.y])
+    table_test = {row.tobytes() for row in leave_one_class_out_split(X, y, 3, random_state=0).X_test}
+    labels_of = {row.tobytes(): label for row, label in zip(X, y)}
     assert dq.expand_cells(["mnist:-3", "mnist:-0", "mnist:03"]) == ["mnist:-3", "mnist:-0", "mnist:3"]
-    X_train, X_test, y_test, image_shape = dq.make_cell("mnist:-3", 0, tmp_path)
-    labels_of = {row.tobytes(): label for row, label in zip(np.asarray(train.X), np.asarray(train.y))}
-    test_labels = {row.tobytes(): label for row, label in zip(np.asarray(test.X), np.asarray(test.y))}
-    assert image_shape == (1, 28, 28) and len(X_train) > 0
-    assert {labels_of[row.tobytes()] for row in X_train} == set(range(10)) - {3}
-    assert [test_labels[row.tobytes()] == 3 for row in X_test] == list(y_test == 1)
+    for seed in (0, 1):
+        X_train, image_shape = dq.training_cell("mnist:-3", seed, tmp_path)
+        assert image_shape == (1, 28, 28) and len(X_train) > 0
+        assert {labels_of[row.tobytes()] for row in X_train} == set(range(10)) - {3, 4}
+        assert not {row.tobytes() for row in X_train} & table_test
+    _, X_test, y_test, _ = dq.make_cell("mnist:-3", 0, tmp_path)
+    assert [labels_of[row.tobytes()] == 4 for row in X_test] == list(y_test == 1)
+    assert not {row.tobytes() for row in X_test} & table_test
     anomalies = other_class_images("mnist:-3", 5, seed=0, data_dir=tmp_path)
-    assert {labels_of[row.tobytes()] for row in anomalies} == {3}
-    n_threes = int(np.sum(np.asarray(train.y) == 3))
-    assert len(other_class_images("mnist:-3", n_threes + 10, seed=0, data_dir=tmp_path)) == n_threes
+    assert {labels_of[row.tobytes()] for row in anomalies} == {4} and not {r.tobytes() for r in anomalies} & table_test
+    n_fours = len(dq.leave_one_out_parts("mnist", "-3", tmp_path)[1])
+    assert len(other_class_images("mnist:-3", n_fours + 10, seed=0, data_dir=tmp_path)) == n_fours
+
+
+def test_validation_rows_of_a_table_cell_come_from_its_split_of_record(tmp_path):
+    """A validation at seed 1 re-split Thyroid and fitted on about half of the seed-0 table's test normals."""
+    from tests.fake_data import write_fake_data
+
+    write_fake_data(tmp_path)
+    table_test = {row.tobytes() for row in dq.make_cell("thyroid", 0, tmp_path)[1]}
+    for seed in (0, 1, 2):
+        assert not {row.tobytes() for row in dq.training_cell("thyroid", seed, tmp_path)[0]} & table_test
 
 
 def test_mnist8_cells_fit_one_digit_and_hold_out_unseen_ones_against_other_digits(tmp_path, monkeypatch):
