@@ -104,11 +104,18 @@ def test_header_option_decides(tmp_path, capsys, header, n_rows):
     assert f"fitted on {n_rows} rows x 3 features" in capsys.readouterr().out
 
 
-def test_the_training_names_reveal_a_numeric_header_at_score_time(tmp_path):
-    """``10,20,30`` above integers reads as data on its own; the model's names say it is a header."""
+def test_numeric_training_names_above_integers_are_ambiguous_at_score_time(tmp_path, capsys):
+    """``10,20,30`` above integers may be the model's names or a row of counts: taking it for the header lost a
+    headerless first row equal to the names in any order, and swapped the next rows' columns (a probe), so it
+    is refused, asking --header; above non-integer rows it is the header."""
     assert fit(write_csv(tmp_path / "train.csv", X, "10,20,30"), tmp_path / "model") == 0
     counts = tmp_path / "counts.csv"
     counts.write_text("10,20,30\n1,2,3\n4,5,6\n")
+    assert main(["score", str(tmp_path / "model"), str(counts), "--out", str(tmp_path / "s.csv")]) == 2
+    assert "cannot tell whether the first line '10,20,30' is a header" in capsys.readouterr().err
+    assert score(tmp_path / "model", counts, tmp_path / "scores.csv", "--header", "yes").shape == (2,)
+    assert score(tmp_path / "model", counts, tmp_path / "scores.csv", "--header", "no").shape == (3,)
+    counts.write_text("10,20,30\n1.5,2,3\n4,5,6\n")
     assert score(tmp_path / "model", counts, tmp_path / "scores.csv").shape == (2,)
 
 
