@@ -151,6 +151,7 @@ def validation_class(cls, n_classes=10):
     return (int(cls[1:]) + 1) % n_classes
 
 
+@functools.lru_cache(maxsize=1)  # a cell's training rows and its validation anomalies come from one split
 def leave_one_out_parts(name, cls, data_dir):
     """``(normal rows, validation-class rows, image_shape)`` of the cell ``name:-c``: the training part of
     haloui-t1's and history-fig7's pooled split for class c at ``TABLE_SEED`` (``leave_one_class_out_split``
@@ -166,10 +167,11 @@ def leave_one_out_parts(name, cls, data_dir):
 
 
 def is_normal(labels, cls):
-    """Which ``labels`` are normal in an image cell whose class part is ``cls``: class c for "c",
-    every class but c for "-c"."""
-    labels = np.asarray(labels)
-    return labels != int(cls[1:]) if cls.startswith("-") else labels == int(cls)
+    """Which ``labels`` are normal in the one-class image cell whose class part is ``cls`` (class c). A
+    ``name:-c`` cell's rows come from :func:`leave_one_out_parts` (the files' class c is a test class there)."""
+    if cls.startswith("-"):
+        raise ValueError(f"is_normal takes one-class cells; a ':{cls}' cell's rows come from leave_one_out_parts")
+    return np.asarray(labels) == int(cls)
 
 
 def _leave_one_class_out_images(name, cls, rng, data_dir):

@@ -29,13 +29,12 @@ Needs the optional packages ``onnx`` and ``onnxscript`` (``pip install 'ganad[on
 ``onnxruntime`` runs the result.
 """
 
-from numbers import Integral
-
 import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
 from .utils.optional import import_optional
+from .utils.params import is_count
 
 OPSET = 18  # >= 17, and the opset torch's dynamo exporter writes natively
 
@@ -138,7 +137,7 @@ def export_onnx(detector, path, *, opset=OPSET):
     if reason is not None:
         raise ValueError(reason)
     check_is_fitted(detector)
-    if not isinstance(opset, Integral) or isinstance(opset, bool) or opset < 17:
+    if not is_count(opset, 17):
         raise ValueError(f"opset must be an integer, at least 17; got {opset!r}")
     onnx = import_optional("onnx", "onnx", "ONNX export")
     import_optional("onnxscript", "onnx", "ONNX export")

@@ -32,6 +32,7 @@ from ._version import __version__
 from .catalog import PAPERS, method_name
 from .data.files import plain_array_scoring
 from .data.scores import top_contributions
+from .utils.params import is_count
 
 N_IMAGES = 64  # generated images in the grid
 N_POINTS = 1000  # generated points in the 2-D scatter
@@ -61,7 +62,7 @@ def build_report(detector, X=None, *, data_name=None, training_data=False, top=1
     check_is_fitted(detector)
     if hasattr(detector, "_check_threshold_parameters"):
         detector._check_threshold_parameters("a report")  # it states offset_ as predict's threshold
-    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
+    if not is_count(top):
         raise ValueError(f"top must be an integer >= 1, got {top!r}")
     method = method_name(detector)
     rows = None if X is None else _rows_name(X, data_name, training_data)

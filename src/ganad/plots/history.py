@@ -13,7 +13,6 @@ for the toy): ``sample_snapshot``, ``sample_history``, ``anomaly_score``,
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from ._figure import as_finite_vector, as_image, as_vector, new_figure, save_figure
@@ -157,5 +156,3 @@ def _on_grid(values, grid, name):
     if len(values) != len(grid):
         raise ValueError(f"{name} has {len(values)} values for {len(grid)} grid points")
     return values
-
-

@@ -296,13 +296,13 @@ def init_from_env(device="auto"):
     """
     if int(os.environ.get("WORLD_SIZE", "1")) <= 1 or initialized():
         return device
-    if device != "auto" and torch.device(device).type == "cuda" and torch.device(device).index is not None:
+    requested = None if device == "auto" else torch.device(device)
+    if requested is not None and requested.type == "cuda" and requested.index is not None:
         raise ValueError(f"device={str(device)!r} puts every rank on one GPU: data-parallel training takes each "
                          "rank's GPU from LOCAL_RANK; pass device='cuda' or 'auto'")
-    if (device == "auto" and torch.cuda.is_available()) or (device != "auto" and torch.device(device).type == "cuda"):
-        device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"
-    cuda = device != "auto" and torch.device(device).type == "cuda"
+    cuda = torch.cuda.is_available() if requested is None else requested.type == "cuda"
     if cuda:
+        device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"
         torch.cuda.set_device(torch.device(device))
     dist.init_process_group("nccl" if cuda else "gloo")
     return device

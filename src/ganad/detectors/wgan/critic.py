@@ -42,8 +42,8 @@ by more than 0.05 and the top recall by at most 0.02): mean validation AUROC 0.7
 flags exactly the rows outside the interval; ``outside_training_range(X)`` returns the same
 flags from the critic directly. With ``support_rule=True`` (the default) ``predict`` also
 flags rows beyond some feature's training range by more than 3 standard deviations, which the
-support rule scores above every training row whatever the critic's value. A number for ``contamination`` flags that fraction of the
-training data instead.
+support rule scores above every training row whatever the critic's value. A number for
+``contamination`` flags that fraction of the training data instead.
 """
 
 from numbers import Real
