@@ -44,6 +44,19 @@ def test_a_first_row_of_the_models_numeric_names_is_a_header_only_above_other_nu
     np.testing.assert_array_equal(read_array(floats, columns=["0", "1"]), [[2.5, 0.5]])
 
 
+def test_a_first_line_of_text_and_non_integer_numbers_is_refused_as_ambiguous(tmp_path):
+    """A headerless file whose first row held a text cell (``1.5,NA,2``) lost that row as a header: every score
+    after it belonged to the next row (a probe of the file readers)."""
+    path = _write(tmp_path / "data.csv", "1.5,NA,2\n0.5,2.5,3\n")
+    with pytest.raises(ValueError, match="cannot tell whether the first line"):
+        read_array(path)
+    np.testing.assert_array_equal(read_array(path, header="yes"), [[0.5, 2.5, 3]])
+    with pytest.raises(ValueError, match="'NA'"):
+        read_array(path, header="no")
+    _write(path, "x1,2,c\n0.5,2.5,3\n")  # text and integers: a header, as before
+    np.testing.assert_array_equal(read_array(path), [[0.5, 2.5, 3]])
+
+
 def test_a_header_name_with_a_comment_sign_is_refused(tmp_path):
     """``sensor#1`` was read as ``sensor`` (the comment rule), so a file naming it ``sensor#2`` matched."""
     path = _write(tmp_path / "named.csv", "temp,pressure,sensor#1\n1.5,2.5,3.5\n")

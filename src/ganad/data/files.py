@@ -12,7 +12,9 @@ as they are, NaN included. Scores are written by :mod:`ganad.data.scores`.
 
 CSV header (``header="auto"``). The first non-blank line is a header when
 
-1. one of its cells is not a number (``a,b,c``, ``x1,2,c``),
+1. one of its cells is not a number (``a,b,c``, ``x1,2,c``) and none is a number not written
+   as an integer: a line of text and such numbers (``1.5,NA,2``) cannot be told from a data row
+   with a missing or text cell, and :class:`ValueError` asks for ``header="yes"`` or ``"no"``,
 2. its cells, after an empty first cell if any, read as column labels -- non-negative
    integers written with digits only, strictly increasing (``0,1,2``, ``3,5,7``), what pandas
    writes for integer column names -- and either the first cell is empty (``,0,1,2``: pandas'
@@ -377,6 +379,11 @@ def _has_header(first, following, header, columns, path, missing):
         return header == "yes"
     cells = _cells(first)
     if any(cell and not _is_number(cell) for cell in cells):
+        if any(_is_number(cell) and not _INTEGER.fullmatch(cell) for cell in cells):
+            raise ValueError(f"{path}: cannot tell whether the first line {first!r} is a header (it holds text) or "
+                             "data (it holds numbers such as 1.5, which a header's names seldom are; a data row "
+                             "with a text cell such as NA would be lost as a header); say which: header 'yes' or "
+                             "'no' (ganad: --header yes|no)")
         return True
     typed_apart = any(_is_number(cell) and not _INTEGER.fullmatch(cell) for line in following for cell in _cells(line))
     if columns is not None and sorted(cells) == sorted(columns):  # names that read as numbers
