@@ -380,11 +380,19 @@ def render(rows):
         covered = sum((method, c) in values for c in with_data)
         return f"{means[method]:.3f}" + ("" if covered == len(with_data) else f" ({covered}/{len(with_data)})")
 
+    outside = {(m, c) for m, c, _ in cell_violations(values)}
+
+    def in_bounds(method):
+        covered = [c for c in with_data if (method, c) in values]
+        return f"{sum((method, c) not in outside for c in covered)}/{len(covered)}"
+
     header = ["| detector | " + " | ".join(cells) + " | {} |", "|---|" + "---:|" * (len(cells) + 1)]
     lines = ["AUROC (anomaly = positive), mean over seeds; `failed`: the job raised, `n/a`: data missing, "
-             "`!`: some seeds failed; the mean covers the cells with a value (k/n when not all).", ""]
-    lines += [header[0].format("mean"), header[1]]
-    lines += [f"| {m} | " + " | ".join(entry(m, c) for c in cells) + f" | {mean(m)} |" for m in methods]
+             "`!`: some seeds failed; the mean covers the cells with a value (k/n when not all); in bounds: the "
+             f"cells where the AUROC is >= {AUROC_FLOOR:.2f} and >= IForest's - {IFOREST_MARGIN:.2f}.", ""]
+    lines += [header[0].format("mean | in bounds"), header[1] + "---:|"]
+    lines += [f"| {m} | " + " | ".join(entry(m, c) for c in cells) + f" | {mean(m)} | {in_bounds(m)} |"
+              for m in methods]
     seconds = {}
     for row in rows:
         if row["status"] == OK:

@@ -53,8 +53,12 @@ def test_defaults_quality_machinery(tmp_path, capsys):
     assert "[6/6] wgan-critic | thyroid | seed 0: data missing" in printed.err
     table = (out / "table.md").read_text()
     assert printed.out == table
-    assert "| detector | ring | normal_1d | thyroid | mean |" in table
+    assert "| detector | ring | normal_1d | thyroid | mean | in bounds |" in table
     assert f"| iforest | {rows[0]['auroc']:.3f} | {rows[2]['auroc']:.3f} | n/a | " in table
+    critic_line = next(line for line in table.splitlines() if line.startswith("| wgan-critic |"))
+    in_bounds = sum(critic["auroc"] >= max(0.70, iforest["auroc"] - 0.10)
+                    for critic, iforest in [(rows[1], rows[0]), (rows[3], rows[2])])
+    assert critic_line.endswith(f" | {in_bounds}/2 |")  # the cells within issue 13's bounds, of those with data
 
     assert dq.main(argv) == 0  # resume: ok rows are skipped, data missing is checked again but not re-logged
     assert "6 jobs, 4 already in" in capsys.readouterr().err
