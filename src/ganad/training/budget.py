@@ -38,7 +38,8 @@ DCAE's (ring 0.808 / 0.840 / 0.726 / 0.792, Thyroid 0.958 / 0.965 / 0.923 / 0.90
 (ring 0.815 / 0.802, Thyroid 0.404 / 0.452, Arrhythmia 0.699 / 0.686 at 2,000 / 5,000).
 WGANCritic and HistoryAD keep 2,000 generator steps: 500 and 8,000 each failed a validation rule over four
 tables and ten digits as rows, Arrhythmia rising with fewer steps while a larger table or the digits fell
-(``ganad.detectors.wgan`` README, "WGANCritic's training length"; ``ganad.detectors.history`` README).
+(``ganad.detectors.wgan`` README, "WGANCritic's training length"; ``ganad.detectors.history`` README; both
+confirmed on rows rerun inside the seed-0 training part, 2026-12-08).
 Images keep 2,000: a convolutional step costs about a hundred times a step on rows. The image
 validations so far (BiGAN at 6,000, ``ganad.detectors.alice`` README, "Training length") were mixed: higher on
 the three Fashion-MNIST cells, lower on the three MNIST cells.
