@@ -379,13 +379,13 @@ def _has_header(first, following, header, columns, path, missing):
         return header == "yes"
     cells = _cells(first)
     if any(cell and not _is_number(cell) for cell in cells):
-        if any(_is_number(cell) and not _INTEGER.fullmatch(cell) for cell in cells):
+        if any(_is_non_integer_number(cell) for cell in cells):
             raise ValueError(f"{path}: cannot tell whether the first line {first!r} is a header (it holds text) or "
                              "data (it holds numbers such as 1.5, which a header's names seldom are; a data row "
                              "with a text cell such as NA would be lost as a header); say which: header 'yes' or "
                              "'no' (ganad: --header yes|no)")
         return True
-    typed_apart = any(_is_number(cell) and not _INTEGER.fullmatch(cell) for line in following for cell in _cells(line))
+    typed_apart = any(_is_non_integer_number(cell) for line in following for cell in _cells(line))
     if columns is not None and sorted(cells) == sorted(columns):  # names that read as numbers
         if typed_apart:
             return True
@@ -403,6 +403,11 @@ def _has_header(first, following, header, columns, path, missing):
                          "column labels 0, 1, ...) or data (the next lines hold integers too); "
                          "say which: header 'yes' or 'no' (ganad: --header yes|no)")
     return False
+
+
+def _is_non_integer_number(cell):
+    """A number not written as an integer (``0.5``, ``1e-3``, ``nan``): what a header's names seldom are."""
+    return _is_number(cell) and not _INTEGER.fullmatch(cell)
 
 
 def _are_labels(cells):
