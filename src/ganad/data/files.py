@@ -332,10 +332,11 @@ def _csv_layout(path, header, index_column, columns, missing="refuse"):
     """Sniff the first lines of the CSV ``path`` into a :class:`_CsvLayout`."""
     _check_choice("header", header, HEADER_CHOICES)
     _check_choice("index_column", index_column, INDEX_COLUMN_CHOICES)
-    lines = _first_lines(path, _SNIFF_LINES + 1)
+    written = _first_lines(path, _SNIFF_LINES + 1)
+    lines = [_content(line) for line in written]
     if not lines or not _has_header(lines[0], lines[1:], header, columns, path, missing):
         return _CsvLayout(has_header=False, missing=missing)
-    _check_header_comment(path)
+    _check_header_comment(written[0], path)
     names = [name.strip() for name in next(csv.reader([lines[0]]))]
     select = list(range(len(names)))
     if _has_index_column(names, lines[1:]):
@@ -352,11 +353,9 @@ def _csv_layout(path, header, index_column, columns, missing="refuse"):
     return _CsvLayout(True, tuple(names[i] for i in select), tuple(names), None if identity else select, missing)
 
 
-def _check_header_comment(path):
-    """Refuse a header line holding ``#``: the comment rule would cut its names short there
+def _check_header_comment(line, path):
+    """Refuse a header ``line`` (as written) holding ``#``: the comment rule would cut its names short there
     (``sensor#1`` read as ``sensor``, matching another file's ``sensor#2``)."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        line = next(line for line in handle if _content(line))
     if "#" in line:
         raise ValueError(f"{path}: the header line {line.strip()!r} holds '#', which starts a comment in a CSV "
                          "(as in np.loadtxt), so the names after it would be lost: rename those columns")
@@ -368,9 +367,9 @@ def _check_choice(name, value, choices):
 
 
 def _first_lines(path, n_lines):
-    """The contents of the first ``n_lines`` non-blank lines of ``path``."""
+    """The first ``n_lines`` lines of ``path`` that hold content, as written (comments included)."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        return list(itertools.islice(filter(None, map(_content, handle)), n_lines))
+        return list(itertools.islice((line for line in handle if _content(line)), n_lines))
 
 
 def _has_header(first, following, header, columns, path, missing):
