@@ -15,7 +15,14 @@ splits can be laid over the rows they correct::
 
 A setting is ``PARAMS`` or ``PARAMS@MIN_UPDATES`` (the rows' ``params`` and ``min_updates``
 columns; ``@2000`` when left out). ``--fill-from-baseline`` takes the baseline's value for a pair
-the candidate did not run (a setting that changes nothing there).
+the candidate did not run (a setting that changes nothing there). ``--method`` keeps one method's
+rows of a file holding several.
+
+``--rule spread`` is the weight-average checks' rule (the alice README, "The averages' window at
+RCGAN's rate"): the mean over every (cell, proxy) pair and the seed spread, the mean over cells of
+the permuted rows' sample standard deviation over seeds; a candidate is adopted when it keeps the
+mean within 0.005 and cuts the spread by a quarter, or raises the mean by 0.01 and widens the
+spread by at most a tenth.
 """
 
 import argparse
@@ -24,14 +31,18 @@ import json
 import statistics
 
 GAIN, MAX_DROP, MAX_RECALL_DROP = 0.01, 0.05, 0.02
+LEVEL, SPREAD_CUT, SPREAD_WIDENING = 0.005, 0.75, 1.1
 
 
-def read_rows(paths):
-    """``{(method, cell, params, min_updates, seed, anomalies): (auroc, top_recall)}``, later files winning."""
+def read_rows(paths, method=None):
+    """``{(method, cell, params, min_updates, seed, anomalies): (auroc, top_recall)}``, later files winning;
+    only ``method``'s rows when given."""
     rows = {}
     for path in paths:
         with open(path, newline="", encoding="utf-8") as file:
             for row in csv.DictReader(file):
+                if method is not None and row["method"] != method:
+                    continue
                 params = json.dumps(json.loads(row["params"]), sort_keys=True)
                 key = (row["method"], row["cell"], params, row["min_updates"], row["seed"], row["anomalies"])
                 rows[key] = (float(row["validation_auroc"]), float(row["top_recall"]))
@@ -72,6 +83,30 @@ def judge(baseline, candidate, *, fill_from_baseline=False):
             "largest_drop": changes[0], "largest_rise": changes[-1], "adopted": adopted}
 
 
+def seed_spread(rows, setting, proxy="permuted"):
+    """The mean over cells of the sample standard deviation over seeds of ``setting``'s ``proxy`` AUROCs."""
+    values = {}
+    for (method, cell, params, min_updates, _, anomalies), (auroc, _) in rows.items():
+        if (params, min_updates) == setting and anomalies == proxy:
+            values.setdefault((method, cell), []).append(auroc)
+    return statistics.mean(statistics.stdev(found) for found in values.values())
+
+
+def judge_spread(rows, baseline, candidate):
+    """The weight-average checks' verdict for the setting ``candidate`` against ``baseline``."""
+    means = [statistics.mean(v[0] for v in pair_means(rows, setting).values()) for setting in (baseline, candidate)]
+    spreads = [seed_spread(rows, setting) for setting in (baseline, candidate)]
+    gain, ratio = means[1] - means[0], spreads[1] / spreads[0]
+    adopted = (abs(gain) <= LEVEL and ratio <= SPREAD_CUT) or (gain >= GAIN - 1e-12 and ratio <= SPREAD_WIDENING)
+    return {"mean": tuple(means), "spread": tuple(spreads), "adopted": adopted}
+
+
+def describe_spread(name, verdict):
+    (before, after), (s_before, s_after) = verdict["mean"], verdict["spread"]
+    return (f"{name}: mean {before:.3f} -> {after:.3f} ({after - before:+.3f}), seed spread {s_before:.3f} -> "
+            f"{s_after:.3f}: {'adopted' if verdict['adopted'] else 'fails'}")
+
+
 def describe(name, verdict):
     (before, after), (r_before, r_after) = verdict["mean"], verdict["top_recall"]
     drop, rise = verdict["largest_drop"], verdict["largest_rise"]
@@ -87,8 +122,15 @@ def main(argv=None):
     parser.add_argument("--candidates", nargs="+", required=True, help="PARAMS[@MIN_UPDATES] ...")
     parser.add_argument("--fill-from-baseline", action="store_true",
                         help="a pair the candidate did not run takes the baseline's value")
+    parser.add_argument("--method", help="only this method's rows")
+    parser.add_argument("--rule", choices=("pairs", "spread"), default="pairs",
+                        help="pairs: the row checks' rule; spread: the weight-average checks' rule")
     args = parser.parse_args(argv)
-    rows = read_rows(args.csv)
+    rows = read_rows(args.csv, args.method)
+    if args.rule == "spread":
+        for text in args.candidates:
+            print(describe_spread(text, judge_spread(rows, parse_setting(args.baseline), parse_setting(text))))
+        return 0
     baseline = pair_means(rows, parse_setting(args.baseline))
     for text in args.candidates:
         verdict = judge(baseline, pair_means(rows, parse_setting(text)), fill_from_baseline=args.fill_from_baseline)
